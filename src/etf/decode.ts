@@ -1,0 +1,72 @@
+import type { Term, TermSpan } from './term.js';
+import * as T from './tags.js';
+import { DecodeError } from './errors.js';
+import { DEFAULT_MAX_INFLATED_SIZE, inflateTerm } from './inflate.js';
+import { TermReader } from './reader.js';
+
+export interface DecodeOptions {
+  /** Largest inflated size a compressed term may declare, in bytes. Default 64 MiB. */
+  maxInflatedSize?: number;
+  /**
+   * Deepest nesting of containers (tuples, lists, maps, fun environments) accepted.
+   * Default 10 000: far beyond any real message, and shallow enough that consumers which
+   * recurse over terms are not handed something they cannot walk. The decoder itself is
+   * iterative and takes any depth (`Infinity`) in heap, not stack.
+   */
+  maxDepth?: number;
+  /** Also return the byte range of every node (`DecodeResult.spans`). */
+  spans?: boolean;
+}
+
+export const DEFAULT_MAX_DEPTH = 10_000;
+
+export interface DecodeResult {
+  term: Term;
+  /** The payload was `131 80 …` (zlib-compressed). */
+  compressed: boolean;
+  /** For compressed payloads: the inflated `Tag Data` bytes, which spans and error offsets refer to. */
+  inflated?: Uint8Array;
+  spans?: TermSpan;
+  /**
+   * Bytes after the term (in the inflated bytes, for a compressed payload), which binary_to_term
+   * ignores silently (checked on OTP 25); so do we, and report how many here.
+   */
+  trailing: number;
+}
+
+const reader = new TermReader();
+
+/** Decodes `term_to_binary` output into a Term; throws DecodeError on anything binary_to_term would refuse. */
+export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
+  return decodeDetailed(bytes, options).term;
+}
+
+export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): DecodeResult {
+  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const spans = options?.spans === true;
+  if (bytes.length === 0) throw new DecodeError('empty input', 0, undefined, []);
+  if (bytes[0] !== T.VERSION_MAGIC) {
+    throw new DecodeError(`not External Term Format: the first byte is ${bytes[0]}, not the version magic 131`, 0, undefined, []);
+  }
+  if (bytes.length < 2) throw new DecodeError('the input ends right after the version magic 131', 1, undefined, []);
+  const first = bytes[1]!;
+  if (first === T.DIST_HEADER || first === T.DIST_FRAG_HEADER) {
+    throw new DecodeError(
+      `not term_to_binary output (distribution header, tag ${first}: this is distribution traffic)`,
+      1,
+      first,
+      [],
+    );
+  }
+  if (first === T.COMPRESSED) {
+    const inflated = inflateTerm(bytes, options?.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE);
+    const term = reader.read(inflated, 0, maxDepth, spans, true);
+    const result: DecodeResult = { term, compressed: true, inflated, trailing: inflated.length - reader.position };
+    if (spans) result.spans = reader.span;
+    return result;
+  }
+  const term = reader.read(bytes, 1, maxDepth, spans, false);
+  const result: DecodeResult = { term, compressed: false, trailing: bytes.length - reader.position };
+  if (spans) result.spans = reader.span;
+  return result;
+}

@@ -1,0 +1,46 @@
+import { inflateSync } from 'node:zlib';
+import { DecodeError } from './errors.js';
+
+/** Default cap on a compressed term's inflated size (DecodeOptions.maxInflatedSize). */
+export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Inflates the zlib stream of a `131 80 <Size:4> <zlib>` payload (`bytes` is the whole payload).
+ * The declared size is checked against the cap before any work, and zlib is told to stop at that
+ * size, so a compression bomb costs at most `maxInflatedSize` bytes and never more.
+ */
+export function inflateTerm(bytes: Uint8Array, maxInflatedSize: number): Uint8Array {
+  if (bytes.length < 6) {
+    throw new DecodeError(`compressed term needs a 4-byte size but only ${bytes.length - 2} bytes are left`, 2, 80, []);
+  }
+  const declared = ((bytes[2]! << 24) | (bytes[3]! << 16) | (bytes[4]! << 8) | bytes[5]!) >>> 0;
+  if (declared > maxInflatedSize) {
+    throw new DecodeError(
+      `compressed term declares ${declared} inflated bytes, over the maxInflatedSize cap of ${maxInflatedSize}`,
+      2,
+      80,
+      [],
+    );
+  }
+  if (declared === 0) throw new DecodeError('compressed term declares 0 inflated bytes', 2, 80, []);
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateSync(bytes.subarray(6), { maxOutputLength: declared });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const reason =
+      code === 'ERR_BUFFER_TOO_LARGE'
+        ? `compressed term inflates to more than its declared ${declared} bytes`
+        : `compressed term is not a valid zlib stream (${(e as Error).message})`;
+    throw new DecodeError(reason, 6, 80, []);
+  }
+  if (inflated.length !== declared) {
+    throw new DecodeError(
+      `compressed term inflates to ${inflated.length} bytes, not the declared ${declared}`,
+      6,
+      80,
+      [],
+    );
+  }
+  return inflated;
+}

@@ -1,0 +1,667 @@
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ExportFun,
+  Fun,
+  ImproperList,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  type Term,
+  type TermSpan,
+} from './term.js';
+import * as T from './tags.js';
+import { DecodeError } from './errors.js';
+import { atomFromBytes, AtomTextError } from './atom-cache.js';
+import { describeKey } from './describe-key.js';
+
+/**
+ * The term decoder proper: reads one `Tag Data` term from a byte array (after the 131 magic, or
+ * the inflated bytes of a compressed payload).
+ *
+ * Iterative, with an explicit stack of container frames, so that a 100 000-deep term costs heap,
+ * not call stack. One reader is reused for every decode (it holds no state between calls), which
+ * keeps the per-message cost to the term's own allocations.
+ *
+ * Every length field is checked against the bytes left before anything is allocated: each element
+ * of a list/tuple takes at least one byte and each map pair two, so no declared count can make us
+ * allocate more than a few words per input byte.
+ */
+
+const TUPLE = 0;
+const LIST = 1;
+const MAP = 2;
+const FUN = 3;
+
+const NO_TERMS: Term[] = [];
+
+class Frame {
+  kind = TUPLE;
+  /** Tuple/list elements, map keys, fun free variables. */
+  items: Term[] = NO_TERMS;
+  /** Map values. */
+  values: Term[] = NO_TERMS;
+  /** Slots to fill: elements, or 2 × pairs for a map (keys and values alternate on the wire). */
+  count = 0;
+  index = 0;
+  /** List only: all elements are in, the next term read is the (improper) tail. */
+  wantTail = false;
+  /** The container object, created up front for tuples, maps and funs (their arrays fill in place). */
+  result: Term | undefined;
+  start = 0;
+  spans: TermSpan[] | undefined;
+}
+
+const MAX_SAFE_HIGH_WORD = 0x1fffff; // a 64-bit value whose high 32 bits are ≤ this fits in 2^53 − 1
+
+export class TermReader {
+  private bytes: Uint8Array = new Uint8Array(0);
+  private view: DataView | undefined;
+  private pos = 0;
+  private end = 0;
+  private readonly stack: Frame[] = [];
+  private sp = 0;
+  private maxDepth = Infinity;
+  private inInflated = false;
+  private withSpans = false;
+  /** Span of the last term returned by `read` (when spans were asked for). */
+  span: TermSpan | undefined;
+
+  /** Reads one term starting at `start`; returns it and leaves `position` just past it. */
+  read(bytes: Uint8Array, start: number, maxDepth: number, spans: boolean, inInflated: boolean): Term {
+    this.bytes = bytes;
+    this.view = undefined;
+    this.pos = start;
+    this.end = bytes.length;
+    this.sp = 0;
+    this.maxDepth = maxDepth;
+    this.inInflated = inInflated;
+    this.withSpans = spans;
+    this.span = undefined;
+    try {
+      return this.readTerm();
+    } finally {
+      this.release();
+    }
+  }
+
+  get position(): number {
+    return this.pos;
+  }
+
+  private readTerm(): Term {
+    const b = this.bytes;
+    const spans = this.withSpans;
+    let value: Term;
+    let span: TermSpan | undefined;
+    next: for (;;) {
+      const at = this.pos;
+      if (at >= this.end) throw this.fail('the input ends where a term should start', at, undefined);
+      const tag = b[at]!;
+      this.pos = at + 1;
+      switch (tag) {
+        case T.SMALL_INTEGER_EXT:
+          this.need(at, tag, 1);
+          value = b[this.pos++]!;
+          break;
+        case T.INTEGER_EXT: {
+          this.need(at, tag, 4);
+          const p = this.pos;
+          value = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+          this.pos = p + 4;
+          break;
+        }
+        case T.SMALL_ATOM_UTF8_EXT:
+        case T.SMALL_ATOM_EXT: {
+          this.need(at, tag, 1);
+          const length = b[this.pos]!;
+          this.pos++;
+          value = this.atomText(at, tag, length, tag === T.SMALL_ATOM_UTF8_EXT);
+          break;
+        }
+        case T.ATOM_UTF8_EXT:
+        case T.ATOM_EXT: {
+          this.need(at, tag, 2);
+          const length = (b[this.pos]! << 8) | b[this.pos + 1]!;
+          this.pos += 2;
+          value = this.atomText(at, tag, length, tag === T.ATOM_UTF8_EXT);
+          break;
+        }
+        case T.BINARY_EXT: {
+          const length = this.length32(at, tag, 1);
+          value = b.subarray(this.pos, this.pos + length);
+          this.pos += length;
+          break;
+        }
+        case T.NIL_EXT:
+          value = [];
+          break;
+        case T.STRING_EXT: {
+          this.need(at, tag, 2);
+          const length = (b[this.pos]! << 8) | b[this.pos + 1]!;
+          this.pos += 2;
+          this.needLength(at, tag, length, 1);
+          const chars = new Array<Term>(length);
+          const p = this.pos;
+          for (let i = 0; i < length; i++) chars[i] = b[p + i]!;
+          this.pos = p + length;
+          value = chars;
+          break;
+        }
+        case T.SMALL_TUPLE_EXT:
+        case T.LARGE_TUPLE_EXT: {
+          let arity: number;
+          if (tag === T.SMALL_TUPLE_EXT) {
+            this.need(at, tag, 1);
+            arity = b[this.pos++]!;
+          } else {
+            arity = this.length32(at, tag, 1);
+          }
+          if (arity === 0) {
+            value = new Tuple([]);
+            break;
+          }
+          const f = this.push(at, tag, TUPLE, arity);
+          f.items = new Array<Term>(arity);
+          f.result = new Tuple(f.items);
+          continue next;
+        }
+        case T.LIST_EXT: {
+          const length = this.length32(at, tag, 1);
+          const f = this.push(at, tag, LIST, length);
+          f.items = new Array<Term>(length);
+          if (length === 0 && this.listEnds(f)) {
+            // An empty LIST_EXT ending in [] (never Erlang output, but valid): just [].
+            this.sp--;
+            value = f.items;
+            f.items = NO_TERMS;
+            f.spans = undefined;
+            break;
+          }
+          continue next;
+        }
+        case T.MAP_EXT: {
+          const pairs = this.length32(at, tag, 2);
+          if (pairs === 0) {
+            value = new ErlMap([], []);
+            break;
+          }
+          const f = this.push(at, tag, MAP, pairs * 2);
+          f.items = new Array<Term>(pairs);
+          f.values = new Array<Term>(pairs);
+          f.result = new ErlMap(f.items, f.values);
+          continue next;
+        }
+        case T.NEW_FLOAT_EXT: {
+          this.need(at, tag, 8);
+          const view = (this.view ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
+          const x = view.getFloat64(this.pos);
+          if (!Number.isFinite(x)) throw this.fail(`NEW_FLOAT_EXT holds ${x}, which is no Erlang float`, at, tag);
+          this.pos += 8;
+          value = new ErlFloat(x);
+          break;
+        }
+        case T.SMALL_BIG_EXT: {
+          this.need(at, tag, 2);
+          const n = b[this.pos]!;
+          this.pos++;
+          value = this.bigDigits(at, tag, n);
+          break;
+        }
+        case T.LARGE_BIG_EXT: {
+          const n = this.length32(at, tag, 1);
+          value = this.bigDigits(at, tag, n);
+          break;
+        }
+        case T.BIT_BINARY_EXT:
+          value = this.bitBinary(at, tag);
+          break;
+        case T.FLOAT_EXT:
+          value = this.floatText(at, tag);
+          break;
+        case T.NEW_PID_EXT:
+        case T.PID_EXT:
+          value = this.pidBody(at, tag);
+          break;
+        case T.NEW_PORT_EXT:
+        case T.PORT_EXT:
+        case T.V4_PORT_EXT:
+          value = this.portBody(at, tag);
+          break;
+        case T.NEWER_REFERENCE_EXT:
+        case T.NEW_REFERENCE_EXT:
+        case T.REFERENCE_EXT:
+          value = this.refBody(at, tag);
+          break;
+        case T.EXPORT_EXT: {
+          const module = this.atomField(at, tag, 'fun module');
+          const name = this.atomField(at, tag, 'fun name');
+          const arity = this.integerField(at, tag, 'fun arity');
+          if (typeof arity !== 'number' || arity < 0) throw this.fail(`EXPORT_EXT arity ${arity}`, at, tag);
+          value = new ExportFun(module, name, arity);
+          break;
+        }
+        case T.NEW_FUN_EXT: {
+          const fun = this.funHead(at, tag);
+          if (fun.freeVars.length === 0) {
+            value = fun;
+            break;
+          }
+          const f = this.push(at, tag, FUN, fun.freeVars.length);
+          f.items = fun.freeVars;
+          f.result = fun;
+          continue next;
+        }
+        case T.ATOM_CACHE_REF:
+          throw this.fail(
+            'not term_to_binary output (ATOM_CACHE_REF belongs to distribution traffic with an atom cache)',
+            at,
+            tag,
+          );
+        case T.FUN_EXT:
+          throw this.fail('FUN_EXT (the pre-R8 fun format) is refused by binary_to_term since OTP 23', at, tag);
+        case T.LOCAL_EXT:
+          throw this.fail(
+            'LOCAL_EXT (term_to_binary with [local]) can only be decoded by the node that wrote it',
+            at,
+            tag,
+          );
+        default:
+          throw this.fail(`unknown tag ${tag}`, at, tag);
+      }
+
+      if (spans) span = { start: at, end: this.pos };
+      // Hand the finished value to its container; containers that fill up finish in turn.
+      while (this.sp > 0) {
+        const f = this.stack[this.sp - 1]!;
+        if (spans) f.spans!.push(span!);
+        if (f.kind === MAP) {
+          const i = f.index++;
+          if ((i & 1) === 0) f.items[i >> 1] = value;
+          else f.values[i >> 1] = value;
+          if (f.index < f.count) continue next;
+          value = f.result!;
+        } else if (f.kind === LIST) {
+          if (f.wantTail) {
+            // A LIST_EXT of 0 elements with a non-list tail is just that tail.
+            value = f.index === 0 ? value : new ImproperList(f.items, value);
+          } else {
+            f.items[f.index++] = value;
+            if (f.index < f.count || !this.listEnds(f)) continue next;
+            value = f.items;
+          }
+        } else {
+          f.items[f.index++] = value;
+          if (f.index < f.count) continue next;
+          value = f.result!;
+        }
+        this.sp--;
+        if (spans) span = f.spans!.length > 0 ? { start: f.start, end: this.pos, children: f.spans! } : { start: f.start, end: this.pos };
+        f.items = f.values = NO_TERMS;
+        f.result = undefined;
+        f.spans = undefined;
+      }
+      this.span = span;
+      return value;
+    }
+  }
+
+  /**
+   * Called when a list has all its declared elements. Erlang lists are cons cells, so a tail that
+   * is itself a list (LIST_EXT, STRING_EXT, []) continues the same list: `[1 | [2]]` is `[1, 2]`.
+   * Those are merged in place (no recursion, no copying). Returns true when the list is proper and
+   * complete; false when more elements or a non-list tail must be read.
+   */
+  private listEnds(f: Frame): boolean {
+    const b = this.bytes;
+    for (;;) {
+      const at = this.pos;
+      if (at >= this.end) {
+        f.wantTail = true;
+        throw this.fail('the input ends where a list tail should start', at, undefined);
+      }
+      const tag = b[at]!;
+      if (tag === T.NIL_EXT) {
+        this.pos = at + 1;
+        return true;
+      }
+      if (tag === T.LIST_EXT) {
+        this.pos = at + 1;
+        const more = this.length32(at, tag, 1);
+        if (more > 0) {
+          f.count += more;
+          return false;
+        }
+        continue;
+      }
+      if (tag === T.STRING_EXT) {
+        this.pos = at + 1;
+        this.need(at, tag, 2);
+        const length = (b[this.pos]! << 8) | b[this.pos + 1]!;
+        this.pos += 2;
+        this.needLength(at, tag, length, 1);
+        const p = this.pos;
+        const items = f.items;
+        for (let i = 0; i < length; i++) {
+          items.push(b[p + i]!);
+          if (f.spans !== undefined) f.spans.push({ start: p + i, end: p + i + 1 });
+        }
+        f.index += length;
+        f.count += length;
+        this.pos = p + length;
+        return true;
+      }
+      f.wantTail = true;
+      return false;
+    }
+  }
+
+  private push(at: number, tag: number, kind: number, count: number): Frame {
+    if (this.sp >= this.maxDepth) {
+      throw this.fail(`nesting deeper than maxDepth ${this.maxDepth} (raise the maxDepth option to allow it)`, at, tag);
+    }
+    let f = this.stack[this.sp];
+    if (f === undefined) {
+      f = new Frame();
+      this.stack.push(f);
+    }
+    this.sp++;
+    f.kind = kind;
+    f.count = count;
+    f.index = 0;
+    f.wantTail = false;
+    f.start = at;
+    f.spans = this.withSpans ? [] : undefined;
+    return f;
+  }
+
+  /** Drops references to the last input so that a reused reader does not keep it alive. */
+  private release(): void {
+    for (let i = 0; i < this.sp; i++) {
+      const f = this.stack[i]!;
+      f.items = f.values = NO_TERMS;
+      f.result = undefined;
+      f.spans = undefined;
+    }
+    this.sp = 0;
+    if (this.stack.length > 256) this.stack.length = 256; // a 100 000-deep term should not pin its frames
+    this.bytes = new Uint8Array(0);
+    this.view = undefined;
+  }
+
+  // ---- bounds ------------------------------------------------------------------------------
+
+  private need(at: number, tag: number, n: number): void {
+    if (this.pos + n > this.end) {
+      throw this.fail(`${T.tagName(tag)} needs ${n} more bytes but only ${this.end - this.pos} are left`, at, tag);
+    }
+  }
+
+  /** Reads a 4-byte count of things that take at least `minBytes` each, checked against the input. */
+  private length32(at: number, tag: number, minBytes: number, extra = 0): number {
+    this.need(at, tag, 4 + extra);
+    const b = this.bytes;
+    const p = this.pos;
+    const n = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    this.pos = p + 4 + extra;
+    this.needLength(at, tag, n, minBytes);
+    return n;
+  }
+
+  private needLength(at: number, tag: number, n: number, minBytes: number): void {
+    const left = this.end - this.pos;
+    if (n * minBytes > left) {
+      const what = tag === T.MAP_EXT ? 'pairs' : tag === T.LIST_EXT || tag === T.SMALL_TUPLE_EXT || tag === T.LARGE_TUPLE_EXT ? 'elements' : 'length';
+      const need = minBytes === 1 ? '' : ` (${minBytes} bytes each at least)`;
+      throw this.fail(`${T.tagName(tag)} ${what} ${n}${need} exceeds the ${left} bytes left`, at, tag);
+    }
+  }
+
+  // ---- scalars -----------------------------------------------------------------------------
+
+  private atomText(at: number, tag: number, length: number, utf8: boolean): Atom {
+    this.needLength(at, tag, length, 1);
+    const start = this.pos;
+    this.pos += length;
+    try {
+      return atomFromBytes(this.bytes, start, length, utf8);
+    } catch (e) {
+      if (e instanceof AtomTextError) throw this.fail(e.message, at, tag);
+      throw e;
+    }
+  }
+
+  /** An atom inside a pid/port/ref/fun (`what` names the field for the error path). */
+  private atomField(outerAt: number, outerTag: number, what: string): Atom {
+    const at = this.pos;
+    if (at >= this.end) throw this.fail(`${T.tagName(outerTag)} ends before its ${what}`, outerAt, outerTag);
+    const tag = this.bytes[at]!;
+    this.pos = at + 1;
+    try {
+      if (tag === T.SMALL_ATOM_UTF8_EXT || tag === T.SMALL_ATOM_EXT) {
+        this.need(at, tag, 1);
+        return this.atomText(at, tag, this.bytes[this.pos++]!, tag === T.SMALL_ATOM_UTF8_EXT);
+      }
+      if (tag === T.ATOM_UTF8_EXT || tag === T.ATOM_EXT) {
+        this.need(at, tag, 2);
+        const length = (this.bytes[this.pos]! << 8) | this.bytes[this.pos + 1]!;
+        this.pos += 2;
+        return this.atomText(at, tag, length, tag === T.ATOM_UTF8_EXT);
+      }
+    } catch (e) {
+      throw e instanceof DecodeError ? this.withSegment(e, what) : e;
+    }
+    throw this.withSegment(this.fail(`expected an atom, found ${T.tagName(tag)}`, at, tag), what);
+  }
+
+  /** An integer field of a fun (SMALL_INTEGER_EXT, INTEGER_EXT or a big). */
+  private integerField(outerAt: number, outerTag: number, what: string): number | bigint {
+    const at = this.pos;
+    if (at >= this.end) throw this.fail(`${T.tagName(outerTag)} ends before its ${what}`, outerAt, outerTag);
+    const b = this.bytes;
+    const tag = b[at]!;
+    this.pos = at + 1;
+    try {
+      switch (tag) {
+        case T.SMALL_INTEGER_EXT:
+          this.need(at, tag, 1);
+          return b[this.pos++]!;
+        case T.INTEGER_EXT: {
+          this.need(at, tag, 4);
+          const p = this.pos;
+          this.pos = p + 4;
+          return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+        }
+        case T.SMALL_BIG_EXT: {
+          this.need(at, tag, 2);
+          return this.bigDigits(at, tag, b[this.pos++]!);
+        }
+        case T.LARGE_BIG_EXT:
+          return this.bigDigits(at, tag, this.length32(at, tag, 1));
+      }
+    } catch (e) {
+      throw e instanceof DecodeError ? this.withSegment(e, what) : e;
+    }
+    throw this.withSegment(this.fail(`expected an integer, found ${T.tagName(tag)}`, at, tag), what);
+  }
+
+  /** Digits of a SMALL_BIG_EXT/LARGE_BIG_EXT; `pos` is at the sign byte. */
+  private bigDigits(at: number, tag: number, n: number): number | bigint {
+    this.need(at, tag, 1 + n);
+    const b = this.bytes;
+    const negative = b[this.pos] !== 0;
+    const first = this.pos + 1;
+    this.pos = first + n;
+    let top = first + n; // digits are little-endian; ignore high zero digits
+    while (top > first && b[top - 1] === 0) top--;
+    const digits = top - first;
+    let magnitude: number | bigint;
+    if (digits <= 6) {
+      let x = 0;
+      for (let i = top - 1; i >= first; i--) x = x * 256 + b[i]!;
+      magnitude = x;
+    } else if (digits <= 8) {
+      let high = 0;
+      for (let i = top - 1; i >= first + 4; i--) high = high * 256 + b[i]!;
+      const low = (b[first]! | (b[first + 1]! << 8) | (b[first + 2]! << 16) | (b[first + 3]! << 24)) >>> 0;
+      magnitude = high <= MAX_SAFE_HIGH_WORD ? high * 0x1_0000_0000 + low : (BigInt(high) << 32n) | BigInt(low);
+    } else {
+      let hex = '';
+      for (let i = top - 1; i >= first; i--) hex += HEX[b[i]!];
+      magnitude = BigInt('0x' + hex);
+    }
+    if (!negative) return magnitude;
+    return typeof magnitude === 'number' ? (magnitude === 0 ? 0 : -magnitude) : -magnitude;
+  }
+
+  private bitBinary(at: number, tag: number): Uint8Array | BitBinary {
+    const length = this.length32(at, tag, 1, 1);
+    const b = this.bytes;
+    const bits = b[this.pos - 1]!;
+    const start = this.pos;
+    this.pos += length;
+    if (length === 0) {
+      if (bits === 0) return b.subarray(start, start); // Erlang reads <<>> this way
+      throw this.fail(`BIT_BINARY_EXT of 0 bytes with ${bits} bits in the last`, at, tag);
+    }
+    if (bits < 1 || bits > 8) throw this.fail(`BIT_BINARY_EXT with ${bits} bits in the last byte (1..8)`, at, tag);
+    const bytes = b.subarray(start, start + length);
+    if (bits === 8) return bytes; // a whole number of bytes is a binary, as binary_to_term sees it
+    const mask = (0xff << (8 - bits)) & 0xff;
+    const last = bytes[length - 1]!;
+    if ((last & ~mask) === 0) return new BitBinary(bytes, bits);
+    // binary_to_term drops the unused low bits; copy rather than touch the caller's input.
+    const clean = bytes.slice();
+    clean[length - 1] = last & mask;
+    return new BitBinary(clean, bits);
+  }
+
+  /** FLOAT_EXT: 31 bytes of `%.20e` text, NUL padded (minor_version 0). */
+  private floatText(at: number, tag: number): ErlFloat {
+    this.need(at, tag, 31);
+    const b = this.bytes;
+    let text = '';
+    for (let i = this.pos; i < this.pos + 31 && b[i] !== 0; i++) text += String.fromCharCode(b[i]!);
+    this.pos += 31;
+    const x = FLOAT_TEXT.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(x)) throw this.fail(`FLOAT_EXT text ${JSON.stringify(text)} is not a float`, at, tag);
+    return new ErlFloat(x);
+  }
+
+  private pidBody(at: number, tag: number): Pid {
+    const node = this.atomField(at, tag, 'pid node');
+    const old = tag === T.PID_EXT;
+    this.need(at, tag, old ? 9 : 12);
+    const id = this.u32(this.pos);
+    const serial = this.u32(this.pos + 4);
+    const creation = old ? this.bytes[this.pos + 8]! : this.u32(this.pos + 8);
+    this.pos += old ? 9 : 12;
+    return new Pid(node, id, serial, creation, old);
+  }
+
+  private portBody(at: number, tag: number): Port {
+    const node = this.atomField(at, tag, 'port node');
+    if (tag === T.V4_PORT_EXT) {
+      this.need(at, tag, 12);
+      const high = this.u32(this.pos);
+      const low = this.u32(this.pos + 4);
+      const id = high <= MAX_SAFE_HIGH_WORD ? high * 0x1_0000_0000 + low : (BigInt(high) << 32n) | BigInt(low);
+      const creation = this.u32(this.pos + 8);
+      this.pos += 12;
+      return new Port(node, id, creation, 'v4');
+    }
+    const old = tag === T.PORT_EXT;
+    this.need(at, tag, old ? 5 : 8);
+    const id = this.u32(this.pos);
+    const creation = old ? this.bytes[this.pos + 4]! : this.u32(this.pos + 4);
+    this.pos += old ? 5 : 8;
+    return new Port(node, id, creation, old ? 'old' : 'new');
+  }
+
+  private refBody(at: number, tag: number): Ref {
+    if (tag === T.REFERENCE_EXT) {
+      const node = this.atomField(at, tag, 'ref node');
+      this.need(at, tag, 5);
+      const id = this.u32(this.pos);
+      const creation = this.bytes[this.pos + 4]!;
+      this.pos += 5;
+      return new Ref(node, creation, [id], 'old');
+    }
+    this.need(at, tag, 2);
+    const words = (this.bytes[this.pos]! << 8) | this.bytes[this.pos + 1]!;
+    this.pos += 2;
+    if (words > 5) throw this.fail(`${T.tagName(tag)} with ${words} id words (binary_to_term takes at most 5)`, at, tag);
+    const node = this.atomField(at, tag, 'ref node');
+    const newer = tag === T.NEWER_REFERENCE_EXT;
+    this.need(at, tag, (newer ? 4 : 1) + 4 * words);
+    const creation = newer ? this.u32(this.pos) : this.bytes[this.pos]!;
+    this.pos += newer ? 4 : 1;
+    const ids = new Array<number>(words);
+    for (let i = 0; i < words; i++) ids[i] = this.u32(this.pos + 4 * i);
+    this.pos += 4 * words;
+    return new Ref(node, creation, ids, newer ? 'newer' : 'new');
+  }
+
+  /** NEW_FUN_EXT up to the free variables, which the caller reads as children. */
+  private funHead(at: number, tag: number): Fun {
+    // Size (which binary_to_term ignores), Arity, Uniq, Index, NumFree.
+    this.need(at, tag, 4 + 1 + 16 + 4 + 4);
+    const b = this.bytes;
+    const p = this.pos;
+    const arity = b[p + 4]!;
+    const uniq = b.subarray(p + 5, p + 21);
+    const index = this.u32(p + 21);
+    const numFree = this.u32(p + 25);
+    this.pos = p + 29;
+    const module = this.atomField(at, tag, 'fun module');
+    const oldIndex = this.integerField(at, tag, 'fun old index');
+    const oldUniq = this.integerField(at, tag, 'fun old uniq');
+    const pidAt = this.pos;
+    const pidTag = this.pos < this.end ? b[this.pos]! : -1;
+    if (pidTag !== T.NEW_PID_EXT && pidTag !== T.PID_EXT) {
+      const found = pidTag < 0 ? 'the end of the input' : T.tagName(pidTag);
+      throw this.withSegment(this.fail(`expected a pid, found ${found}`, pidAt, pidTag < 0 ? undefined : pidTag), 'fun pid');
+    }
+    this.pos++;
+    const pid = this.pidBody(pidAt, pidTag);
+    this.needLength(at, tag, numFree, 1);
+    return new Fun(arity, uniq, index, module, oldIndex, oldUniq, pid, new Array<Term>(numFree));
+  }
+
+  private u32(p: number): number {
+    const b = this.bytes;
+    return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  }
+
+  // ---- errors ------------------------------------------------------------------------------
+
+  private fail(reason: string, offset: number, tag: number | undefined): DecodeError {
+    return new DecodeError(reason, offset, tag, this.path(), this.inInflated);
+  }
+
+  private withSegment(e: DecodeError, segment: string): DecodeError {
+    return new DecodeError(e.reason, e.offset, e.tag, [...e.path, segment], e.inInflated);
+  }
+
+  /** Where the reader is inside the term, outermost first. */
+  private path(): string[] {
+    const path: string[] = [];
+    for (let i = 0; i < this.sp; i++) {
+      const f = this.stack[i]!;
+      if (f.kind === TUPLE) path.push(`elem ${f.index}`);
+      else if (f.kind === LIST) path.push(f.wantTail ? 'improper tail' : `list item ${f.index}`);
+      else if (f.kind === FUN) path.push(`fun free var ${f.index}`);
+      else if ((f.index & 1) === 0) path.push(`map key ${f.index >> 1}`);
+      else path.push(`map value ${describeKey(f.items[f.index >> 1]!)}`);
+    }
+    return path;
+  }
+}
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** What binary_to_term accepts in FLOAT_EXT (checked on OTP 25: `1.0e5` yes; `1e5`, `.5`, `1.`, ` 1.0` no). */
+const FLOAT_TEXT = /^[+-]?\d+\.\d+([eE][+-]?\d+)?$/;
