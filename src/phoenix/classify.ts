@@ -1,0 +1,87 @@
+/**
+ * classify: one payload as Redis delivered it → what it is (envelope, kind, topic, event, term).
+ * Pure and total: it never throws, whatever the bytes.
+ *
+ * Order: a payload starting with 131 is read as ETF; if that fails it is `raw` with the decode
+ * error — unless the whole payload happens to be msgpack (131 = 0x83 is also the header of a
+ * 3-entry msgpack map), then `msgpack`. Anything else goes through the JSON / msgpack / raw
+ * rule of non-etf.ts.
+ */
+import { decodeDetailed, type DecodeResult } from '../etf/decode.js';
+import { DecodeError } from '../etf/errors.js';
+import { VERSION_MAGIC } from '../etf/tags.js';
+import type { Classified } from './classified.js';
+import { recognizeEnvelope } from './envelope.js';
+import { classifyInner } from './inner.js';
+import { classifyNonEtf, msgpackValue } from './non-etf.js';
+
+export interface ClassifyOptions {
+  /** Also return the byte range of every term node (for the hex view). */
+  spans?: boolean;
+  /** Largest inflated size a compressed payload may declare (decoder default: 64 MiB). */
+  maxInflatedSize?: number;
+}
+
+export function classify(payload: Uint8Array, options: ClassifyOptions = {}): Classified {
+  try {
+    return payload[0] === VERSION_MAGIC ? classifyEtf(payload, options) : classifyOther(payload);
+  } catch (err) {
+    // Not expected (the decoder reports bad input as DecodeError, handled below); kept so that
+    // one unforeseen payload cannot stop a watch session.
+    return { kind: 'raw', bytes: payload.length, error: { message: oneLine(err), offset: 0 } };
+  }
+}
+
+function classifyOther(payload: Uint8Array): Classified {
+  const other = classifyNonEtf(payload);
+  const classified: Classified = { kind: other.kind, bytes: payload.length };
+  if (other.kind !== 'raw') classified.data = other.data;
+  return classified;
+}
+
+function classifyEtf(payload: Uint8Array, options: ClassifyOptions): Classified {
+  let decoded: DecodeResult;
+  try {
+    const decodeOptions: { spans: boolean; maxInflatedSize?: number } = { spans: options.spans === true };
+    if (options.maxInflatedSize !== undefined) decodeOptions.maxInflatedSize = options.maxInflatedSize;
+    decoded = decodeDetailed(payload, decodeOptions);
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+    const msgpack = msgpackValue(payload);
+    if (msgpack.ok) return { kind: 'msgpack', bytes: payload.length, data: msgpack.value };
+    return { kind: 'raw', bytes: payload.length, error: { message: oneLine(err), offset: err.offset } };
+  }
+
+  const { term } = decoded;
+  const recognized = recognizeEnvelope(term, decoded.compressed);
+  const message = recognized ? recognized.message : term;
+  const inner = classifyInner(message, recognized?.envelope.topic);
+
+  const classified: Classified = { kind: inner.kind, bytes: payload.length, term, message };
+  if (recognized) classified.envelope = recognized.envelope;
+  if (inner.topic !== undefined) classified.topic = inner.topic;
+  if (inner.event !== undefined) classified.event = inner.event;
+  if (inner.payload !== undefined) classified.payload = inner.payload;
+  if (inner.tracker !== undefined) classified.tracker = inner.tracker;
+  if (decoded.spans !== undefined) classified.spans = decoded.spans;
+  if (decoded.inflated !== undefined) classified.inflated = decoded.inflated;
+  return classified;
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * The node a message names, for grouping and filtering: v3 → the envelope node (the sender for
+ * `except`, the target for `only`); v1 → the sender's Erlang node when the message tells it (the
+ * `from` pid's node, else a Tracker replica's name — always the sending shard's), otherwise the
+ * short node ref. Undefined without an envelope.
+ */
+export function nodeOf(classified: Classified): string | undefined {
+  const env = classified.envelope;
+  if (env === undefined) return undefined;
+  if (env.generation === 3) return env.node;
+  return env.fromNode ?? classified.tracker?.replica ?? env.node;
+}
