@@ -1,0 +1,213 @@
+/**
+ * Term → document in Elixir syntax. Shared by `renderElixir` (readable, round-trips through
+ * `parseElixir`) and `inspect` (Elixir 1.14's `inspect/2`, character for character); the
+ * options below are exactly where the two differ.
+ */
+
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ExportFun,
+  Fun,
+  ImproperList,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  atoms,
+  type Term,
+} from '../term.js';
+import { inspectAtom, inspectAtomKey, inspectAtomRemoteCall, isKeywordKeyAtom } from './atoms.js';
+import { elixirFloat } from './floats.js';
+import { box, seq, type Doc } from './layout.js';
+import { MAPSET_MODULE, mapSetElements, registeredFields, type StructRegistry } from './structs.js';
+import { asciiPrintableList, escapeText, printableText } from './strings.js';
+
+export interface ElixirDocOptions {
+  readonly structs: StructRegistry | undefined;
+  /** `sigil`: `~c"abc"` (Elixir ≥ 1.15); `quotes`: `'abc'` (1.14); `lists`: `[97, 98, 99]`. */
+  readonly charlists: 'sigil' | 'quotes' | 'lists';
+  /** Structs missing from the registry: `%Mod{…}` in wire order, or a plain map as inspect does. */
+  readonly unknownStructs: 'struct' | 'map';
+  /** `exact`: only Elixir 1.14's own MapSet shape; `loose`: whatever `Inspect.MapSet` accepts. */
+  readonly mapSets: 'exact' | 'loose';
+  /** Elide binaries longer than this many bytes (not valid Elixir; for display only). */
+  readonly maxBinaryLength: number | undefined;
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_MAX_DEPTH = 1000;
+
+export function depthMarker(maxDepth: number): string {
+  return `…(nesting deeper than ${maxDepth})`;
+}
+
+/**
+ * Elements and tail of a list as Erlang sees it: `[1 | [2 | 3]]` is `[1, 2 | 3]` and
+ * `[1 | [2]]` is `[1, 2]` (a foreign encoder may nest LIST_EXT tails; term_to_binary never does).
+ */
+export function flattenList(list: ImproperList): { elements: Term[]; tail: Term | undefined } {
+  let tail: Term = list.tail;
+  if (!Array.isArray(tail) && !(tail instanceof ImproperList)) return { elements: list.elements, tail };
+  const elements = [...list.elements];
+  for (;;) {
+    if (Array.isArray(tail)) {
+      elements.push(...tail);
+      return { elements, tail: undefined };
+    }
+    if (tail instanceof ImproperList) {
+      elements.push(...tail.elements);
+      tail = tail.tail;
+      continue;
+    }
+    return { elements, tail };
+  }
+}
+
+function isKeyword(list: readonly Term[]): boolean {
+  for (const item of list) {
+    if (!(item instanceof Tuple) || item.length !== 2) return false;
+    const key = item.elements[0];
+    if (!(key instanceof Atom) || !isKeywordKeyAtom(key.name)) return false;
+  }
+  return true;
+}
+
+const allText = (docs: readonly Doc[]): boolean => docs.every((d) => typeof d === 'string');
+
+export class ElixirDocBuilder {
+  /** Inside `MapSet.new(…)` Elixir 1.14's inspect prints charlists as plain lists. */
+  private asLists = 0;
+
+  constructor(private readonly options: ElixirDocOptions) {}
+
+  build(term: Term, depth = 0): Doc {
+    if (typeof term === 'number' || typeof term === 'bigint') return term.toString();
+    if (term instanceof Atom) return inspectAtom(term.name);
+    if (term instanceof Uint8Array) return this.binary(term);
+    if (term instanceof ErlFloat) return elixirFloat(term.value);
+    if (depth >= this.options.maxDepth) return depthMarker(this.options.maxDepth);
+    if (Array.isArray(term)) return this.list(term, undefined, depth);
+    if (term instanceof Tuple) {
+      const items = term.elements.map((e) => this.build(e, depth + 1));
+      return box('{', items, '}', { fill: allText(items) });
+    }
+    if (term instanceof ErlMap) return this.map(term, depth);
+    if (term instanceof ImproperList) {
+      const { elements, tail } = flattenList(term);
+      return this.list(elements, tail, depth);
+    }
+    if (term instanceof BitBinary) return this.bitBinary(term);
+    if (term instanceof Pid) return `#PID<${term.node.name}.${term.id}.${term.serial}>`;
+    if (term instanceof Port) return `#Port<${term.node.name}.${term.id}>`;
+    // ref_to_list/1 prints the id words most significant first: the reverse of the wire order.
+    if (term instanceof Ref) return `#Reference<${[term.node.name, ...[...term.ids].reverse()].join('.')}>`;
+    if (term instanceof ExportFun) {
+      return `&${inspectAtom(term.module.name)}.${inspectAtomRemoteCall(term.fun.name)}/${term.arity}`;
+    }
+    if (term instanceof Fun) {
+      return `#Function<${term.index}.${term.oldUniq}/${term.arity} in ${inspectAtom(term.module.name)}>`;
+    }
+    throw new TypeError(`not a term: ${String(term)}`);
+  }
+
+  private list(elements: readonly Term[], tail: Term | undefined, depth: number): Doc {
+    if (elements.length === 0) return tail === undefined ? '[]' : this.build(tail, depth);
+    if (tail === undefined && this.asLists === 0 && this.options.charlists !== 'lists') {
+      const chars = asciiPrintableList(elements);
+      if (chars !== undefined) {
+        return this.options.charlists === 'sigil'
+          ? '~c"' + escapeText(chars, '"') + '"'
+          : "'" + escapeText(chars, "'") + "'";
+      }
+    }
+    if (tail === undefined && isKeyword(elements)) {
+      const items = elements.map((e) => this.pair(e as Tuple, depth + 1));
+      return box('[', items, ']');
+    }
+    const items = elements.map((e) => this.build(e, depth + 1));
+    const tailDoc = tail === undefined ? undefined : this.build(tail, depth + 1);
+    return box('[', items, ']', { tail: tailDoc, fill: allText(items) && (tailDoc === undefined || typeof tailDoc === 'string') });
+  }
+
+  private pair(tuple: Tuple, depth: number): Doc {
+    const [key, value] = tuple.elements as [Atom, Term];
+    return seq(inspectAtomKey(key.name) + ' ', this.build(value, depth));
+  }
+
+  private map(map: ErlMap, depth: number): Doc {
+    const module = map.structName();
+    if (module !== undefined) {
+      const special = this.struct(map, module, depth);
+      if (special !== undefined) return special;
+    }
+    const keys = map.keys;
+    const values = map.values;
+    const keyword = keys.every((k) => k instanceof Atom && isKeywordKeyAtom(k.name));
+    const items: Doc[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const value = this.build(values[i]!, depth + 1);
+      items[i] = keyword
+        ? seq(inspectAtomKey((keys[i] as Atom).name) + ' ', value)
+        : seq(this.build(keys[i]!, depth + 1), ' => ', value);
+    }
+    return box('%{', items, '}');
+  }
+
+  private struct(map: ErlMap, module: Atom, depth: number): Doc | undefined {
+    if (module.name === MAPSET_MODULE) {
+      const elements = mapSetElements(map, this.options.mapSets === 'loose');
+      if (elements === undefined) return undefined;
+      if (this.options.mapSets === 'loose') this.asLists++;
+      try {
+        return seq('MapSet.new(', this.list(elements, undefined, depth), ')');
+      } finally {
+        if (this.options.mapSets === 'loose') this.asLists--;
+      }
+    }
+    const name = inspectAtom(module.name);
+    const fields = registeredFields(map, module, this.options.structs);
+    if (fields !== undefined) {
+      const items = fields.map((field) => seq(inspectAtomKey(field) + ' ', this.build(map.get(Atom.of(field))!, depth + 1)));
+      return box('%' + name + '{', items, '}');
+    }
+    if (this.options.unknownStructs === 'map' || name.startsWith(':')) return undefined;
+    const items: Doc[] = [];
+    for (let i = 0; i < map.keys.length; i++) {
+      const key = map.keys[i]!;
+      if (key === atoms.struct) continue;
+      if (!(key instanceof Atom) || !isKeywordKeyAtom(key.name)) return undefined;
+      items.push(seq(inspectAtomKey(key.name) + ' ', this.build(map.values[i]!, depth + 1)));
+    }
+    return box('%' + name + '{', items, '}');
+  }
+
+  private binary(bytes: Uint8Array): Doc {
+    const max = this.options.maxBinaryLength;
+    const elide = max !== undefined && bytes.length > max;
+    const text = printableText(bytes);
+    if (text !== undefined) {
+      if (!elide) return '"' + escapeText(text, '"') + '"';
+      const shown = Array.from(text.slice(0, max + 1)).slice(0, max).join('');
+      return `"${escapeText(shown, '"')}…" (${bytes.length} bytes)`;
+    }
+    if (bytes.length === 0) return '<<>>';
+    const shown = elide ? bytes.subarray(0, max) : bytes;
+    const items: string[] = new Array(shown.length);
+    for (let i = 0; i < shown.length; i++) items[i] = String(shown[i]);
+    if (elide) items.push('…');
+    const doc = box('<<', items, '>>', { fill: true });
+    return elide ? seq(doc, ` (${bytes.length} bytes)`) : doc;
+  }
+
+  private bitBinary(bits: BitBinary): Doc {
+    const { bytes, bitsInLast } = bits;
+    if (bitsInLast === 8 || bytes.length === 0) return this.binary(bytes);
+    const items: string[] = [];
+    for (let i = 0; i < bytes.length - 1; i++) items.push(String(bytes[i]));
+    items.push(`${bytes[bytes.length - 1]! >> (8 - bitsInLast)}::size(${bitsInLast})`);
+    return box('<<', items, '>>', { fill: true });
+  }
+}
