@@ -3,9 +3,15 @@
  * file pays the ~0.3 s boot once. Expressions are Erlang source.
  */
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 
 function runErl(code: string): string {
-  return execFileSync('erl', ['-noshell', '-eval', `${code}, halt().`], { encoding: 'utf8', timeout: 30_000 });
+  return execFileSync('erl', ['-noshell', '-eval', `${code}, halt().`], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    cwd: tmpdir(),
+    env: { ...process.env, ERL_CRASH_DUMP_SECONDS: '0' }, // a failed expression must not leave a dump behind
+  });
 }
 
 function hex(bytes: Uint8Array): string {
@@ -39,8 +45,9 @@ export function erlDecodesTo(cases: Array<{ bytes: Uint8Array; expected: string 
   const body = cases
     .map(
       (c) =>
-        `begin T = binary_to_term(binary:decode_hex(<<"${hex(c.bytes)}">>)), ` +
-        `io:format("~s ~w~n", [T =:= (${c.expected}), T]) end`,
+        // A fun per case, so that each has its own variable T.
+        `(fun() -> T = binary_to_term(binary:decode_hex(<<"${hex(c.bytes)}">>)), ` +
+        `io:format("~s ~w~n", [T =:= (${c.expected}), T]) end)()`,
     )
     .join(', ');
   const out = runErl(body);
