@@ -11,7 +11,7 @@ import { Atom, ErlMap } from '../../src/etf/term.js';
 import { classify, nodeOf } from '../../src/phoenix/classify.js';
 import type { MessageKind } from '../../src/phoenix/classified.js';
 import { describeEnvelope } from '../../src/phoenix/envelope.js';
-import { erlBinaries } from './erl-oracle.js';
+import { erlBinaries } from './erl-binaries.js';
 
 const REF24 = 'list_to_binary(lists:seq(1, 24))'; // node ref 01 02 03 … 18
 const broadcast = (topic: string, event: string, payload = '#{}') =>
@@ -21,7 +21,7 @@ const state = (values: string) =>
   `#{'__struct__' => 'Elixir.Phoenix.Tracker.State', replica => ${replica('a@h', '1')}, values => ${values}, mode => delta}`;
 const presence = '<<"phx_presence:Elixir.Chat.Presence_shard0">>';
 
-const bin = erlBinaries({
+const bin = await erlBinaries({
   v1pool: `term_to_binary({1, ${REF24}, 2, self(), <<"rooms:lobby">>, ${broadcast('rooms:lobby', 'new:msg')}})`,
   v1legacy: `term_to_binary({1, ${REF24}, none, <<"rooms:lobby">>, hello})`,
   v1legacyIntRef: `term_to_binary({1, 7, none, <<"rooms:lobby">>, hello})`,
