@@ -1,0 +1,91 @@
+/**
+ * Turning whatever ioredis / Node throw into one clear, password-free line. The raw error is never
+ * passed on (not even as `cause`): ioredis attaches the failed command's arguments to errors, and
+ * for AUTH those are the credentials.
+ */
+import { ConnectionSpecError, describeSpec, type ConnectionSpec } from './connection-spec.js';
+import { oneScrubbedLine } from './redaction.js';
+
+export type RedisFailureReason =
+  | 'refused'
+  | 'timeout'
+  | 'host-not-found'
+  | 'reset'
+  | 'auth'
+  | 'permission'
+  | 'tls'
+  | 'config'
+  | 'other';
+
+/** A failure to reach, authenticate with or subscribe on Redis. `message` is safe to print. */
+export class RedisConnectionError extends Error {
+  override name = 'RedisConnectionError';
+  constructor(
+    message: string,
+    readonly reason: RedisFailureReason,
+    /** Redacted description of the target, e.g. `redis://app:***@10.0.0.5:6379/0`. */
+    readonly target: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reasons that another attempt cannot fix: report them at once instead of retrying. */
+export function isPermanentFailure(reason: RedisFailureReason): boolean {
+  return reason === 'auth' || reason === 'permission' || reason === 'tls' || reason === 'config';
+}
+
+const TLS_VERIFY_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Classifies an error and words it for people; the detail is scrubbed of the spec's secrets. */
+export function explainFailure(error: unknown, spec: ConnectionSpec): { reason: RedisFailureReason; detail: string } {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const raw = error instanceof Error ? error.message : String(error);
+  const message = oneScrubbedLine(raw, spec);
+  // ioredis wraps the socket error of a sentinel/cluster attempt into its own message.
+  const has = (text: string) => code === text || message.includes(text);
+
+  if (error instanceof ConnectionSpecError) return { reason: 'config', detail: message };
+  if (/^WRONGPASS|invalid username-password pair|^ERR invalid password/i.test(message)) {
+    return { reason: 'auth', detail: 'authentication failed: wrong username or password' };
+  }
+  if (/^NOAUTH/.test(message)) {
+    return { reason: 'auth', detail: 'authentication required: the server wants a password (-a / --pass / URL)' };
+  }
+  if (/^NOPERM/.test(message)) {
+    return { reason: 'permission', detail: `permission denied by the server's ACL: ${message.replace(/^NOPERM\s*/, '')}` };
+  }
+  if (TLS_VERIFY_CODES.has(code)) {
+    return {
+      reason: 'tls',
+      detail: `TLS certificate rejected (${code}: ${message}); pass the right --cacert, or --insecure to skip verification`,
+    };
+  }
+  if (code.startsWith('ERR_SSL') || /ssl|tls/i.test(code) || /wrong version number|ssl3_get_record|packet length too long/i.test(message)) {
+    return { reason: 'tls', detail: `TLS handshake failed (${message}); does the server speak TLS on this port?` };
+  }
+  if (has('ECONNREFUSED')) return { reason: 'refused', detail: 'connection refused' };
+  if (has('ENOTFOUND') || has('EAI_AGAIN')) return { reason: 'host-not-found', detail: `host not found (${message})` };
+  if (has('ETIMEDOUT')) return { reason: 'timeout', detail: 'timed out' };
+  if (has('ECONNRESET') || has('EPIPE')) return { reason: 'reset', detail: 'connection reset by the server' };
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return { reason: 'config', detail: message };
+  return { reason: 'other', detail: message };
+}
+
+/** `cannot connect to redis://127.0.0.1:6390/0: connection refused` as a typed error. */
+export function connectionError(error: unknown, spec: ConnectionSpec, verb = 'cannot connect to'): RedisConnectionError {
+  if (error instanceof RedisConnectionError) return error;
+  const target = describeSpec(spec);
+  const { reason, detail } = explainFailure(error, spec);
+  return new RedisConnectionError(`${verb} ${target}: ${detail}`, reason, target);
+}
