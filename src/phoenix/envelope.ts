@@ -47,7 +47,7 @@ function recognizeV3(e: Term[], compressed: boolean): RecognizedEnvelope | undef
       mode: mode === modes.except ? 'except' : 'only',
       node: nodeText(node),
       topic: labelText(topic),
-      dispatcher: dispatcher instanceof Atom ? elixirAtomText(dispatcher) : labelText(dispatcher),
+      dispatcher: labelText(dispatcher),
       compressed,
     },
     topicTerm: topic,
