@@ -7,8 +7,8 @@
 
 import type { Term } from '../term.js';
 
-// Fatal: Erlang's `<<c::utf8>>` refuses overlongs and surrogates, and so does WHATWG UTF-8.
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is text, not a marker to drop. Fatal: Erlang's `<<c::utf8>>` refuses overlongs and surrogates, and so does WHATWG UTF-8.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The text of `bytes` when they are valid UTF-8 (no surrogates, no overlongs), else undefined. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {

@@ -1,0 +1,113 @@
+/**
+ * fast-check arbitraries for terms that have an Elixir literal (no pids, ports, refs, funs),
+ * biased towards the cases the renderers and the parser must get right: atoms that need quotes,
+ * charlists, keyword lists, improper lists, bitstrings, structs, MapSets, big integers, -0.0.
+ */
+
+import fc from 'fast-check';
+import { Atom, BitBinary, ErlFloat, ErlMap, ImproperList, Tuple, atoms, termEquals, type Term } from '../../src/etf/term.js';
+
+export const TRICKY_ATOM_NAMES = [
+  'ok', 'error', 'nil', 'true', 'false', 'with space', 'Elixir.Foo', 'Elixir.Phoenix.PubSub', 'Elixir.foo',
+  'Elixir', 'Elixir.Elixir', 'Elixir.Elixir.Foo', 'Elixir.Foo.bar', 'foo@bar', 'a@127.0.0.1', '+', '-', '..',
+  '...', '..//', '::', '%{}', '{}', '<<>>', '->', '\\\\', '//', '|>', '=~', '^^^', '~~~', '<|>', 'not', 'and',
+  'when', 'ünï', 'ünïcödé_атом', 'атом', '日本語', 'Ünï', 'µ', '', 'Foo', 'foo?', 'foo!', 'foo?bar', '"quote',
+  "it's", 'a#{b}', 'new\nline', 'tab\there', 'back\\slash', '_', '_foo', '__struct__', 'e\u0301', '@', '&',
+  '\u0000', '\u0085', '\ufeff', '😀', 'x y z', '1abc', 'a.b',
+];
+
+const atom = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...TRICKY_ATOM_NAMES) },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z_][a-zA-Z0-9_@]{0,10}[?!]?$/) },
+).map((name) => Atom.of(name));
+
+const integer = fc.oneof(
+  fc.integer({ min: -300, max: 300 }),
+  fc.integer(),
+  fc.maxSafeInteger(),
+  fc.bigInt({ min: -(2n ** 300n), max: 2n ** 300n }).map((b) => (b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b)),
+);
+
+const float = fc
+  .oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 0.1, 1e16, 1e15, 5e-324, 1.7976931348623157e308, 1000, -2.5))
+  .map((v) => new ErlFloat(v));
+
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom('', 'a#{b}', 'quote " here', 'back\\slash', 'line\nbreak', '\ufeff', 'caf\u00e9', 'tab\t', '\u0007\u001b\u007f'),
+);
+const binary = fc.oneof(
+  text.map((s) => new TextEncoder().encode(s)),
+  fc.uint8Array({ maxLength: 20 }),
+);
+const bitBinary = fc
+  .tuple(fc.uint8Array({ minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 7 }))
+  .map(([bytes, bits]) => {
+    const copy = Uint8Array.from(bytes);
+    copy[copy.length - 1] = copy[copy.length - 1]! & ((0xff << (8 - bits)) & 0xff);
+    return new BitBinary(copy, bits);
+  });
+const charlist = fc.array(fc.integer({ min: 32, max: 126 }), { minLength: 1, maxLength: 10 });
+
+/** Map pairs with keys unique under termEquals (a map cannot hold the same key twice). */
+function uniquePairs(pairs: Array<[Term, Term]>): Array<[Term, Term]> {
+  const out: Array<[Term, Term]> = [];
+  for (const p of pairs) if (!out.some((q) => termEquals(q[0], p[0]))) out.push(p);
+  return out;
+}
+
+export interface TermArbitraryOptions {
+  /** Struct modules to build exact instances of, with their fields. */
+  structs?: ReadonlyMap<string, readonly string[]>;
+}
+
+export function termArbitrary(options: TermArbitraryOptions = {}): fc.Arbitrary<Term> {
+  const structs = [...(options.structs ?? new Map<string, readonly string[]>()).entries()];
+  const { term } = fc.letrec<{ term: Term; container: Term }>((tie) => ({
+    term: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      integer,
+      float,
+      atom,
+      binary,
+      bitBinary,
+      charlist,
+      // Containers weigh as much as all scalars together, so that nesting is common.
+      { arbitrary: tie('container'), weight: 6 },
+    ),
+    container: fc.oneof(
+      { depthSize: 'small' },
+      fc.array(tie('term'), { maxLength: 5 }),
+      fc.array(fc.tuple(atom, tie('term')), { maxLength: 4 }).map((kw) => kw.map(([k, v]) => new Tuple([k, v]))),
+      fc
+        .tuple(fc.array(tie('term'), { minLength: 1, maxLength: 4 }), tie('term'))
+        .filter(([, tail]) => !Array.isArray(tail) && !(tail instanceof ImproperList))
+        .map(([elements, tail]) => new ImproperList(elements, tail)),
+      fc.array(tie('term'), { maxLength: 5 }).map((e) => new Tuple(e)),
+      fc.array(fc.tuple(tie('term'), tie('term')), { maxLength: 5 }).map((p) => ErlMap.fromPairs(uniquePairs(p))),
+      fc.array(fc.tuple(atom, tie('term')), { maxLength: 5 }).map((p) => ErlMap.fromPairs(uniquePairs(p))),
+      // A struct not in any registry.
+      fc
+        .tuple(fc.constantFrom('Elixir.Chat.Message', 'Elixir.Foo', 'Elixir.MapSet'), fc.array(fc.tuple(atom, tie('term')), { maxLength: 3 }))
+        .map(([mod, p]) => ErlMap.fromPairs(uniquePairs([[atoms.struct, Atom.of(mod)], ...p]))),
+      // Elixir 1.14's MapSet.
+      fc.array(tie('term'), { maxLength: 4 }).map((elements) => {
+        const unique = uniquePairs(elements.map((e): [Term, Term] => [e, []]));
+        return ErlMap.fromPairs([
+          [atoms.struct, Atom.of('Elixir.MapSet')],
+          [Atom.of('map'), ErlMap.fromPairs(unique)],
+          [Atom.of('version'), 2],
+        ]);
+      }),
+      ...(structs.length === 0
+        ? []
+        : [
+            fc.tuple(fc.constantFrom(...structs), fc.array(tie('term'), { minLength: 9, maxLength: 9 })).map(([[mod, fields], values]) =>
+              ErlMap.fromPairs([[atoms.struct, Atom.of(mod)], ...fields.map((f, i): [Term, Term] => [Atom.of(f), values[i]!])]),
+            ),
+          ]),
+    ),
+  }));
+  return term;
+}
