@@ -199,7 +199,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       const base: RedisOptions = {
         host: '127.0.0.1',
         port,
-        enableReadyCheck: false,
+        enableReadyCheck: false, // no INFO / CLIENT SETINFO: keeps MONITOR and ACL LOG about the code under test
+        disableClientInfo: true,
         retryStrategy: () => null,
         maxRetriesPerRequest: 0,
       };
