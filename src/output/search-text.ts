@@ -1,0 +1,29 @@
+/**
+ * The text that `--grep` and the UI's bare words search: the decoded application message in
+ * compact Elixir syntax (the envelope's fields have their own filters), decoded JSON/msgpack as
+ * JSON, and anything else as the payload read as UTF-8.
+ */
+import { renderElixir } from '../etf/render/elixir.js';
+import type { WatchedMessage } from './watched-message.js';
+
+// Non-fatal: raw payloads are searched as far as they read as text.
+const utf8 = new TextDecoder('utf-8');
+
+export function defaultSearchText(m: WatchedMessage): string {
+  const c = m.classified;
+  const term = c.message ?? c.term;
+  if (term !== undefined) return renderElixir(term, { pretty: false });
+  if (c.kind === 'json' || c.kind === 'msgpack') return jsonText(c.data);
+  return utf8.decode(m.raw.payload);
+}
+
+function jsonText(data: unknown): string {
+  // msgpack may carry 64-bit integers (bigint) and binaries, which JSON.stringify rejects or mangles.
+  return (
+    JSON.stringify(data, (_key, value: unknown) => {
+      if (typeof value === 'bigint') return value.toString();
+      if (value instanceof Uint8Array) return utf8.decode(value);
+      return value;
+    }) ?? ''
+  );
+}
