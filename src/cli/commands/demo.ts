@@ -1,0 +1,60 @@
+/**
+ * `redis-print demo`: the tool's main job on a working default, for someone with no Redis of
+ * their own. Starts a private redis-server on a free loopback port, a simulated 3-node Phoenix
+ * cluster publishing through it, and watches it with the usual watch options. Ctrl-C, --count
+ * or --timeout stop everything it started.
+ */
+import { InProcessFeed } from '../../demo/in-process-feed.js';
+import { redisServerAvailable, startPrivateRedis } from '../../demo/private-redis.js';
+import { publishSimulatedTraffic } from '../../demo/publishing-cluster.js';
+import type { StandaloneSpec } from '../../redis/connection-spec.js';
+import { Subscriber } from '../../redis/subscriber.js';
+import { parseCommandArgs } from '../args.js';
+import { CliError, UsageError } from '../errors.js';
+import { subscriptionFromFlags } from '../subscription.js';
+import { usage } from '../usage.js';
+import { watchOptions } from '../watch-options.js';
+import { runWatch } from '../watch-run.js';
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('demo', argv, watchOptions);
+  if (values.help) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`demo takes no arguments, got "${positionals[0]}"`);
+  for (const flag of ['url', 'host', 'port', 'sentinel', 'cluster'] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`demo runs its own Redis; --${flag} is for watch`);
+  }
+  const subscription = subscriptionFromFlags(values);
+
+  if (!redisServerAvailable()) {
+    process.stderr.write(
+      '# redis-server is not on PATH (install it with: sudo apt-get install redis-server, or brew install redis);\n' +
+        '# showing the simulated cluster in-process instead, without Redis in between\n',
+    );
+    return runWatch(values, { source: new InProcessFeed(), subscription });
+  }
+
+  let redis;
+  try {
+    redis = await startPrivateRedis();
+  } catch (error) {
+    throw new CliError(`cannot start a private redis-server: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+  const spec: StandaloneSpec = { mode: 'standalone', host: '127.0.0.1', port: redis.port };
+  process.stderr.write(`# demo: private redis-server on 127.0.0.1:${redis.port}; nodes a@demo, b@demo (adapter 3.x) and c@demo (2.1.8)\n`);
+  let stopTraffic: (() => Promise<void>) | undefined;
+  try {
+    return await runWatch(values, {
+      source: new Subscriber(spec, subscription),
+      subscription,
+      onReady: async () => {
+        stopTraffic = await publishSimulatedTraffic(spec, (message) => process.stderr.write(`# demo publisher: ${message}\n`));
+      },
+    });
+  } finally {
+    await stopTraffic?.();
+    await redis.stop();
+  }
+}

@@ -1,0 +1,17 @@
+import { compileFilter, specFromFlags, type MessageFilter } from '../output/filter.js';
+import { UsageError } from './errors.js';
+
+export interface FilterFlagValues {
+  topic?: string[];
+  event?: string[];
+  node?: string[];
+  grep?: string[];
+  kind?: string[];
+}
+
+/** The filter flags compiled; a bad glob or unknown kind is a usage error, not a silent no-op. */
+export function filterFromFlags(flags: FilterFlagValues): MessageFilter {
+  const { filter, problems } = compileFilter(specFromFlags(flags));
+  if (problems.length > 0) throw new UsageError(problems.map((p) => p.message).join('; '));
+  return filter;
+}

@@ -1,0 +1,44 @@
+/** The --help text: every command and flag, grouped the way people look for them. */
+export function usage(): string {
+  return `redis-print — see what Phoenix.PubSub's Redis adapter sends between your nodes
+
+Usage:
+  redis-print [watch] [connection] [subscription] [filters] [output]
+  redis-print demo [watch options]          private redis-server + simulated 3-node cluster, watched
+  redis-print decode [--format F] FILE... | -   decode .etf files, captures or stdin
+  redis-print encode [--from elixir|json-typed] [--compressed[=L]] (FILE | - | --term TEXT) [-o FILE]
+  redis-print publish --pubsub NAME --topic T --event E --payload JSON [options]
+  redis-print record -o FILE [connection] [subscription] [filters] [--count N] [--duration S]
+  redis-print replay FILE [connection] [--speed X | --as-fast-as-possible] [--map-channel FROM=TO]
+  redis-print view FILE                      open the live UI on a capture, offline
+  redis-print split FILE -o DIR              one .etf fixture per captured payload
+
+Connection (redis-cli spelling; also REDIS_URL):
+  --url redis://[user:pass@]host:port/db | rediss://...
+  -h HOST  -p PORT  -a PASSWORD  --user USER  --pass PASSWORD  -n DB
+  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure
+  --sentinel HOST:PORT[,HOST:PORT] --master-name NAME
+  --cluster                                  attach through a Redis Cluster node
+
+Subscription (default: PSUBSCRIBE phx:*):
+  --pattern P        PSUBSCRIBE P (repeatable)
+  --channel C        SUBSCRIBE C exactly (repeatable)
+  --pubsub NAME      both generations' channels of a PubSub, e.g. Chat.PubSub (repeatable)
+
+Filters (combinable; repeating a flag means "any of"):
+  --topic GLOB  --event GLOB  --node GLOB  --grep TEXT
+  --kind broadcast|message|reply|tracker|presence_diff|term|msgpack|json|raw
+
+Output:
+  --no-tui           one line per message even on a terminal (the default when piped)
+  --json             NDJSON, one object per message (see README)
+  --full             do not truncate lines to the terminal width
+  --count N          exit 0 after N matching messages
+  --timeout S        exit after S seconds: 0 if anything matched, 1 if nothing did
+  --buffer N         UI ring buffer size (default 10000)
+  --record FILE      also record raw traffic to a capture file
+  NO_COLOR=1         no colours
+
+Exit codes: 0 ok, 1 ran but found a problem (nothing matched, a file did not decode), 2 could not run.
+`;
+}

@@ -1,0 +1,138 @@
+/**
+ * The watch loop shared by `watch` and `demo`: subscribe, classify, filter, print; stop on
+ * --count, --timeout, Ctrl-C or SIGTERM with a one-line summary on stderr.
+ */
+import { CaptureWriter } from '../capture/writer.js';
+import type { RawMessage } from '../model/raw-message.js';
+import { BatchedWriter } from '../output/batched-writer.js';
+import { formatLine } from '../output/line-format.js';
+import { toNdjsonLine } from '../output/ndjson.js';
+import { paletteFor } from '../output/palette.js';
+import { MessagePipeline } from '../output/pipeline.js';
+import type { WatchedMessage } from '../output/watched-message.js';
+import type { EventEmitter } from 'node:events';
+import { isTlsUnverified, type ConnectionSpec } from '../redis/connection-spec.js';
+import { RedisConnectionError } from '../redis/errors.js';
+import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
+import { durationFlag, intFlag } from './args.js';
+import { CliError } from './errors.js';
+import { filterFromFlags, type FilterFlagValues } from './filters.js';
+import { toolVersion } from './run.js';
+import type { Subscription } from './subscription.js';
+
+export interface WatchFlags extends FilterFlagValues {
+  json?: boolean;
+  full?: boolean;
+  tui?: boolean;
+  count?: string;
+  timeout?: string;
+  buffer?: string;
+  record?: string;
+}
+
+/** Where messages come from: a live Subscriber, or demo's in-process feed. */
+export interface WatchSource extends EventEmitter<SubscriberEvents> {
+  /** Redacted description, for status lines and capture headers. */
+  readonly target: string;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WatchTarget {
+  source: WatchSource;
+  subscription: Subscription;
+  /** Called once subscribed (demo starts its simulated cluster then). */
+  onReady?: () => void | Promise<void>;
+}
+
+/** The usual source: a Subscriber on the given Redis, warning loudly when TLS is unverified. */
+export function subscriberFor(spec: ConnectionSpec, subscription: Subscription): Subscriber {
+  if (isTlsUnverified(spec)) {
+    process.stderr.write('redis-print: WARNING: --insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic\n');
+  }
+  return new Subscriber(spec, subscription);
+}
+
+/** Runs until a stop condition; resolves to the exit code. */
+export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<number> {
+  const filter = filterFromFlags(flags);
+  const count = flags.count === undefined ? undefined : intFlag('count', flags.count, 0);
+  const timeoutMs = flags.timeout === undefined ? undefined : durationFlag('timeout', flags.timeout, 0);
+  const pipeline = new MessagePipeline({ filter });
+
+  const out = new BatchedWriter(process.stdout);
+  const palette = paletteFor(process.stdout);
+  const width = flags.full || !process.stdout.isTTY ? undefined : process.stdout.columns;
+  const render = flags.json
+    ? toNdjsonLine
+    : (m: WatchedMessage): string => formatLine(m, { palette, ...(width ? { width } : {}) });
+  // In NDJSON mode stdout carries only JSON: status lines go to stderr.
+  const notice = (text: string): void => {
+    if (flags.json) process.stderr.write(`# ${text}\n`);
+    else out.writeLine(`# ${text}`);
+  };
+
+  const recorder = flags.record ? await openRecorder(flags.record, target) : undefined;
+  const subscriber = target.source;
+  let finish!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+
+  subscriber.on('message', (raw: RawMessage) => {
+    recorder?.write(raw);
+    const message = pipeline.accept(raw);
+    if (!message) return;
+    out.writeLine(render(message));
+    if (count !== undefined && pipeline.counters.shown >= count) finish(0);
+    if (out.broken) finish(0);
+  });
+  subscriber.on('reconnecting', (e) => notice(`connection lost (${e.reason}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})`));
+  subscriber.on('reconnected', (e) =>
+    notice(`reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`),
+  );
+  subscriber.on('error', (e) => notice(e.message));
+
+  try {
+    await subscriber.start();
+  } catch (error) {
+    await recorder?.close();
+    if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  const what = [...target.subscription.patterns.map((p) => `psubscribe ${p}`), ...target.subscription.channels.map((c) => `subscribe ${c}`)];
+  process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`);
+  await target.onReady?.();
+
+  const onSignal = (): void => finish(0);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(pipeline.counters.shown > 0 ? 0 : 1), timeoutMs);
+  if (count === 0) finish(0);
+
+  const code = await finished;
+  if (timer) clearTimeout(timer);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await subscriber.close();
+  await out.flush();
+  await recorder?.close();
+  const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
+  process.stderr.write(`# ${pipeline.summary()}${recorded}\n`);
+  return code;
+}
+
+async function openRecorder(path: string, target: WatchTarget): Promise<CaptureWriter> {
+  try {
+    return await CaptureWriter.open(
+      path,
+      {
+        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        target: target.source.target,
+        patterns: target.subscription.patterns,
+        channels: target.subscription.channels,
+      },
+      { append: true },
+    );
+  } catch (error) {
+    throw new CliError(`cannot record to ${path}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+}
