@@ -5,7 +5,22 @@
  */
 
 import fc from 'fast-check';
-import { Atom, BitBinary, ErlFloat, ErlMap, ImproperList, Tuple, atoms, termEquals, type Term } from '../../src/etf/term.js';
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ExportFun,
+  Fun,
+  ImproperList,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  atoms,
+  termEquals,
+  type Term,
+} from '../../src/etf/term.js';
 
 export const TRICKY_ATOM_NAMES = [
   'ok', 'error', 'nil', 'true', 'false', 'with space', 'Elixir.Foo', 'Elixir.Phoenix.PubSub', 'Elixir.foo',
@@ -60,7 +75,23 @@ function uniquePairs(pairs: Array<[Term, Term]>): Array<[Term, Term]> {
 export interface TermArbitraryOptions {
   /** Struct modules to build exact instances of, with their fields. */
   structs?: ReadonlyMap<string, readonly string[]>;
+  /** Also pids, ports, references, funs (no literal syntax) and list-valued improper tails. */
+  opaque?: boolean;
 }
+
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+const node = fc.constantFrom('a@127.0.0.1', 'nonode@nohost', 'web1@10.0.0.5', 'ünï@host').map((n) => Atom.of(n));
+const pid = fc.tuple(node, u32, u32, u32, fc.boolean()).map(([n, id, serial, creation, old]) => new Pid(n, id, serial, old ? creation & 3 : creation, old));
+const opaqueScalars = [
+  pid,
+  fc
+    .tuple(node, fc.oneof(u32, fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n - 1n })), u32, fc.constantFrom('old', 'new', 'v4') as fc.Arbitrary<'old' | 'new' | 'v4'>)
+    .map(([n, id, creation, format]) => new Port(n, id, creation, format)),
+  fc
+    .tuple(node, u32, fc.array(u32, { minLength: 1, maxLength: 5 }), fc.constantFrom('old', 'new', 'newer') as fc.Arbitrary<'old' | 'new' | 'newer'>)
+    .map(([n, creation, ids, format]) => new Ref(n, creation, ids, format)),
+  fc.tuple(atom, atom, fc.integer({ min: 0, max: 255 })).map(([m, f, arity]) => new ExportFun(m, f, arity)),
+];
 
 export function termArbitrary(options: TermArbitraryOptions = {}): fc.Arbitrary<Term> {
   const structs = [...(options.structs ?? new Map<string, readonly string[]>()).entries()];
@@ -73,6 +104,7 @@ export function termArbitrary(options: TermArbitraryOptions = {}): fc.Arbitrary<
       binary,
       bitBinary,
       charlist,
+      ...(options.opaque === true ? opaqueScalars : []),
       // Containers weigh as much as all scalars together, so that nesting is common.
       { arbitrary: tie('container'), weight: 6 },
     ),
@@ -100,6 +132,15 @@ export function termArbitrary(options: TermArbitraryOptions = {}): fc.Arbitrary<
           [Atom.of('version'), 2],
         ]);
       }),
+      ...(options.opaque !== true
+        ? []
+        : [
+            fc
+              .tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), u32, atom, fc.oneof(u32, fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })), u32, pid, fc.array(tie('term'), { maxLength: 3 }))
+              .map(([arity, uniq, index, mod, oldIndex, oldUniq, p, free]) => new Fun(arity, uniq, index, mod, oldIndex, oldUniq, p, free)),
+            // What a foreign encoder can produce: [1 | [2, 3]] kept as written.
+            fc.tuple(fc.array(tie('term'), { minLength: 1, maxLength: 3 }), fc.array(tie('term'), { maxLength: 3 })).map(([e, tail]) => new ImproperList(e, tail)),
+          ]),
       ...(structs.length === 0
         ? []
         : [
