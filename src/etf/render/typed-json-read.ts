@@ -125,7 +125,7 @@ function format<T extends string>(v: unknown, path: JsonPath, allowed: readonly 
 
 function pid(v: unknown, path: JsonPath): Pid {
   const o = fields(v, path, ['node', 'id', 'serial', 'creation'], ['format']);
-  const old = format(o.format, path.key('format'), ['old', 'new'], 'new') === 'old';
+  const old = format(o.format, path.key('format'), ['old', 'new'] as const, 'new') === 'old';
   return new Pid(atom(o.node, path.key('node')), uint(o.id, path.key('id')), uint(o.serial, path.key('serial')), uint(o.creation, path.key('creation')), old);
 }
 
@@ -133,7 +133,7 @@ function port(v: unknown, path: JsonPath): Port {
   const o = fields(v, path, ['node', 'id', 'creation'], ['format']);
   const id = integer(o.id, path.key('id'));
   if (id < 0 || BigInt(id) > 0xffffffffffffffffn) fail('expected a port id in 0..2^64−1', path.key('id'));
-  return new Port(atom(o.node, path.key('node')), id, uint(o.creation, path.key('creation')), format(o.format, path.key('format'), ['old', 'new', 'v4'], 'new'));
+  return new Port(atom(o.node, path.key('node')), id, uint(o.creation, path.key('creation')), format(o.format, path.key('format'), ['old', 'new', 'v4'] as const, 'new'));
 }
 
 function ref(v: unknown, path: JsonPath): Ref {
@@ -144,7 +144,7 @@ function ref(v: unknown, path: JsonPath): Ref {
     atom(o.node, path.key('node')),
     uint(o.creation, path.key('creation')),
     ids.map((id, i) => uint(id, path.key('ids').index(i))),
-    format(o.format, path.key('format'), ['old', 'new', 'newer'], 'newer'),
+    format(o.format, path.key('format'), ['old', 'new', 'newer'] as const, 'newer'),
   );
 }
 
