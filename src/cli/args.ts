@@ -74,3 +74,18 @@ export function durationFlag(name: string, value: string | undefined, fallbackMs
   const unit = match[2] ?? 's';
   return Math.round(unit === 'ms' ? n : unit === 'm' ? n * 60_000 : n * 1000);
 }
+
+/**
+ * parseArgs has no optional-value flags; `--compressed` alone means `--compressed=DEFAULT`.
+ * (`--compressed 6` is therefore a file named 6: write `--compressed=6`.)
+ */
+export function withOptionalValue(argv: string[], name: string, fallback: string): string[] {
+  return argv.map((arg) => (arg === `--${name}` ? `--${name}=${fallback}` : arg));
+}
+
+/** `--compressed[=LEVEL]` as a zlib level: absent → 0 (off), bare → 6, else 0..9. */
+export function compressionFlag(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d$/.test(value)) throw new UsageError(`--compressed takes a level 0-9, got "${value}"`);
+  return Number(value);
+}

@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   watch: async () => (await import('./commands/watch.js')).watchCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   decode: async () => (await import('./commands/decode.js')).decodeCommand,
+  encode: async () => (await import('./commands/encode.js')).encodeCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {
