@@ -56,6 +56,8 @@ export function explainFailure(error: unknown, spec: ConnectionSpec): { reason: 
   const has = (text: string) => code === text || message.includes(text);
 
   if (error instanceof ConnectionSpecError) return { reason: 'config', detail: message };
+  const sentinel = /^All sentinels are unreachable[^.]*\.(?:.*?Last error: (.*))?$/.exec(message);
+  if (sentinel) return explainSentinelFailure(sentinel[1], spec);
   if (/^WRONGPASS|invalid username-password pair|^ERR invalid password/i.test(message)) {
     return { reason: 'auth', detail: 'authentication failed: wrong username or password' };
   }
@@ -71,13 +73,29 @@ export function explainFailure(error: unknown, spec: ConnectionSpec): { reason: 
       detail: `TLS certificate rejected (${code}: ${message}); pass the right --cacert, or --insecure to skip verification`,
     };
   }
-  if (code.startsWith('ERR_SSL') || /ssl|tls/i.test(code) || /wrong version number|ssl3_get_record|packet length too long/i.test(message)) {
-    return { reason: 'tls', detail: `TLS handshake failed (${message}); does the server speak TLS on this port?` };
+  if (code.startsWith('ERR_SSL') || /ssl|tls/i.test(code) || /SSL routines/.test(message)) {
+    // OpenSSL's text is "…:SSL routines:<function>:<reason>:<source file>…"; the reason is what matters.
+    const why = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
+    if (/certificate required/.test(why)) {
+      return { reason: 'tls', detail: 'the server requires a client certificate (--cert and --key)' };
+    }
+    if (/wrong version number|packet length too long|record layer failure/.test(why)) {
+      return { reason: 'tls', detail: `TLS handshake failed (${why}): the server does not speak TLS on this port` };
+    }
+    return { reason: 'tls', detail: `TLS handshake failed (${why})` };
   }
   if (has('ECONNREFUSED')) return { reason: 'refused', detail: 'connection refused' };
   if (has('ENOTFOUND') || has('EAI_AGAIN')) return { reason: 'host-not-found', detail: `host not found (${message})` };
-  if (has('ETIMEDOUT')) return { reason: 'timeout', detail: 'timed out' };
-  if (has('ECONNRESET') || has('EPIPE')) return { reason: 'reset', detail: 'connection reset by the server' };
+  if (has('ETIMEDOUT')) {
+    // A plaintext Redis never answers a TLS ClientHello: it waits for the end of an inline command.
+    const hint = spec.tls !== undefined ? ' (if the port does not speak TLS, drop --tls)' : '';
+    return { reason: 'timeout', detail: `timed out${hint}` };
+  }
+  if (has('ECONNRESET') || has('EPIPE')) {
+    // What a TLS-only port does to a plaintext client.
+    const hint = spec.tls === undefined ? ' (if it expects TLS, add --tls)' : '';
+    return { reason: 'reset', detail: `connection reset by the server${hint}` };
+  }
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return { reason: 'config', detail: message };
   return { reason: 'other', detail: message };
 }
@@ -88,4 +106,23 @@ export function connectionError(error: unknown, spec: ConnectionSpec, verb = 'ca
   const target = describeSpec(spec);
   const { reason, detail } = explainFailure(error, spec);
   return new RedisConnectionError(`${verb} ${target}: ${detail}`, reason, target);
+}
+
+/**
+ * ioredis reports a failed sentinel round as "All sentinels are unreachable … Last error: X"; X is
+ * the last sentinel's own error. No X means every sentinel answered but named no master.
+ */
+function explainSentinelFailure(lastError: string | undefined, spec: ConnectionSpec): { reason: RedisFailureReason; detail: string } {
+  const masterName = spec.mode === 'sentinel' ? spec.masterName : '';
+  if (lastError === undefined || /No such master with that name/i.test(lastError)) {
+    return { reason: 'config', detail: `no sentinel knows a master named "${masterName}" (check --master-name)` };
+  }
+  const inner = explainFailure(new Error(lastError), spec);
+  if (inner.reason === 'auth') {
+    const detail = /^NOAUTH/.test(lastError)
+      ? "the sentinels require a password of their own (give it in the --sentinel list: ':pass@host:port')"
+      : "sentinel authentication failed: wrong sentinel username or password (the sentinels' own, not the master's)";
+    return { reason: 'auth', detail };
+  }
+  return { reason: inner.reason, detail: `no sentinel reachable (last error: ${inner.detail})` };
 }
