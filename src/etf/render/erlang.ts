@@ -1,0 +1,149 @@
+/**
+ * Terms in Erlang syntax, as `io_lib:format("~tp", [T])` writes them on OTP 25 with the default
+ * printable range (latin1): `#{<<"a">> => 1}`, `<<"héllo"/utf8>>`, `'quoted atom'`, `[1,2|3]`,
+ * `"abc"` for printable lists. On one line (`pretty: false`, or when it fits) the text is
+ * exactly `~0tp`'s; broken lines use this project's two-space layout rather than io_lib_pretty's
+ * column alignment.
+ *
+ * Where Erlang prints a VM-local node index we print the node name:
+ *   `<a@127.0.0.1.398.0>`, `#Port<a@host.5>`, `#Ref<a@host.3615496611.2885943297.201943>`,
+ *   `fun 'Elixir.Enum':map/2`, `#Fun<Module.OldIndex.OldUniq>`.
+ */
+
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ExportFun,
+  Fun,
+  ImproperList,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  type Term,
+} from '../term.js';
+import { erlangAtomNeedsQuotes } from './atoms.js';
+import { DEFAULT_MAX_DEPTH, depthMarker, flattenList } from './elixir-doc.js';
+import { erlangShortFloat } from './floats.js';
+import { box, renderFlat, renderPretty, seq, type Doc } from './layout.js';
+import { decodeUtf8 } from './strings.js';
+
+export interface ErlangRenderOptions {
+  /** Line width for pretty printing (default 80). */
+  width?: number;
+  /** Break containers that do not fit (default true); false prints `~0tp`'s one line. */
+  pretty?: boolean;
+  /** Containers nested deeper than this are replaced by `…(nesting deeper than N)` (default 1000). */
+  maxDepth?: number;
+}
+
+const NAMED_ESCAPES: Record<number, string> = { 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v', 8: '\\b', 12: '\\f', 27: '\\e', 127: '\\d' };
+
+/** `io_lib:write_string(Chars, Quote)` (unicode): printable as is, controls escaped, others octal. */
+function erlangQuoted(codePoints: Iterable<number>, quote: '"' | "'"): string {
+  let out = quote;
+  for (const c of codePoints) {
+    if (c === quote.charCodeAt(0)) out += '\\' + quote;
+    else if (c === 92) out += '\\\\';
+    else if ((c >= 32 && c <= 126) || c >= 0xa0) out += String.fromCodePoint(c);
+    else out += NAMED_ESCAPES[c] ?? '\\' + ((c >> 6) & 7) + ((c >> 3) & 7) + (c & 7);
+  }
+  return out + quote;
+}
+
+export function erlangAtom(name: string): string {
+  return erlangAtomNeedsQuotes(name) ? erlangQuoted(codePointsOf(name), "'") : name;
+}
+
+function* codePointsOf(text: string): Iterable<number> {
+  for (const ch of text) yield ch.codePointAt(0)!;
+}
+
+/** `io_lib:printable_latin1_list/1` — the default `io:printable_range()` is latin1. */
+function isPrintableLatin1(c: number): boolean {
+  return (c >= 32 && c <= 126) || (c >= 0xa0 && c <= 0xff) || (c >= 8 && c <= 13) || c === 27;
+}
+
+function printableList(list: readonly Term[]): number[] | undefined {
+  for (const c of list) if (typeof c !== 'number' || !isPrintableLatin1(c)) return undefined;
+  return list as number[];
+}
+
+/** io_lib_pretty's binary rule: ASCII-or-Latin-1 text `<<"…">>`, other printable UTF-8 `<<"…"/utf8>>`. */
+function binaryText(bytes: Uint8Array): string | undefined {
+  if (bytes.length === 0) return undefined;
+  const text = decodeUtf8(bytes);
+  if (text !== undefined) {
+    const chars = [...codePointsOf(text)];
+    if (chars.every(isPrintableLatin1)) {
+      return chars.length === bytes.length ? '<<' + erlangQuoted(chars, '"') + '>>' : '<<' + erlangQuoted(chars, '"') + '/utf8>>';
+    }
+    return undefined;
+  }
+  for (const b of bytes) if (!isPrintableLatin1(b)) return undefined;
+  return '<<' + erlangQuoted(bytes, '"') + '>>';
+}
+
+class ErlangDocBuilder {
+  constructor(private readonly maxDepth: number) {}
+
+  build(term: Term, depth: number): Doc {
+    if (typeof term === 'number' || typeof term === 'bigint') return term.toString();
+    if (term instanceof Atom) return erlangAtom(term.name);
+    if (term instanceof ErlFloat) return erlangShortFloat(term.value);
+    if (term instanceof Uint8Array) return binaryText(term) ?? this.bytes(term, undefined);
+    if (term instanceof BitBinary) {
+      if (term.bitsInLast === 8 || term.bytes.length === 0) return this.build(term.bytes, depth);
+      const last = term.bytes[term.bytes.length - 1]! >> (8 - term.bitsInLast);
+      return this.bytes(term.bytes.subarray(0, term.bytes.length - 1), `${last}:${term.bitsInLast}`);
+    }
+    if (term instanceof Pid) return `<${term.node.name}.${term.id}.${term.serial}>`;
+    if (term instanceof Port) return `#Port<${term.node.name}.${term.id}>`;
+    if (term instanceof Ref) return `#Ref<${[term.node.name, ...[...term.ids].reverse()].join('.')}>`;
+    if (term instanceof ExportFun) return `fun ${erlangAtom(term.module.name)}:${erlangAtom(term.fun.name)}/${term.arity}`;
+    if (term instanceof Fun) return `#Fun<${term.module.name}.${term.oldIndex}.${term.oldUniq}>`;
+    if (depth >= this.maxDepth) return depthMarker(this.maxDepth);
+    if (Array.isArray(term)) return this.list(term, undefined, depth);
+    if (term instanceof ImproperList) {
+      const { elements, tail } = flattenList(term);
+      return this.list(elements, tail, depth);
+    }
+    if (term instanceof Tuple) return this.container('{', term.elements, '}', depth);
+    if (term instanceof ErlMap) {
+      const items: Doc[] = term.keys.map((k, i) => seq(this.build(k, depth + 1), ' => ', this.build(term.values[i]!, depth + 1)));
+      return box('#{', items, '}', { separator: ',' });
+    }
+    throw new TypeError(`not a term: ${String(term)}`);
+  }
+
+  private bytes(bytes: Uint8Array, lastSegment: string | undefined): Doc {
+    const items: string[] = [];
+    for (const b of bytes) items.push(String(b));
+    if (lastSegment !== undefined) items.push(lastSegment);
+    return box('<<', items, '>>', { separator: ',', fill: true });
+  }
+
+  private container(open: string, elements: readonly Term[], close: string, depth: number, tail?: Term): Doc {
+    const items = elements.map((e) => this.build(e, depth + 1));
+    const tailDoc = tail === undefined ? undefined : this.build(tail, depth + 1);
+    const fill = items.every((d) => typeof d === 'string') && (tailDoc === undefined || typeof tailDoc === 'string');
+    return box(open, items, close, { separator: ',', tailSeparator: '|', tail: tailDoc, fill });
+  }
+
+  private list(elements: readonly Term[], tail: Term | undefined, depth: number): Doc {
+    if (elements.length === 0) return tail === undefined ? '[]' : this.build(tail, depth);
+    if (tail === undefined) {
+      const chars = printableList(elements);
+      if (chars !== undefined) return erlangQuoted(chars, '"');
+    }
+    return this.container('[', elements, ']', depth, tail);
+  }
+}
+
+/** `term` in Erlang syntax; see ErlangRenderOptions for the defaults. */
+export function renderErlang(term: Term, options: ErlangRenderOptions = {}): string {
+  const doc = new ErlangDocBuilder(options.maxDepth ?? DEFAULT_MAX_DEPTH).build(term, 0);
+  return options.pretty === false ? renderFlat(doc) : renderPretty(doc, options.width ?? 80);
+}
