@@ -273,7 +273,7 @@ export class TermReader {
           throw this.fail(`unknown tag ${tag}`, at, tag);
       }
 
-      if (spans) span = { start: at, end: this.pos };
+      if (spans) span = tag === T.STRING_EXT ? stringSpan(at, this.pos) : { start: at, end: this.pos };
       // Hand the finished value to its container; containers that fill up finish in turn.
       while (this.sp > 0) {
         const f = this.stack[this.sp - 1]!;
@@ -659,6 +659,13 @@ export class TermReader {
     }
     return path;
   }
+}
+
+/** A STRING_EXT is a list: each byte is an element with its own span. */
+function stringSpan(start: number, end: number): TermSpan {
+  const children: TermSpan[] = [];
+  for (let p = start + 3; p < end; p++) children.push({ start: p, end: p + 1 });
+  return children.length > 0 ? { start, end, children } : { start, end };
 }
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -6,6 +6,8 @@
  * without the final dot), evaluated with `erl_eval` with these variables bound:
  *   Bin   — the request's first binary (when it has any)
  *   Bins  — all of the request's binaries, as a list
+ *   Describe — fun(Term) -> binary(): a canonical text of any term, value by value (format in
+ *              erl-describe.ts, whose describeTerm writes the same text for our decoded Term)
  * The expression must return a binary or a list of binaries; the result is those bytes. An
  * exception (or another kind of result) comes back as `{ ok: false, error }` for that request
  * only — the rest of the batch still runs.
@@ -61,7 +63,8 @@ run(Src, Bins) ->
         {ok, Exprs} = erl_parse:parse_exprs(Tokens),
         B0 = erl_eval:add_binding('Bins', Bins, erl_eval:new_bindings()),
         B1 = case Bins of [First | _] -> erl_eval:add_binding('Bin', First, B0); [] -> B0 end,
-        {value, Value, _} = erl_eval:exprs(Exprs, B1),
+        B2 = erl_eval:add_binding('Describe', fun describe/1, B1),
+        {value, Value, _} = erl_eval:exprs(Exprs, B2),
         case Value of
             V when is_binary(V) -> ["ok ", hex(V)];
             L when is_list(L) ->
@@ -71,6 +74,55 @@ run(Src, Bins) ->
     catch Class:Reason ->
         ["error ", hex(iolist_to_binary(io_lib:format("~0p:~0p", [Class, Reason])))]
     end.
+
+%% Canonical description of a term; see erl-describe.ts for the format.
+describe(T) -> iolist_to_binary(desc(T)).
+
+desc(T) when is_integer(T) -> ["i:", integer_to_binary(T)];
+desc(T) when is_float(T) -> ["f:", binary:encode_hex(<<T:64/float>>)];
+desc(T) when is_atom(T) -> ["a:", binary:encode_hex(atom_to_binary(T, utf8))];
+desc(T) when is_binary(T) -> ["b:", binary:encode_hex(T)];
+desc(T) when is_bitstring(T) ->
+    Bits = bit_size(T) rem 8,
+    ["s:", integer_to_binary(Bits), ":", binary:encode_hex(<<T/bitstring, 0:(8 - Bits)>>)];
+desc([]) -> "[]";
+desc([H | Tl]) -> ["[", desc(H) | desc_tail(Tl)];
+desc(T) when is_tuple(T) -> ["{", lists:join(",", [desc(E) || E <- tuple_to_list(T)]), "}"];
+desc(T) when is_map(T) ->
+    Pairs = lists:sort([iolist_to_binary([desc(K), "=>", desc(V)]) || {K, V} <- maps:to_list(T)]),
+    ["#{", lists:join(",", Pairs), "}"];
+desc(T) when is_pid(T) ->
+    <<131, 88, R/binary>> = term_to_binary(T, [{minor_version, 2}]),
+    {N, <<Id:32, Ser:32, Cre:32>>} = node_atom(R),
+    ["p:", N, ":", integer_to_binary(Id), ":", integer_to_binary(Ser), ":", integer_to_binary(Cre)];
+desc(T) when is_port(T) ->
+    {N, Id, Cre} = case term_to_binary(T, [{minor_version, 2}]) of
+        <<131, 89, R/binary>> -> {N0, <<I:32, C:32>>} = node_atom(R), {N0, I, C};
+        <<131, 120, R/binary>> -> {N0, <<I:64, C:32>>} = node_atom(R), {N0, I, C}
+    end,
+    ["o:", N, ":", integer_to_binary(Id), ":", integer_to_binary(Cre)];
+desc(T) when is_reference(T) ->
+    <<131, 90, Len:16, R/binary>> = term_to_binary(T, [{minor_version, 2}]),
+    {N, <<Cre:32, Ids:(Len * 4)/binary>>} = node_atom(R),
+    ["r:", N, ":", integer_to_binary(Cre), ":", lists:join(".", [integer_to_binary(W) || <<W:32>> <= Ids])];
+desc(T) when is_function(T) ->
+    I = fun(K) -> element(2, erlang:fun_info(T, K)) end,
+    case I(type) of
+        external ->
+            ["e:", binary:encode_hex(atom_to_binary(I(module), utf8)), ":",
+             binary:encode_hex(atom_to_binary(I(name), utf8)), ":", integer_to_binary(I(arity))];
+        local ->
+            ["l:", integer_to_binary(I(arity)), ":", binary:encode_hex(I(new_uniq)), ":",
+             integer_to_binary(I(new_index)), ":", binary:encode_hex(atom_to_binary(I(module), utf8)), ":",
+             integer_to_binary(I(index)), ":", integer_to_binary(I(uniq)), ":", desc(I(pid)), ":", desc(I(env))]
+    end.
+
+desc_tail([]) -> ["]"];
+desc_tail([H | Tl]) -> [",", desc(H) | desc_tail(Tl)];
+desc_tail(Other) -> ["|", desc(Other), "]"].
+
+node_atom(<<119, L, N:L/binary, R/binary>>) -> {binary:encode_hex(N), R};
+node_atom(<<118, L:16, N:L/binary, R/binary>>) -> {binary:encode_hex(N), R}.
 `;
 
 let scriptPath: string | undefined;
