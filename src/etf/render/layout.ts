@@ -102,6 +102,31 @@ export function renderPretty(doc: Doc, width: number): string {
   return printer.out.join('');
 }
 
+/**
+ * The least a document puts on its first line: its whole width when it cannot break usefully
+ * (text, an empty container, a packed container of one item), else up to its first break.
+ */
+function firstLineWidth(doc: Doc): number {
+  if (typeof doc === 'string') return doc.length;
+  if (doc.kind === 'seq') return gluedAfter(doc.parts, 0, 0);
+  if (doc.items.length === 0) return doc.width;
+  if (!doc.fill) return doc.open.length;
+  if (doc.items.length === 1 && doc.tail === undefined) return doc.open.length + firstLineWidth(doc.items[0]!) + doc.close.length;
+  return doc.open.length + firstLineWidth(doc.items[0]!);
+}
+
+/** Width that must follow `parts[from - 1]` on its line: the parts glued to it, up to a break. */
+function gluedAfter(parts: readonly Doc[], from: number, trailing: number): number {
+  let width = 0;
+  for (let j = from; j < parts.length; j++) {
+    const part = parts[j]!;
+    const first = firstLineWidth(part);
+    width += first;
+    if (first < widthOf(part)) return width; // this part can break after its first line
+  }
+  return width + trailing;
+}
+
 class Printer {
   readonly out: string[] = [];
   private column = 0;
@@ -131,12 +156,7 @@ class Printer {
     }
     if (doc.kind === 'seq') {
       const parts = doc.parts;
-      for (let i = 0; i < parts.length; i++) {
-        let after = trailing;
-        // Text glued to the right of this part (up to the next container) stays on its line.
-        for (let j = i + 1; j < parts.length && typeof parts[j] === 'string'; j++) after += widthOf(parts[j]!);
-        this.layout(parts[i]!, indent, after);
-      }
+      for (let i = 0; i < parts.length; i++) this.layout(parts[i]!, indent, gluedAfter(parts, i + 1, trailing));
       return;
     }
     if (doc.fill) this.fill(doc, indent, trailing);
@@ -170,10 +190,11 @@ class Printer {
     const gap = doc.separator.length - sep.length;
     this.text(doc.open);
     const items = doc.items;
+    const tailMark = doc.tailSeparator.trimEnd(); // " |" or "|": stays after the last item
     for (let i = 0; i < items.length; i++) {
       const last = i === items.length - 1;
       const itemWidth = widthOf(items[i]!);
-      const after = last ? trailing + doc.close.length : sep.length;
+      const after = !last ? sep.length : doc.tail !== undefined ? tailMark.length : trailing + doc.close.length;
       if (i > 0) {
         this.text(sep);
         if (this.column + gap + itemWidth + after <= this.width) this.text(' '.repeat(gap));
@@ -182,8 +203,13 @@ class Printer {
       this.layout(items[i]!, inner, after);
     }
     if (doc.tail !== undefined) {
-      this.text(doc.tailSeparator);
-      this.layout(doc.tail, inner, doc.close.length + trailing);
+      const closing = doc.close.length + trailing;
+      if (this.column + doc.tailSeparator.length + widthOf(doc.tail) + closing <= this.width) this.text(doc.tailSeparator);
+      else {
+        this.text(tailMark);
+        this.newline(inner);
+      }
+      this.layout(doc.tail, inner, closing);
     }
     this.text(doc.close);
   }
