@@ -4,6 +4,7 @@
  * JSON, and anything else as the payload read as UTF-8.
  */
 import { renderElixir } from '../etf/render/elixir.js';
+import type { SearchText } from './filter.js';
 import type { WatchedMessage } from './watched-message.js';
 
 // Non-fatal: raw payloads are searched as far as they read as text.
@@ -26,4 +27,22 @@ function jsonText(data: unknown): string {
       return value;
     }) ?? ''
   );
+}
+
+/**
+ * Remembers each message's text (up to `maxLength` characters; longer texts are rendered again
+ * each time rather than held), so that re-filtering a full buffer while the user edits the query
+ * costs a lookup per message instead of a render. Entries go when their message is collected.
+ */
+export function memoizeSearchText(render: SearchText, options: { maxLength?: number } = {}): SearchText {
+  const maxLength = options.maxLength ?? 4096;
+  const memo = new WeakMap<WatchedMessage, string>();
+  return (m) => {
+    let text = memo.get(m);
+    if (text === undefined) {
+      text = render(m);
+      if (text.length <= maxLength) memo.set(m, text);
+    }
+    return text;
+  };
 }

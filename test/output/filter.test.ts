@@ -8,7 +8,7 @@ import {
   type SearchText,
 } from '../../src/output/filter.js';
 import { parseFilterQuery } from '../../src/output/filter-query.js';
-import { defaultSearchText } from '../../src/output/search-text.js';
+import { defaultSearchText, memoizeSearchText } from '../../src/output/search-text.js';
 import type { WatchedMessage } from '../../src/output/watched-message.js';
 import { bytesMessage, fixtureMessages, manifestNode, type FixtureMessage } from './filter-fixture-messages.js';
 
@@ -205,5 +205,27 @@ describe('compileFilter', () => {
     expect(files(filter)).toEqual([]);
     const ok = compileFilter({ clauses: [spec.clauses[0]!] }).filter;
     expect(files(ok)).toEqual(filesWhere((f) => f.entry.topic === 'rooms:other'));
+  });
+});
+
+describe('memoizeSearchText', () => {
+  it('renders each message once across filters, except texts too long to keep', () => {
+    const rendered: number[] = [];
+    const memo = memoizeSearchText(
+      (m) => {
+        rendered.push(m.seq);
+        return defaultSearchText(m);
+      },
+      { maxLength: 10_000 },
+    );
+    const large = fixtures.filter((f) => defaultSearchText(f.message).length > 10_000).map((f) => f.message.seq);
+    expect(large.length).toBeGreaterThan(0);
+    for (const q of ['hello', 'world', '"row 1"']) {
+      const filter = query(q, memo);
+      expect(files(filter)).toEqual(files(query(q)));
+    }
+    const small = fixtures.map((f) => f.message.seq).filter((s) => !large.includes(s));
+    expect(rendered.filter((s) => small.includes(s))).toEqual(small);
+    expect(rendered.filter((s) => large.includes(s))).toEqual([...large, ...large, ...large]);
   });
 });
