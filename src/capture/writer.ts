@@ -1,0 +1,215 @@
+/**
+ * Records raw messages to a capture file. `write()` is synchronous and never drops what it
+ * accepted: records are encoded into memory at once and written in order by one background
+ * chain, at least every `flushIntervalMs` (≤ 1 s), whenever `flushBytes` have piled up, and on
+ * `flush()`/`close()`. A SIGKILL therefore loses at most the last interval, and a write cut in
+ * half only leaves a torn tail that the reader reports and the next append trims.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { Encoder, encode } from '@msgpack/msgpack';
+import type { RawMessage } from '../model/raw-message.js';
+import { completeHeader, headerToWire, type CaptureHeader, type CaptureHeaderInput } from './header.js';
+import { scanCapture } from './reader.js';
+
+export interface CaptureWriterOptions {
+  /**
+   * Add a new segment (header + records) after the existing content. The existing file must be a
+   * capture; a torn last record left by a killed writer is cut off first. A missing or empty
+   * file is simply created.
+   */
+  append?: boolean;
+  /** Replace an existing file. With neither append nor overwrite, an existing file is an error. */
+  overwrite?: boolean;
+  /** Longest time an accepted record waits in memory. Default 200 ms; 1–1000 allowed. */
+  flushIntervalMs?: number;
+  /** Pending bytes that trigger a write before the timer fires. Default 1 MiB. */
+  flushBytes?: number;
+  /** Told once when a background write fails; later write()/flush()/close() throw that error. */
+  onError?: (error: Error) => void;
+}
+
+export interface CaptureWriterStats {
+  /** Records accepted by write() in this session. */
+  records: number;
+  /** Bytes accepted in this session, header included. */
+  bytes: number;
+  /** Records handed to the OS (they survive the process being killed). */
+  flushedRecords: number;
+  flushedBytes: number;
+}
+
+/** What appending found in the existing file. */
+export interface AppendReport {
+  previousSegments: number;
+  previousRecords: number;
+  /** Bytes of a torn last record that were cut off before appending (0 if the file ended cleanly). */
+  droppedTailBytes: number;
+}
+
+const DEFAULT_FLUSH_INTERVAL_MS = 200;
+const DEFAULT_FLUSH_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
+
+export class CaptureWriter {
+  private readonly encoder = new Encoder();
+  private chunk: Uint8Array = new Uint8Array(CHUNK_BYTES);
+  private chunkUsed = 0;
+  private sealed: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private pendingRecords = 0;
+  private writeChain: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+  private closing: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private readonly counts: CaptureWriterStats;
+
+  private constructor(
+    readonly path: string,
+    private readonly file: FileHandle,
+    readonly header: CaptureHeader,
+    readonly appendReport: AppendReport | null,
+    headerBytes: number,
+    private readonly flushBytes: number,
+    flushIntervalMs: number,
+    private readonly onError: ((error: Error) => void) | undefined,
+  ) {
+    this.counts = { records: 0, bytes: headerBytes, flushedRecords: 0, flushedBytes: headerBytes };
+    this.timer = setInterval(() => {
+      if (this.pendingBytes > 0) void this.scheduleWrite();
+    }, flushIntervalMs);
+    // A recorder must not keep the process alive by itself; callers close() on shutdown.
+    this.timer.unref();
+  }
+
+  /**
+   * Opens `path` (exactly that file, nothing derived from content) and writes the session header
+   * before resolving, so the file is a valid capture from the first moment.
+   */
+  static async open(path: string, headerInput: CaptureHeaderInput, options: CaptureWriterOptions = {}): Promise<CaptureWriter> {
+    const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    if (!(flushIntervalMs >= 1 && flushIntervalMs <= 1000)) {
+      throw new RangeError(`flushIntervalMs must be 1–1000, got ${flushIntervalMs}`);
+    }
+    const flushBytes = options.flushBytes ?? DEFAULT_FLUSH_BYTES;
+    const header = completeHeader(headerInput);
+    const headerBytes = encode(headerToWire(header));
+    const flags = options.append ? 'a' : options.overwrite ? 'w' : 'wx';
+    const file = await open(path, flags);
+    try {
+      const appendReport = options.append ? await prepareAppend(path, file) : null;
+      await writeFully(file, [headerBytes]);
+      return new CaptureWriter(path, file, header, appendReport, headerBytes.length, flushBytes, flushIntervalMs, options.onError);
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+  }
+
+  get stats(): CaptureWriterStats {
+    return { ...this.counts };
+  }
+
+  /** Accepts one message; it reaches the file by the next flush. Throws after close() or a write failure. */
+  write(message: RawMessage): void {
+    if (this.failure !== null) throw this.failure;
+    if (this.closing !== null) throw new Error(`${this.path}: capture writer is closed`);
+    const record = this.encoder.encodeSharedRef([message.receivedAt, message.channel, message.pattern, message.payload]);
+    if (record.length > this.chunk.length - this.chunkUsed) this.sealChunk(record.length);
+    this.chunk.set(record, this.chunkUsed);
+    this.chunkUsed += record.length;
+    this.pendingBytes += record.length;
+    this.pendingRecords++;
+    this.counts.records++;
+    this.counts.bytes += record.length;
+    if (this.pendingBytes >= this.flushBytes) void this.scheduleWrite();
+  }
+
+  /** Resolves once every record accepted so far has been handed to the OS (not fsynced). */
+  async flush(): Promise<void> {
+    await this.scheduleWrite();
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** Flushes, fsyncs and closes. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
+    clearInterval(this.timer);
+    await this.scheduleWrite();
+    try {
+      if (this.failure === null) await this.file.sync();
+    } finally {
+      await this.file.close();
+    }
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** Queues everything pending as one ordered write. The returned chain never rejects. */
+  private scheduleWrite(): Promise<void> {
+    if (this.pendingBytes === 0) return this.writeChain;
+    this.sealChunk(0);
+    const batch = this.sealed;
+    const records = this.pendingRecords;
+    const bytes = this.pendingBytes;
+    this.sealed = [];
+    this.pendingRecords = 0;
+    this.pendingBytes = 0;
+    this.writeChain = this.writeChain.then(async () => {
+      if (this.failure !== null) return;
+      try {
+        await writeFully(this.file, batch);
+        this.counts.flushedRecords += records;
+        this.counts.flushedBytes += bytes;
+      } catch (err) {
+        this.failure = err instanceof Error ? err : new Error(String(err));
+        this.onError?.(this.failure);
+      }
+    });
+    return this.writeChain;
+  }
+
+  /** Moves the filled part of the current chunk to the write queue; starts a chunk of ≥ minBytes. */
+  private sealChunk(minBytes: number): void {
+    if (this.chunkUsed > 0) this.sealed.push(this.chunk.subarray(0, this.chunkUsed));
+    this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, minBytes));
+    this.chunkUsed = 0;
+  }
+}
+
+async function prepareAppend(path: string, file: FileHandle): Promise<AppendReport> {
+  if ((await file.stat()).size === 0) return { previousSegments: 0, previousRecords: 0, droppedTailBytes: 0 };
+  // Throws CaptureFormatError for a file that is not a capture: never append to something else.
+  const existing = await scanCapture(path);
+  const tail = existing.truncatedTail;
+  // A torn record must go, or the new header would be read as the rest of it.
+  if (tail !== null) await file.truncate(tail.offset);
+  return {
+    previousSegments: existing.segments.length,
+    previousRecords: existing.records,
+    droppedTailBytes: tail?.bytes ?? 0,
+  };
+}
+
+/** writev until every byte is out: the OS may accept less than asked. */
+async function writeFully(file: FileHandle, buffers: Uint8Array[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    const { bytesWritten } = await file.writev(pending);
+    pending = dropWritten(pending, bytesWritten);
+  }
+}
+
+function dropWritten(buffers: Uint8Array[], written: number): Uint8Array[] {
+  let i = 0;
+  while (i < buffers.length && written >= buffers[i]!.length) {
+    written -= buffers[i]!.length;
+    i++;
+  }
+  const rest = buffers.slice(i);
+  if (written > 0 && rest.length > 0) rest[0] = rest[0]!.subarray(written);
+  return rest;
+}
