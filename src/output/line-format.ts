@@ -1,16 +1,20 @@
 /**
  * One line per message for `watch` on a pipe (or `--no-tui`):
  *
- *   12:03:41.207 phx:Elixir.Chat.PubSub.Adapter v3 except a@10.0.0.5 rooms:lobby new:msg 222B %{"body" => "hi"}
+ *   12:03:41.207 phx:Elixir.Chat.PubSub.Adapter v3/except a@10.0.0.5 rooms:lobby new:msg 222B %{"body" => "hi"}
  *
  * time with ms (local), channel, generation/mode, node, topic, event, size, then the payload in
- * compact Elixir. Fields a message does not have print as `-` so columns stay countable by awk.
+ * compact Elixir. The seven head fields are always one word each, so `awk '{print $5}'` is the
+ * topic on every line: fields a message does not have print as `-`, and whitespace or control
+ * characters inside a field are escaped the way Elixir writes them in a string (`\s`, `\n`,
+ * `\e`…) — which also keeps a hostile topic from sending escape sequences to the terminal.
  */
 import { renderElixir } from '../etf/render/elixir.js';
 import type { Term } from '../etf/term.js';
 import { describeEnvelope } from '../phoenix/envelope.js';
 import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
 import type { Classified } from '../phoenix/classified.js';
+import { nodeOf } from '../phoenix/classify.js';
 import { formatBytes } from './units.js';
 import { previewBytes } from './preview.js';
 import { paint, type Palette } from './palette.js';
@@ -31,12 +35,12 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
   const { palette } = options;
   const head = [
     paint(palette, 'dim', clock(m.raw.receivedAt)),
-    m.raw.channel,
-    c.envelope ? describeEnvelope(c.envelope) : '-',
+    field(m.raw.channel),
+    c.envelope ? describeEnvelope(c.envelope).replace(' ', '/') : '-',
     nodeLabel(c),
-    topicOf(c) ?? '-',
-    c.event ?? '-',
-    formatBytes(c.bytes),
+    field(topicOf(c)),
+    field(c.event),
+    formatBytes(c.bytes).replace(' ', ''),
   ].join(' ');
   const body = payloadText(m, options.width === undefined);
   const line = `${head} ${paint(palette, c.error ? 'error' : c.kind, body)}`;
@@ -62,7 +66,7 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
     case 'tracker': {
       const t = c.tracker!;
       const delta = t.empty ? ' (empty)' : t.deltaSize !== undefined ? ` delta=${t.deltaSize}` : '';
-      return `replica=${t.replica} vsn=${t.vsn}${delta} ${render(c.message!)}`;
+      return `replica=${field(t.replica)} vsn=${t.vsn}${delta} ${render(c.message!)}`;
     }
     case 'term':
       return render(c.message ?? c.term!);
@@ -74,10 +78,32 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
   }
 }
 
+/**
+ * v3: the node name. v1: the short node ref, and in parentheses the sender's Erlang node when
+ * the message tells it (the `from` pid's node, or the Tracker replica that sent it).
+ */
 function nodeLabel(c: Classified): string {
   const env = c.envelope;
   if (!env) return '-';
-  return env.fromNode ? `${env.node}(${env.fromNode})` : env.node;
+  const sender = nodeOf(c);
+  return field(sender !== undefined && sender !== env.node ? `${env.node}(${sender})` : env.node);
+}
+
+/** One head column: `-` when absent, `""` when empty, whitespace and control characters escaped. */
+function field(text: string | undefined): string {
+  if (text === undefined) return '-';
+  if (text === '') return '""';
+  return UNSAFE_IN_FIELD.test(text) ? text.replace(UNSAFE_IN_FIELD_G, escapeChar) : text;
+}
+
+// Whitespace (incl. Unicode spaces and line separators), C0/C1 controls, DEL, bidi overrides
+// (which can make a line read differently from what it holds), and the backslash our escapes use.
+const UNSAFE_IN_FIELD = /[\s\p{Cc}\u202a-\u202e\u2066-\u2069\\]/u;
+const UNSAFE_IN_FIELD_G = new RegExp(UNSAFE_IN_FIELD.source, 'gu');
+const NAMED_ESCAPES: Record<string, string> = { ' ': '\\s', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u001b': '\\e', '\\': '\\\\' };
+
+function escapeChar(ch: string): string {
+  return NAMED_ESCAPES[ch] ?? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`;
 }
 
 function clock(ms: number): string {
@@ -93,20 +119,68 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** Cut to `width` visible columns, keeping ANSI colour codes intact and closing them. */
-function truncateVisible(line: string, width: number): string {
+/**
+ * Cut to `width` terminal columns, ending with `…`. ANSI colour codes are kept whole and do not
+ * count; when any were cut short, a reset closes them. Counts code points, not UTF-16 units (an
+ * emoji is never split), and East Asian wide characters and emoji as two columns.
+ */
+export function truncateVisible(line: string, width: number): string {
+  if (visibleWidth(line) <= width) return line;
   let visible = 0;
   let out = '';
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\u001b') {
+  let coloured = false;
+  for (let i = 0; i < line.length; ) {
+    if (line.charCodeAt(i) === 0x1b) {
       const end = line.indexOf('m', i);
-      out += line.slice(i, end + 1);
-      i = end;
+      const stop = end === -1 ? line.length : end + 1;
+      out += line.slice(i, stop);
+      coloured = true;
+      i = stop;
       continue;
     }
-    if (visible === width - 1 && i < line.length - 1) return `${out}…\u001b[0m`;
-    out += line[i];
-    visible++;
+    const cp = line.codePointAt(i)!;
+    const w = columns(cp);
+    if (visible + w > width - 1) break; // leave one column for the ellipsis
+    out += String.fromCodePoint(cp);
+    visible += w;
+    i += cp > 0xffff ? 2 : 1;
   }
-  return out;
+  return coloured ? `${out}…\u001b[0m` : `${out}…`;
+}
+
+/** Terminal columns `text` takes, ANSI colour codes not counted. */
+export function visibleWidth(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    if (text.charCodeAt(i) === 0x1b) {
+      const end = text.indexOf('m', i);
+      i = end === -1 ? text.length : end + 1;
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    n += columns(cp);
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return n;
+}
+
+// A rough wcwidth: enough that CJK text and emoji do not overflow the line.
+function columns(cp: number): number {
+  if (cp < 0x300) return 1;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (cp >= 0x1f3fb && cp <= 0x1f3ff) return 0; // skin-tone modifiers join the emoji before them
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) {
+    return 2;
+  }
+  return 1;
 }
