@@ -1,11 +1,22 @@
 /**
  * `--json`: one JSON object per message (NDJSON). The shape is a documented contract (README,
  * "NDJSON output"); fields a message does not have are left out rather than set to null, except
- * `envelope`, which is null for payloads that carry none.
+ * `envelope` and `pattern`, which are null for payloads that carry none / exact subscriptions.
+ *
+ *   ts, seq, channel, pattern, bytes    always
+ *   envelope                            {generation, shape, mode, node, topic, dispatcher,
+ *                                        compressed, from_node?, pool_size?} or null
+ *   kind                                broadcast|message|reply|tracker|presence_diff|term|msgpack|json|raw
+ *   topic, event                        when known
+ *   payload                             plain JSON (lossy; see plain-json.ts)
+ *   tracker                             {type, replica, vsn, empty?, delta_size?}
+ *   term                                typed JSON of the whole ETF payload (lossless)
+ *   error, offset, raw_b64              a payload that did not decode (raw_b64 also for kind raw)
  */
+import { stringifyJson } from '../etf/render/json-text.js';
 import { toPlainJson } from '../etf/render/plain-json.js';
 import { toTypedJson } from '../etf/render/typed-json.js';
-import type { Envelope } from '../phoenix/classified.js';
+import type { Envelope, TrackerInfo } from '../phoenix/classified.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
 export interface NdjsonEnvelope {
@@ -20,6 +31,14 @@ export interface NdjsonEnvelope {
   compressed: boolean;
 }
 
+export interface NdjsonTracker {
+  type: TrackerInfo['type'];
+  replica: string;
+  vsn: string;
+  empty?: boolean;
+  delta_size?: number;
+}
+
 export interface NdjsonRecord {
   ts: string;
   seq: number;
@@ -31,7 +50,7 @@ export interface NdjsonRecord {
   topic?: string;
   event?: string;
   payload?: unknown;
-  tracker?: unknown;
+  tracker?: NdjsonTracker;
   term?: unknown;
   error?: string;
   offset?: number;
@@ -53,9 +72,9 @@ export function toNdjsonRecord(m: WatchedMessage): NdjsonRecord {
   if (topic !== undefined) record.topic = topic;
   if (c.event !== undefined) record.event = c.event;
   if (c.payload !== undefined) record.payload = toPlainJson(c.payload);
-  else if (c.data !== undefined) record.payload = c.data;
+  else if (c.data !== undefined) record.payload = c.kind === 'msgpack' ? jsonSafe(c.data) : c.data;
   else if (c.message !== undefined) record.payload = toPlainJson(c.message);
-  if (c.tracker) record.tracker = { ...c.tracker };
+  if (c.tracker) record.tracker = trackerJson(c.tracker);
   if (c.term !== undefined) record.term = toTypedJson(c.term);
   if (c.error) {
     record.error = c.error.message;
@@ -65,8 +84,29 @@ export function toNdjsonRecord(m: WatchedMessage): NdjsonRecord {
   return record;
 }
 
+/**
+ * The record as one line. JSON.stringify is the fast path; two things it cannot do are caught:
+ * it writes the float -0.0 as `0` (typed JSON keeps the sign: `{"float":-0}`), so when the
+ * text has a float zero the line is rewritten with stringifyJson, and it recurses, so a very
+ * deep term falls back to stringifyJson too (which is iterative).
+ */
 export function toNdjsonLine(m: WatchedMessage): string {
-  return JSON.stringify(toNdjsonRecord(m), bigintSafe);
+  const record = toNdjsonRecord(m);
+  let line: string;
+  try {
+    line = JSON.stringify(record);
+  } catch (error) {
+    if (error instanceof RangeError) return stringifyJson(record);
+    throw error;
+  }
+  return line.includes('"float":0}') ? stringifyJson(record) : line;
+}
+
+function trackerJson(t: TrackerInfo): NdjsonTracker {
+  const out: NdjsonTracker = { type: t.type, replica: t.replica, vsn: t.vsn };
+  if (t.empty !== undefined) out.empty = t.empty;
+  if (t.deltaSize !== undefined) out.delta_size = t.deltaSize;
+  return out;
 }
 
 function envelopeJson(env: Envelope): NdjsonEnvelope {
@@ -84,9 +124,27 @@ function envelopeJson(env: Envelope): NdjsonEnvelope {
   return out;
 }
 
-// msgpack data may hold bigints (int64) and byte arrays; JSON has neither.
-function bigintSafe(_key: string, value: unknown): unknown {
+/**
+ * msgpack data may hold what JSON has no form for: bigints (int64) become decimal strings,
+ * byte arrays `{"base64": …}`, non-finite floats null, timestamps ISO text, extension values
+ * `{"ext": type, "base64": …}`. (JSON data needs none of this: it came from JSON.parse.)
+ */
+function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return { base64: Buffer.from(value).toString('base64') };
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value instanceof Uint8Array) return { base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    if (isExtData(value)) return { ext: value.type, base64: jsonSafe(value.data) };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
+    return out;
+  }
   return value;
+}
+
+/** @msgpack/msgpack's ExtData (an extension type it has no codec for), without importing it. */
+function isExtData(value: object): value is { type: number; data: Uint8Array } {
+  return value.constructor?.name === 'ExtData' && 'type' in value && 'data' in value;
 }
