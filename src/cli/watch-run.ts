@@ -74,14 +74,25 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
 
   const recorder = flags.record ? await openRecorder(flags.record, target) : undefined;
   const subscriber = target.source;
-  let finish!: (code: number) => void;
-  const finished = new Promise<number>((resolve) => (finish = resolve));
+  let stopping = false;
+  let resolveFinished!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (resolveFinished = resolve));
+  // The first stop condition wins; messages that arrive while closing are neither counted nor
+  // printed (ioredis emits a whole socket read's messages in one go, so --count N would
+  // otherwise print more than N).
+  const finish = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    resolveFinished(code);
+  };
 
   subscriber.on('message', (raw: RawMessage) => {
+    if (stopping) return;
     recorder?.write(raw);
     const message = pipeline.accept(raw);
     if (!message) return;
-    out.writeLine(render(message));
+    const line = renderSafely(render, message, notice);
+    if (line !== undefined) out.writeLine(line);
     if (count !== undefined && pipeline.counters.shown >= count) finish(0);
     if (out.broken) finish(0);
   });
@@ -118,6 +129,21 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
   process.stderr.write(`# ${pipeline.summary()}${recorded}\n`);
   return code;
+}
+
+/** A message that cannot be printed (a bug of ours) is reported as a notice; the stream goes on. */
+function renderSafely(
+  render: (m: WatchedMessage) => string,
+  message: WatchedMessage,
+  notice: (text: string) => void,
+): string | undefined {
+  try {
+    return render(message);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    notice(`message ${message.seq} on ${message.raw.channel} could not be printed: ${reason.replace(/\s+/g, ' ')}`);
+    return undefined;
+  }
 }
 
 async function openRecorder(path: string, target: WatchTarget): Promise<CaptureWriter> {
