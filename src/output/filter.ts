@@ -139,7 +139,8 @@ const FIELD_COST: Record<FilterField, number> = { kind: 0, channel: 1, node: 2, 
 
 /**
  * Compiles a spec. Values that cannot be compiled (a bad glob, an unknown kind) are reported in
- * `problems` and left out, so the caller decides whether a partial filter is acceptable.
+ * `problems` and left out of `filter` (and of `filter.spec`). Leaving a value out can widen the
+ * filter, so a caller with problems should refuse (CLI) or keep its previous filter (UI).
  */
 export function compileFilter(
   spec: FilterSpec,
@@ -163,7 +164,7 @@ export function compileFilter(
     if (globs.length === 0) continue;
     const any = fieldMatcher(clause.field, globs);
     costed.push({ cost: FIELD_COST[clause.field], test: clause.negate ? (m) => !any(m) : any });
-    kept.push(clause);
+    kept.push(globs.length === clause.values.length ? clause : { ...clause, values: globs.map((g) => g.source), offsets: undefined });
   }
   const fieldTests = costed.sort((a, b) => a.cost - b.cost).map((c) => c.test);
 
