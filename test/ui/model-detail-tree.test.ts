@@ -83,6 +83,8 @@ describe('DetailTree', () => {
     const tree = treeOf(hello);
     const payload = rowIndex(tree, (r) => r.node.label === 'payload: ');
     tree.setCursor(payload + 1); // "body" entry
+    expect(tree.selected.node.path).toEqual([4, 1, 0]);
+    expect(new Set(tree.rows().map((r) => r.node.id)).size).toBe(tree.rows().length);
     tree.collapse();
     expect(tree.cursor).toBe(payload);
     tree.collapse();

@@ -35,7 +35,7 @@ export class DetailNode {
   readonly id: number;
   open = false;
   /** Children built so far (a prefix of all of them, `shown` long once opened). */
-  private built: DetailNode[] = [];
+  private readonly built: DetailNode[] = [];
   private shownCount = 0;
   private readonly shape: Shape | undefined;
   private textMemo: string | undefined;
@@ -75,7 +75,10 @@ export class DetailNode {
     return this.shownCount;
   }
 
-  /** Child indexes from the root, e.g. [4, 2]; walks up the parents, so it is cheap to keep none. */
+  /**
+   * Child indexes from the root, e.g. [4, 1, 0]. Computed by walking up rather than stored:
+   * a stored path per node would make a deep chain cost quadratic memory.
+   */
   get path(): number[] {
     const path: number[] = [];
     for (let n: DetailNode = this; n.parent !== undefined; n = n.parent) path.push(n.parent.built.indexOf(n));
