@@ -81,6 +81,8 @@ export interface Expected {
   topic: string;
   event?: string;
   kind: 'broadcast' | 'presence_diff' | 'tracker' | 'term';
+  /** Tracker messages: the node of the replica that sent them. */
+  replica?: string;
   compressed: boolean;
 }
 
@@ -121,6 +123,7 @@ export function expectedOf(entry: ManifestEntry): Expected {
       topic,
       ...(event !== undefined ? { event } : {}),
       kind,
+      ...(replica !== undefined ? { replica } : {}),
       compressed: entry.wire_compressed,
     };
   }
@@ -140,8 +143,14 @@ export function expectedOf(entry: ManifestEntry): Expected {
     topic,
     ...(event !== undefined ? { event } : {}),
     kind,
+    ...(replica !== undefined ? { replica } : {}),
     compressed: entry.wire_compressed,
   };
+}
+
+/** Every node name a message mentions (what `--node` may match): envelope node, from pid, replica. */
+export function nodesOf(x: Expected): string[] {
+  return [x.envelopeNode, x.fromNode, x.replica].filter((n): n is string => n !== undefined);
 }
 
 /** The node column a line must show for this message. */
