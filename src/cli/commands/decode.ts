@@ -9,7 +9,8 @@ import { renderElixir } from '../../etf/render/elixir.js';
 import { renderErlang } from '../../etf/render/erlang.js';
 import { inspect } from '../../etf/render/inspect.js';
 import { toPlainJson } from '../../etf/render/plain-json.js';
-import { toTypedJson } from '../../etf/render/typed-json.js';
+import { stringifyJson } from '../../etf/render/json-text.js';
+import { stringifyTypedJson } from '../../etf/render/typed-json.js';
 import type { Term } from '../../etf/term.js';
 import { PHOENIX_STRUCTS } from '../../phoenix/structs.js';
 import { filterOptions, parseCommandArgs } from '../args.js';
@@ -73,9 +74,9 @@ function render(term: Term, bytes: Uint8Array, format: Format, width: number): s
     case 'erlang':
       return renderErlang(term);
     case 'json':
-      return JSON.stringify(toPlainJson(term));
+      return stringifyJson(toPlainJson(term));
     case 'json-typed':
-      return JSON.stringify(toTypedJson(term));
+      return stringifyTypedJson(term); // keeps -0.0, and never recurses on deep terms
     case 'hex':
       return Buffer.from(bytes).toString('hex');
   }
