@@ -85,6 +85,7 @@ type Work = Term | PlainValue | typeof END_OF_LIST | FunSizePatch;
 const utf8 = new TextEncoder();
 const INT32_MIN = -0x8000_0000;
 const INT32_MAX = 0x7fff_ffff;
+const MAX_V3_PORT_ID = 0x0fff_ffff;
 
 class TermWriter {
   readonly out = new OutputBuffer();
@@ -312,8 +313,9 @@ class TermWriter {
   private port(v: Port): void {
     const out = this.out;
     const id = v.id;
-    // Erlang (OTP 25) writes V4_PORT_EXT only when the id does not fit 32 bits.
-    if (typeof id === 'bigint' || id > 0xffff_ffff) {
+    // Erlang (checked on OTP 25) writes V4_PORT_EXT for ids beyond 28 bits, the old port number
+    // range, even though NEW_PORT_EXT has a 32-bit field.
+    if (typeof id === 'bigint' || id > MAX_V3_PORT_ID) {
       const big = BigInt(id);
       if (big < 0n || big > 0xffff_ffff_ffff_ffffn) throw new EncodeError(`port id ${id} does not fit 64 bits`);
       out.u8(T.V4_PORT_EXT);
