@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyAtom } from '../../src/etf/render/atoms.js';
+import { parseElixir } from '../../src/etf/parse/parser.js';
 import { inspect } from '../../src/etf/render/inspect.js';
 import { Atom, BitBinary, ErlFloat, ErlMap, ImproperList, Tuple, atoms, type Term } from '../../src/etf/term.js';
 
@@ -66,6 +67,21 @@ describe('Inspect.AtomTest', () => {
   for (const [name, expected] of cases) {
     it(`${JSON.stringify(name)} → ${expected}`, () => expect(inspect(a(name))).toBe(expected));
   }
+
+  // Kernel.StringTokenizerTest: atoms Elixir 1.14 reads unquoted (so inspect writes them bare),
+  // and two it refuses (so inspect must quote them).
+  const bare = ['_12', 'ola', 'ólá', 'ólá?', 'ólá!', 'ól@', 'ól@!', 'ó@@!', 'Ola', 'Ólá', 'ÓLÁ', 'ÓLÁ?', 'ÓLÁ!', 'ÓL@!', 'Ó@@!', 'こんにちは世界'];
+  for (const name of bare) {
+    it(`:${name} is written bare, and read back`, () => {
+      expect(inspect(a(name))).toBe(':' + name);
+      expect(parseElixir(':' + name)).toBe(a(name));
+      expect(parseElixir(`[${name}: 0]`)).toEqual([new Tuple([a(name), 0])]);
+    });
+  }
+  it('atoms the tokenizer refuses are quoted', () => {
+    expect(inspect(a('123'))).toBe(':"123"');
+    expect(inspect(a('@123'))).toBe(':"@123"');
+  });
 
   it('Macro.classify_atom doctests', () => {
     expect(classifyAtom('foo')).toBe('identifier');

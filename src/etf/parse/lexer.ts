@@ -25,10 +25,17 @@ export type Token =
 export type Punct = '[' | ']' | '{' | '}' | '%{' | '%' | ',' | '|' | '=>' | '<<' | '>>' | '::' | '(' | ')' | '.';
 
 const OPERATORS_LONGEST_FIRST = [...BARE_OPERATOR_ATOMS].sort((a, b) => b.length - a.length);
+const OPERATOR_FIRST_CHARS = new Set(OPERATORS_LONGEST_FIRST.map((op) => op[0]!));
 const IDENT_START = /[\p{ID_Start}_]/u;
 const IDENT_CONTINUE = /[\p{ID_Continue}@]/u;
 const NUMBER = /-?(?:0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0b[01](?:_?[01])*|0o[0-7](?:_?[0-7])*|[0-9](?:_?[0-9])*(\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?)?)/y;
 const ALIAS = /[A-Z][A-Za-z0-9_]*(?:\.[A-Z][A-Za-z0-9_]*)*/y;
+
+function codePoints(text: string): number[] {
+  const out: number[] = [];
+  for (const ch of text) out.push(ch.codePointAt(0)!);
+  return out;
+}
 
 export class Lexer {
   private pos = 0;
@@ -82,21 +89,23 @@ export class Lexer {
       const lit = this.quoted(at + 1, c);
       if (c === '"' && this.colonEndsKey(this.pos)) {
         this.pos++;
-        return { kind: 'key', name: String.fromCodePoint(...lit.codePoints), at };
+        return { kind: 'key', name: lit.text, at };
       }
-      return c === '"' ? { kind: 'string', bytes: lit.bytes, at } : { kind: 'charlist', codes: lit.codePoints, at };
+      return c === '"' ? { kind: 'string', bytes: lit.bytes, at } : { kind: 'charlist', codes: codePoints(lit.text), at };
     }
     if (c === '~' && text[at + 1] === 'c' && (text[at + 2] === '"' || text[at + 2] === "'")) {
-      return { kind: 'charlist', codes: this.quoted(at + 3, text[at + 2]!).codePoints, at };
+      return { kind: 'charlist', codes: codePoints(this.quoted(at + 3, text[at + 2] as '"' | "'").text), at };
     }
     if (c === ':' && text[at + 1] !== ':') return this.atom(at);
     if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(text[at + 1] ?? ''))) return this.number(at);
 
     // An operator used as a keyword key: `+: 1`, `..: 2` (what inspect prints for such atoms).
-    for (const op of OPERATORS_LONGEST_FIRST) {
-      if (text.startsWith(op, at) && this.colonEndsKey(at + op.length)) {
-        this.pos = at + op.length + 1;
-        return { kind: 'key', name: op, at };
+    if (OPERATOR_FIRST_CHARS.has(c)) {
+      for (const op of OPERATORS_LONGEST_FIRST) {
+        if (text.startsWith(op, at) && this.colonEndsKey(at + op.length)) {
+          this.pos = at + op.length + 1;
+          return { kind: 'key', name: op, at };
+        }
       }
     }
     if (/[A-Z]/.test(c)) return this.alias(at);
@@ -122,7 +131,7 @@ export class Lexer {
     throw this.error(`unexpected ${JSON.stringify(String.fromCodePoint(text.codePointAt(at)!))}`, at);
   }
 
-  private quoted(start: number, quote: string): { bytes: Uint8Array; codePoints: number[] } {
+  private quoted(start: number, quote: '"' | "'"): { bytes: Uint8Array; text: string } {
     const lit = readQuoted(this.text, start, quote);
     if ('error' in lit) throw this.error(lit.error, lit.offset);
     this.pos = lit.end;
@@ -164,7 +173,7 @@ export class Lexer {
     const text = this.text;
     const q = text[at + 1];
     if (q === '"' || q === "'") {
-      return { kind: 'atom', name: String.fromCodePoint(...this.quoted(at + 2, q).codePoints), at };
+      return { kind: 'atom', name: this.quoted(at + 2, q).text, at };
     }
     const first = text.codePointAt(at + 1);
     if (first !== undefined && IDENT_START.test(String.fromCodePoint(first))) {

@@ -28,7 +28,7 @@ import { erlangAtomNeedsQuotes } from './atoms.js';
 import { DEFAULT_MAX_DEPTH, depthMarker, flattenList } from './elixir-doc.js';
 import { erlangShortFloat } from './floats.js';
 import { box, renderFlat, renderPretty, seq, type Doc } from './layout.js';
-import { decodeUtf8 } from './strings.js';
+import { decodeUtf8, latin1 } from './strings.js';
 
 export interface ErlangRenderOptions {
   /** Line width for pretty printing (default 80). */
@@ -41,24 +41,22 @@ export interface ErlangRenderOptions {
 
 const NAMED_ESCAPES: Record<number, string> = { 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v', 8: '\\b', 12: '\\f', 27: '\\e', 127: '\\d' };
 
+// Characters io_lib:write_string/2 changes: quotes, backslash, C0 controls, DEL and the C1 block.
+const ERLANG_ESCAPE = /["'\\\x00-\x1f\x7f-\x9f]/g;
+
 /** `io_lib:write_string(Chars, Quote)` (unicode): printable as is, controls escaped, others octal. */
-function erlangQuoted(codePoints: Iterable<number>, quote: '"' | "'"): string {
-  let out = quote;
-  for (const c of codePoints) {
-    if (c === quote.charCodeAt(0)) out += '\\' + quote;
-    else if (c === 92) out += '\\\\';
-    else if ((c >= 32 && c <= 126) || c >= 0xa0) out += String.fromCodePoint(c);
-    else out += NAMED_ESCAPES[c] ?? '\\' + ((c >> 6) & 7) + ((c >> 3) & 7) + (c & 7);
-  }
-  return out + quote;
+function erlangQuoted(text: string, quote: '"' | "'"): string {
+  const escaped = text.replace(ERLANG_ESCAPE, (m) => {
+    if (m === '"' || m === "'") return m === quote ? '\\' + m : m;
+    if (m === '\\') return '\\\\';
+    const c = m.charCodeAt(0);
+    return NAMED_ESCAPES[c] ?? '\\' + ((c >> 6) & 7) + ((c >> 3) & 7) + (c & 7);
+  });
+  return quote + escaped + quote;
 }
 
 export function erlangAtom(name: string): string {
-  return erlangAtomNeedsQuotes(name) ? erlangQuoted(codePointsOf(name), "'") : name;
-}
-
-function* codePointsOf(text: string): Iterable<number> {
-  for (const ch of text) yield ch.codePointAt(0)!;
+  return erlangAtomNeedsQuotes(name) ? erlangQuoted(name, "'") : name;
 }
 
 /** `io_lib:printable_latin1_list/1` — the default `io:printable_range()` is latin1. */
@@ -66,24 +64,28 @@ function isPrintableLatin1(c: number): boolean {
   return (c >= 32 && c <= 126) || (c >= 0xa0 && c <= 0xff) || (c >= 8 && c <= 13) || c === 27;
 }
 
-function printableList(list: readonly Term[]): number[] | undefined {
-  for (const c of list) if (typeof c !== 'number' || !isPrintableLatin1(c)) return undefined;
-  return list as number[];
+function printableList(list: readonly Term[]): string | undefined {
+  let out = '';
+  for (const c of list) {
+    if (typeof c !== 'number' || !isPrintableLatin1(c)) return undefined;
+    out += String.fromCharCode(c);
+  }
+  return out;
 }
+
+// Outside the default printable range (latin1): what makes io_lib_pretty show bytes instead.
+const NOT_PRINTABLE_LATIN1 = /[^\x08-\x0d\x1b\x20-\x7e\xa0-\xff]/;
 
 /** io_lib_pretty's binary rule: ASCII-or-Latin-1 text `<<"…">>`, other printable UTF-8 `<<"…"/utf8>>`. */
 function binaryText(bytes: Uint8Array): string | undefined {
   if (bytes.length === 0) return undefined;
   const text = decodeUtf8(bytes);
   if (text !== undefined) {
-    const chars = [...codePointsOf(text)];
-    if (chars.every(isPrintableLatin1)) {
-      return chars.length === bytes.length ? '<<' + erlangQuoted(chars, '"') + '>>' : '<<' + erlangQuoted(chars, '"') + '/utf8>>';
-    }
-    return undefined;
+    if (NOT_PRINTABLE_LATIN1.test(text)) return undefined;
+    return text.length === bytes.length ? '<<' + erlangQuoted(text, '"') + '>>' : '<<' + erlangQuoted(text, '"') + '/utf8>>';
   }
-  for (const b of bytes) if (!isPrintableLatin1(b)) return undefined;
-  return '<<' + erlangQuoted(bytes, '"') + '>>';
+  const chars = latin1(bytes);
+  return NOT_PRINTABLE_LATIN1.test(chars) ? undefined : '<<' + erlangQuoted(chars, '"') + '>>';
 }
 
 class ErlangDocBuilder {

@@ -19,51 +19,22 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** Control characters `String.printable?` accepts: `\a \b \t \n \v \f \r \e` and DEL (`\d`). */
-function isPrintableControl(byte: number): boolean {
-  return (byte >= 7 && byte <= 13) || byte === 27 || byte === 127;
-}
-
-/** A code point above ASCII that `String.printable?` accepts. */
-function isPrintableWide(cp: number): boolean {
-  return (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-}
+// What `String.printable?` refuses in valid UTF-8 text: C0 controls other than \a..\r and \e,
+// the C1 block, and the non-characters U+FFFE/U+FFFF. (DEL is accepted, as `\d`.)
+const UNPRINTABLE = /[\x00-\x06\x0e-\x1a\x1c-\x1f\x80-\x9f\ufffe\uffff]/u;
 
 /**
  * Elixir's `String.printable?/1`: valid UTF-8 whose characters are all printable. Returns the
  * decoded text when printable (so callers do not decode twice), else undefined.
  */
 export function printableText(bytes: Uint8Array): string | undefined {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b >= 0x80) {
-      ascii = false;
-      break;
-    }
-    if (b < 0x20 && !isPrintableControl(b)) return undefined;
-  }
-  if (ascii) return latin1(bytes);
   const text = decodeUtf8(bytes);
-  if (text === undefined) return undefined;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x20) {
-      if (!isPrintableControl(cp)) return undefined;
-    } else if (cp > 0x7f && !isPrintableWide(cp)) {
-      return undefined;
-    }
-  }
-  return text;
+  return text === undefined || UNPRINTABLE.test(text) ? undefined : text;
 }
 
-/** Bytes as Latin-1 characters (each byte one UTF-16 unit); chunked to stay off the stack limit. */
+/** Bytes as Latin-1 characters (each byte one UTF-16 unit). */
 export function latin1(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return out;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /**
@@ -102,22 +73,20 @@ function hex(value: number, digits: number): string {
   return out;
 }
 
-/** How Elixir's escape writes one character that is not printable as is. */
+/** How Elixir's escape writes a character that is not printable as is. */
 function escapeCodePoint(cp: number): string {
+  const named = ESCAPES[cp];
+  if (named !== undefined) return named;
   if (cp === 0) return '\\0';
   if (cp === 0xfeff) return '\\uFEFF';
-  if (
-    (cp >= 0x20 && cp <= 0x7e) ||
-    (cp >= 0xa0 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  ) {
-    return String.fromCodePoint(cp);
-  }
   if (cp < 0x100) return '\\x' + hex(cp, 2);
   if (cp < 0x10000) return '\\x{' + hex(cp, 4) + '}';
   return '\\x{' + hex(cp, 6) + '}';
 }
+
+// Everything escapeText may have to change; the rest of the text is copied as is. Printable are
+// 0x20..0x7E, 0xA0..0xD7FF, 0xE000..0xFFFD and the astral planes, except U+FEFF (kept visible).
+const NEEDS_ESCAPE = /["'\\]|#\{|[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]/gu;
 
 /**
  * `Code.Identifier.escape(text, quote)` of Elixir 1.14: backslash-escapes the quote character,
@@ -125,30 +94,10 @@ function escapeCodePoint(cp: number): string {
  * other unprintable characters as `\xHH` / `\x{HHHH}`.
  */
 export function escapeText(text: string, quote: '"' | "'"): string {
-  let out = '';
-  let plainFrom = 0;
-  const q = quote.charCodeAt(0);
-  for (let i = 0; i < text.length; ) {
-    const cp = text.codePointAt(i)!;
-    const size = cp > 0xffff ? 2 : 1;
-    let replacement: string | undefined;
-    if (cp === q) replacement = '\\' + quote;
-    else if (cp === 35 /* # */ && text.charCodeAt(i + 1) === 123 /* { */) {
-      replacement = '\\#{';
-      out += text.slice(plainFrom, i) + replacement;
-      i += 2;
-      plainFrom = i;
-      continue;
-    } else if (cp < 0x20 || cp >= 0x7f) {
-      const named = ESCAPES[cp];
-      const escaped = named ?? escapeCodePoint(cp);
-      if (escaped.length !== size || escaped !== text.slice(i, i + size)) replacement = escaped;
-    } else if (cp === 92) replacement = '\\\\';
-    if (replacement !== undefined) {
-      out += text.slice(plainFrom, i) + replacement;
-      plainFrom = i + size;
-    }
-    i += size;
-  }
-  return out + text.slice(plainFrom);
+  return text.replace(NEEDS_ESCAPE, (m) => {
+    if (m === '"' || m === "'") return m === quote ? '\\' + m : m;
+    if (m === '\\') return '\\\\';
+    if (m === '#{') return '\\#{';
+    return escapeCodePoint(m.codePointAt(0)!);
+  });
 }
