@@ -9,6 +9,10 @@ const commands: Record<string, () => Promise<Command>> = {
   watch: async () => (await import('./commands/watch.js')).watchCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   decode: async () => (await import('./commands/decode.js')).decodeCommand,
+  record: async () => (await import('./commands/record.js')).recordCommand,
+  replay: async () => (await import('./commands/replay.js')).replayCommand,
+  split: async () => (await import('./commands/split.js')).splitCommand,
+  view: async () => (await import('./commands/view.js')).viewCommand,
   encode: async () => (await import('./commands/encode.js')).encodeCommand,
 };
 

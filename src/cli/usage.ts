@@ -9,9 +9,11 @@ Usage:
   redis-print encode [--from elixir|json-typed] [--compressed[=L]] (FILE | - | --term TEXT) [-o FILE]
   redis-print publish --pubsub NAME --topic T --event E --payload JSON [options]
   redis-print record -o FILE [connection] [subscription] [filters] [--count N] [--duration S]
-  redis-print replay FILE [connection] [--speed X | --as-fast-as-possible] [--map-channel FROM=TO]
-  redis-print view FILE                      open the live UI on a capture, offline
-  redis-print split FILE -o DIR              one .etf fixture per captured payload
+                                            record to a capture file (appends a new session)
+  redis-print replay FILE [connection] [--speed X | --as-fast-as-possible] [--map-channel FROM=TO]...
+                     [filters] [--yes] [--force]   publish a capture byte for byte, recorded spacing
+  redis-print view FILE [filters] [--no-tui] open the live UI on a capture, offline
+  redis-print split FILE -o DIR [filters]    one .etf fixture per captured payload
 
 Connection (redis-cli spelling; also REDIS_URL):
   --url redis://[user:pass@]host:port/db | rediss://...

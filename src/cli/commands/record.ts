@@ -1,0 +1,161 @@
+/**
+ * `redis-print record -o FILE [connection] [subscription] [filters] [--count N] [--duration S]`
+ * — record traffic to a capture file without the UI.
+ *
+ * An existing capture is appended to as a new segment (its own header), like `watch --record`:
+ * recording never destroys an earlier recording, and readers keep sessions apart. A file that is
+ * not a capture is refused untouched. With filters, only matching messages are recorded (the
+ * summary counts the others as filtered).
+ *
+ * Every message counted as recorded is in the file when the command exits — on --count,
+ * --duration, Ctrl-C or SIGTERM — and the writer flushes at least every 200 ms meanwhile, so a
+ * kill -9 loses at most the last fraction of a second. Exit codes: 0 stopped as asked; 1 the
+ * file could not be written while recording; 2 bad flags, unwritable file, unreachable Redis.
+ */
+import { performance } from 'node:perf_hooks';
+import { CaptureWriter } from '../../capture/writer.js';
+import type { RawMessage } from '../../model/raw-message.js';
+import { MessagePipeline } from '../../output/pipeline.js';
+import { formatBytes } from '../../output/units.js';
+import { RedisConnectionError } from '../../redis/errors.js';
+import type { Subscriber } from '../../redis/subscriber.js';
+import { connectionOptions, durationFlag, filterOptions, intFlag, parseCommandArgs, subscriptionOptions } from '../args.js';
+import { ProgressLine } from '../capture/progress-line.js';
+import { connectionSpecFromFlags } from '../connection.js';
+import { CliError, oneLine, UsageError } from '../errors.js';
+import { filterFromFlags } from '../filters.js';
+import { toolVersion } from '../run.js';
+import { subscriptionFromFlags, type Subscription } from '../subscription.js';
+import { usage } from '../usage.js';
+import { subscriberFor } from '../watch-run.js';
+
+const options = {
+  ...connectionOptions,
+  ...subscriptionOptions,
+  ...filterOptions,
+  output: { type: 'string', short: 'o' },
+  count: { type: 'string' },
+  duration: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+export async function recordCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('record', argv, options);
+  if (values.help) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`record takes no argument "${positionals[0]}" (the file goes after -o)`);
+  const path = values.output;
+  if (path === undefined || path === '') throw new UsageError('record needs -o FILE');
+  const count = values.count === undefined ? undefined : intFlag('count', values.count, 0);
+  const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
+  const filter = filterFromFlags(values);
+  const subscription = subscriptionFromFlags(values);
+  const subscriber = subscriberFor(connectionSpecFromFlags(values), subscription);
+
+  let finish!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  let stopped = false;
+  const stop = (code: number): void => {
+    stopped = true;
+    finish(code);
+  };
+  let writeError: Error | null = null;
+  const failed = (error: unknown): void => {
+    writeError ??= error instanceof Error ? error : new Error(String(error));
+    stop(1);
+  };
+  const writer = await openWriter(path, subscriber, subscription, failed);
+  // Filtering classifies every message; without filters the payload is never even looked at.
+  const pipeline = filter.empty ? null : new MessagePipeline({ filter });
+  let received = 0;
+  const onMessage = (raw: RawMessage): void => {
+    if (stopped) return;
+    received++;
+    if (pipeline !== null && pipeline.accept(raw) === undefined) return;
+    try {
+      writer.write(raw);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (count !== undefined && writer.stats.records >= count) stop(0);
+  };
+  subscriber.on('message', onMessage);
+  subscriber.on('reconnecting', (e) => process.stderr.write(`# connection lost (${e.reason}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`));
+  subscriber.on('reconnected', (e) =>
+    process.stderr.write(`# reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not recorded\n`),
+  );
+  subscriber.on('error', (e) => process.stderr.write(`# ${e.message}\n`));
+
+  try {
+    await subscriber.start();
+  } catch (error) {
+    await writer.close().catch(() => undefined);
+    if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  const what = [...subscription.patterns.map((p) => `psubscribe ${p}`), ...subscription.channels.map((c) => `subscribe ${c}`)];
+  process.stderr.write(`# recording ${subscriber.target} (${what.join(', ')}) to ${path}${appendNote(writer)}\n`);
+
+  const started = performance.now();
+  const progress = new ProgressLine(() => {
+    const s = writer.stats;
+    return `# recorded ${s.records} messages (${formatBytes(s.bytes)}), ${seconds(performance.now() - started)}`;
+  });
+  progress.start();
+  const onSignal = (): void => stop(0);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = durationMs === undefined ? undefined : setTimeout(() => stop(0), durationMs);
+  if (count === 0) stop(0);
+
+  let code = await finished;
+  if (timer) clearTimeout(timer);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  progress.stop();
+  await subscriber.close();
+  await writer.close().catch((error: unknown) => {
+    writeError ??= error instanceof Error ? error : new Error(String(error));
+  });
+  const s = writer.stats;
+  const filtered = pipeline === null ? '' : `, filtered ${received - s.records}`;
+  if (writeError !== null) {
+    process.stderr.write(`redis-print: cannot write ${path}: ${oneLine(writeError)}\n`);
+    process.stderr.write(`# ${s.flushedRecords} of ${s.records} messages reached ${path} before the failure\n`);
+    code = 1;
+  } else {
+    process.stderr.write(`# recorded ${s.records} messages (${formatBytes(s.bytes)}) to ${path} in ${seconds(performance.now() - started)}; received ${received}${filtered}\n`);
+  }
+  return code;
+}
+
+async function openWriter(path: string, subscriber: Subscriber, subscription: Subscription, onError: (e: Error) => void): Promise<CaptureWriter> {
+  try {
+    return await CaptureWriter.open(
+      path,
+      {
+        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        target: subscriber.target,
+        patterns: subscription.patterns,
+        channels: subscription.channels,
+      },
+      { append: true, onError },
+    );
+  } catch (error) {
+    throw new CliError(`cannot record to ${path}: ${oneLine(error)}`, 2);
+  }
+}
+
+function appendNote(writer: CaptureWriter): string {
+  const report = writer.appendReport;
+  if (report === null || report.previousSegments === 0) return '';
+  const torn = report.droppedTailBytes > 0 ? `; cut a torn last record of ${report.droppedTailBytes} bytes` : '';
+  return ` (appending session ${report.previousSegments + 1} after ${report.previousRecords} records${torn})`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,186 @@
+/**
+ * `redis-print replay FILE [connection] [--speed X | --as-fast-as-possible] [--map-channel FROM=TO]
+ * [filters] [--yes] [--force]` — publish a capture's payloads byte for byte, with the recorded
+ * spacing scaled by the speed.
+ *
+ * Order of checks, all before anything is sent: flags; the whole capture is read and validated
+ * (a payload a receiver would crash on is refused unless --force, naming the records); the
+ * non-loopback guard (before connecting); then connect and send.
+ *
+ * Exit codes: 0 every selected record was sent; 1 the capture was refused (not a capture,
+ * corrupt, payloads that would crash receivers, nothing matched the filters), the target was
+ * not confirmed, the replay was interrupted, or the file ended inside a record (everything before
+ * it was sent); 2 bad flags, unreadable file, unreachable Redis.
+ */
+import { performance } from 'node:perf_hooks';
+import { CaptureFormatError } from '../../capture/capture-error.js';
+import { isTlsUnverified, type ConnectionSpec } from '../../redis/connection-spec.js';
+import { RedisConnectionError } from '../../redis/errors.js';
+import { Publisher } from '../../redis/publisher.js';
+import { connectionOptions, filterOptions, parseCommandArgs } from '../args.js';
+import { ChannelMap } from '../capture/channel-map.js';
+import { ProgressLine } from '../capture/progress-line.js';
+import { planReplay, type ReplayPlan } from '../capture/replay-plan.js';
+import type { ReplaySpeed } from '../capture/replay-schedule.js';
+import { ReplaySender } from '../capture/replay-sender.js';
+import { confirmWriteTarget } from '../capture/write-target-guard.js';
+import { connectionSpecFromFlags } from '../connection.js';
+import { CliError, oneLine, UsageError } from '../errors.js';
+import { filterFromFlags } from '../filters.js';
+import { usage } from '../usage.js';
+
+const options = {
+  ...connectionOptions,
+  ...filterOptions,
+  speed: { type: 'string' },
+  'as-fast-as-possible': { type: 'boolean' },
+  'map-channel': { type: 'string', multiple: true },
+  yes: { type: 'boolean', short: 'y' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+/** PUBLISHes awaiting a reply. A cluster client may send each to a different node, so one at a time there. */
+const MAX_IN_FLIGHT = 256;
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('replay', argv, options);
+  if (values.help) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('replay needs exactly one capture FILE');
+  const path = positionals[0]!;
+  const speed = speedFromFlags(values.speed, values['as-fast-as-possible'] ?? false);
+  const channels = ChannelMap.parse(values['map-channel'] ?? []);
+  const filter = filterFromFlags(values);
+  const spec = connectionSpecFromFlags(values);
+
+  const plan = await readPlan(path, () => planReplay(path, { filter, channels }));
+  let problem = false;
+  if (plan.truncatedTail) {
+    process.stderr.write(`redis-print: ${path}: the file ends inside a record (${plan.truncatedTail.bytes} bytes cut off); the ${plan.records} whole records before it are replayed\n`);
+    problem = true;
+  }
+  checkPayloads(path, plan, values.force ?? false);
+  if (plan.selectedCount === 0) {
+    process.stderr.write(`# ${path}: nothing to replay (${plan.records} records, ${plan.skippedByFilter} skipped by filter)\n`);
+    return plan.records === 0 && !problem ? 0 : 1;
+  }
+
+  await confirmWriteTarget(spec, { yes: values.yes ?? false, action: `replay ${plan.selectedCount} messages` });
+  const publisher = await connect(spec);
+  process.stderr.write(
+    `# replaying ${plan.selectedCount} of ${plan.records} records from ${path} to ${publisher.target} ` +
+      `(${speed.kind === 'asap' ? 'as fast as possible' : `speed ${speed.factor}, recorded span ${seconds(plan.recordedSpanMs)}`})\n`,
+  );
+
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  const onSignal = (): void => requestStop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const sender = new ReplaySender({
+    path,
+    plan,
+    channels,
+    speed,
+    publish: (channel, payload) => publisher.publish(channel, payload),
+    maxInFlight: spec.mode === 'cluster' ? 1 : MAX_IN_FLIGHT,
+    stopRequested,
+  });
+  const started = performance.now();
+  const progress = new ProgressLine(
+    () => `# replayed ${sender.progress.sent}/${plan.selectedCount}, receivers ${sender.progress.receivers}, ${seconds(performance.now() - started)}`,
+  );
+  progress.start();
+  try {
+    const result = await sender.run();
+    progress.stop();
+    const elapsed = performance.now() - started;
+    const verb = result.completed ? 'replayed' : 'interrupted: replayed';
+    process.stderr.write(
+      `# ${verb} ${result.sent} of ${plan.selectedCount} records to ${publisher.target} in ${seconds(elapsed)}: ` +
+        `receivers total ${result.receivers}, skipped ${plan.skippedByFilter} by filter\n`,
+    );
+    return result.completed && !problem ? 0 : 1;
+  } catch (error) {
+    progress.stop();
+    const sent = sender.progress.sent;
+    throw new CliError(`replay stopped after ${sent} of ${plan.selectedCount} records: ${oneLine(error)}`, 1);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await publisher.close();
+  }
+}
+
+function speedFromFlags(speed: string | undefined, asap: boolean): ReplaySpeed {
+  if (asap) {
+    if (speed !== undefined) throw new UsageError('--speed and --as-fast-as-possible cannot be combined');
+    return { kind: 'asap' };
+  }
+  if (speed === undefined) return { kind: 'scaled', factor: 1 };
+  const match = /^(\d+(?:\.\d+)?|\.\d+)x?$/.exec(speed);
+  const factor = match ? Number(match[1]) : NaN;
+  if (!(factor > 0)) throw new UsageError(`--speed needs a positive number like 2 or 0.5, got "${speed}"`);
+  return { kind: 'scaled', factor };
+}
+
+async function readPlan(path: string, plan: () => Promise<ReplayPlan>): Promise<ReplayPlan> {
+  try {
+    return await plan();
+  } catch (error) {
+    if (error instanceof CaptureFormatError) throw new CliError(`cannot replay: ${oneLine(error)}`, 1);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`cannot read ${path}: no such file`, 2);
+    if (code === 'EISDIR') throw new CliError(`cannot read ${path}: is a directory`, 2);
+    if (typeof code === 'string') throw new CliError(`cannot read ${path}: ${oneLine(error)}`, 2);
+    throw error;
+  }
+}
+
+/** Refuses (or, with --force, warns about) payloads a receiving node would crash on or drop. */
+function checkPayloads(path: string, plan: ReplayPlan, force: boolean): void {
+  if (plan.problemCount === 0) return;
+  const lines = plan.problemGroups.map((g) => `  ${recordList(g.indices, g.count)} on ${g.channel}: ${g.problems.join('; ')}`);
+  const listed = plan.problemGroups.reduce((n, g) => n + g.count, 0);
+  if (plan.problemCount > listed) lines.push(`  … and ${plan.problemCount - listed} more records with other problems`);
+  const what = `${plan.problemCount} of the ${plan.selectedCount} records in ${path} would be crashed on or dropped by a receiving node`;
+  if (!force) {
+    process.stderr.write(`${lines.join('\n')}\n`);
+    throw new CliError(`${what}; nothing was sent (--force sends them anyway)`, 1);
+  }
+  process.stderr.write(`redis-print: WARNING: --force: ${what}:\n${lines.join('\n')}\n`);
+}
+
+/** `record 7`, `records 1-5, 9`, `records 1-20 … (35 in all)`. */
+function recordList(indices: number[], count: number): string {
+  const runs: string[] = [];
+  for (let i = 0; i < indices.length; ) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j]! + 1) j++;
+    runs.push(j > i ? `${indices[i]}-${indices[j]}` : String(indices[i]));
+    i = j + 1;
+  }
+  const more = count > indices.length ? ` … (${count} in all)` : '';
+  return `${count === 1 ? 'record' : 'records'} ${runs.join(', ')}${more}`;
+}
+
+async function connect(spec: ConnectionSpec): Promise<Publisher> {
+  if (isTlsUnverified(spec)) {
+    process.stderr.write('redis-print: WARNING: --insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic\n');
+  }
+  const publisher = new Publisher(spec);
+  try {
+    await publisher.connect();
+  } catch (error) {
+    if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  return publisher;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
