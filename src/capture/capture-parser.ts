@@ -50,6 +50,11 @@ export class CaptureParser {
   recordCount = 0;
   /** After `parse`: where (relative to the bytes given) the first incomplete value would end at least. */
   neededEnd = 0;
+  /**
+   * Set by `parse` when it met bad content; the entries it returned are those before the fault.
+   * The caller delivers them, then throws this. Parsing must not continue afterwards.
+   */
+  fault: CaptureFormatError | null = null;
 
   constructor(private readonly source: string, options: CaptureParserOptions = {}) {
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
@@ -60,12 +65,23 @@ export class CaptureParser {
    * Parses every whole value in `bytes[start, limit)`, where `bytes[start]` sits at `fileOffset`
    * in the file. Returns the entries and the position of the first byte not consumed (the start
    * of an incomplete value, or `limit`). Payloads are copied, so `bytes` may be reused afterwards.
-   *
-   * @throws CaptureFormatError
+   * Bad content sets `fault` instead of throwing.
    */
   parse(bytes: Uint8Array, start: number, limit: number, fileOffset: number, entries: CaptureEntry[]): number {
     let pos = start;
     this.neededEnd = limit;
+    try {
+      pos = this.parseValues(bytes, start, limit, fileOffset, entries);
+    } catch (err) {
+      if (!(err instanceof CaptureFormatError)) throw err;
+      // Kept, not thrown: the entries parsed before the fault are still delivered first.
+      this.fault = err;
+    }
+    return pos;
+  }
+
+  private parseValues(bytes: Uint8Array, start: number, limit: number, fileOffset: number, entries: CaptureEntry[]): number {
+    let pos = start;
     while (pos < limit) {
       const at = fileOffset + (pos - start);
       if (this.segments.length === 0 && !isMapHead(bytes[pos]!)) {
@@ -108,7 +124,8 @@ export class CaptureParser {
     } catch (err) {
       if (!(err instanceof InvalidMsgpackByteError)) throw err;
       const where = at + (err.offset - pos);
-      if (this.segments.length === 0) throw this.notACapture(where, err.message);
+      // Before any header the file as a whole is at fault, so name its start and say where inside.
+      if (this.segments.length === 0) throw this.notACapture(at, `${err.message}, at byte ${where}`);
       throw this.corrupt(where, err.message);
     }
   }

@@ -17,6 +17,7 @@ export function decodeCaptureBytes(bytes: Uint8Array, source = '<memory>'): Deco
   const parser = new CaptureParser(source);
   const entries: CaptureEntry[] = [];
   const consumedTo = parser.parse(bytes, 0, bytes.length, 0, entries);
+  if (parser.fault !== null) throw parser.fault;
   const truncatedTail = parser.finish(bytes.subarray(consumedTo), consumedTo, bytes.length - consumedTo);
   const messages: RawMessage[] = [];
   for (const entry of entries) if (entry.kind === 'record') messages.push(entry.message);

@@ -142,6 +142,7 @@ async function* readParsed(
       startOffset += consumedTo - start;
       start = consumedTo;
       if (entries.length > 0) yield entries;
+      if (parser.fault !== null) throw parser.fault;
     }
     const truncatedTail = parser.finish(buf.subarray(start, end), startOffset, tailLength);
     done({ segments: parser.segments, records: parser.recordCount, fileBytes: fileSize, truncatedTail });
