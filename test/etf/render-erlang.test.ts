@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/etf/decode.js';
@@ -70,6 +71,27 @@ describe('renderErlang one-line output equals erl ~0tp', () => {
     const mismatches = results.filter((r) => r.ours !== r.erl);
     expect(mismatches.slice(0, 5)).toEqual([]);
     expect(results.length).toBe(1500);
+  });
+});
+
+describe('renderErlang on the captured payloads', () => {
+  it('equals erl ~0tp for every fixture, with node indexes blanked in pids and references', async () => {
+    const root = new URL('../../fixtures/phoenix/', import.meta.url);
+    const files = readdirSync(root).flatMap((dir) =>
+      readdirSync(new URL(`${dir}/`, root))
+        .filter((f) => f.endsWith('.etf'))
+        .map((f) => new Uint8Array(readFileSync(new URL(`${dir}/${f}`, root)))),
+    );
+    const results = await erlEval(files.map((bytes) => ({ expr: 'unicode:characters_to_binary(io_lib:format("~0tp", [binary_to_term(Bin)]))', bins: [bytes] })));
+    // erl: <20153.398.0> and #Ref<20153.1.2.3>; ours: <a@127.0.0.1.398.0> and #Ref<a@127.0.0.1.1.2.3>.
+    const blank = (text: string): string =>
+      text.replace(/<([^<>]*)\.(\d+)\.(\d+)>/g, '<N.$2.$3>').replace(/#Ref<[^>]*?((?:\.\d+){3})>/g, '#Ref<N$1>');
+    expect(files.length).toBeGreaterThan(150);
+    files.forEach((bytes, i) => {
+      const r = results[i]!;
+      if (!r.ok) throw new Error(r.error);
+      expect(blank(renderErlang(decode(bytes), { pretty: false }))).toBe(blank(r.values[0]!.toString('utf8')));
+    });
   });
 });
 

@@ -5,6 +5,9 @@
  * exactly `~0tp`'s; broken lines use this project's two-space layout rather than io_lib_pretty's
  * column alignment.
  *
+ * Maps are written in wire order, which is erl's for maps it encoded itself — except that `~p`
+ * shows maps of more than 32 keys in reverse, and so do we.
+ *
  * Where Erlang prints a VM-local node index we print the node name:
  *   `<a@127.0.0.1.398.0>`, `#Port<a@host.5>`, `#Ref<a@host.3615496611.2885943297.201943>`,
  *   `fun 'Elixir.Enum':map/2`, `#Fun<Module.OldIndex.OldUniq>`.
@@ -115,6 +118,9 @@ class ErlangDocBuilder {
     if (term instanceof Tuple) return this.container('{', term.elements, '}', depth);
     if (term instanceof ErlMap) {
       const items: Doc[] = term.keys.map((k, i) => seq(this.build(k, depth + 1), ' => ', this.build(term.values[i]!, depth + 1)));
+      // OTP 25's ~p walks a map with maps:iterator/1, which visits a large (HAMT, > 32 keys) map in
+      // the reverse of maps:to_list/1 — and to_list order is the order term_to_binary wrote.
+      if (items.length > 32) items.reverse();
       return box('#{', items, '}', { separator: ',' });
     }
     throw new TypeError(`not a term: ${String(term)}`);
