@@ -181,6 +181,12 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     redis.once('end', () => {
       if (established && this.link === redis) this.onLinkLost(firstError);
     });
+    // connectTimeout only covers the TCP/TLS handshake; a server that accepts and then never
+    // answers (frozen, or a black hole behind a proxy) must not stall the attempt forever.
+    const attemptTimer = setTimeout(() => {
+      firstError ??= Object.assign(new Error(`no reply within ${connectTimeoutMs} ms`), { code: 'ETIMEDOUT' });
+      redis.disconnect();
+    }, connectTimeoutMs);
     try {
       await redis.connect();
       if (clusterNode) await this.learnClusterNodes(redis, clusterNode);
@@ -190,6 +196,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       redis.disconnect();
       throw firstError ?? error;
     } finally {
+      clearTimeout(attemptTimer);
       if (this.attemptLink === redis) this.attemptLink = null;
     }
     if (this.closing || redis.status !== 'ready') {

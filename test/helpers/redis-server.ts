@@ -5,6 +5,7 @@
  *   afterAll(() => server.stop());                     // always; also runs after a failed test
  *   server.url                                         // 'redis://127.0.0.1:41234'
  *   await server.kill('SIGKILL'); await server.restart(); // crash and come back on the same port
+ *   server.signal('SIGSTOP'); server.signal('SIGCONT');  // freeze: sockets stay open, nothing answers
  *   await server.command('PUBSUB', 'NUMSUB', 'phx:x');  // one admin command (short connection)
  *
  * Options: `args` (extra redis-server flags), `requirepass`, `users` (ACL `user` directives, e.g.
@@ -58,6 +59,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Send a signal (default SIGKILL) and wait for the process to exit; the dir stays for restart(). */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Send a signal without waiting, e.g. SIGSTOP / SIGCONT to freeze a server with its sockets open. */
+  signal(signal: NodeJS.Signals): void;
   /** Start again on the same port with the same arguments (stopping first if it runs). */
   restart(): Promise<void>;
   /** One command over a short-lived admin connection. */
@@ -173,11 +176,17 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (child) await waitExit(child, 'SIGTERM', 2000);
+      if (child) {
+        child.kill('SIGCONT'); // a frozen server cannot act on SIGTERM
+        await waitExit(child, 'SIGTERM', 2000);
+      }
       removeDir(dir);
     },
     async kill(signal = 'SIGKILL') {
       if (child) await waitExit(child, signal, 2000);
+    },
+    signal(signal) {
+      child?.kill(signal);
     },
     async restart() {
       if (stopped) throw new Error('restart() after stop()');

@@ -213,6 +213,25 @@ describe('connection loss and unreachable servers', () => {
     }
   });
 
+  test('a frozen server (sockets open, no replies) is noticed by the heartbeat; the link comes back after', async () => {
+    const own = await startRedis({ name: 'frozen' });
+    try {
+      const { subscriber, messages, events } = watch(spec(own), { heartbeatMs: 100, reconnectMaxDelayMs: 200 });
+      await subscriber.start();
+      own.signal('SIGSTOP');
+      await waitUntil(() => events.some((e) => e.type === 'reconnecting'), 'the heartbeat to give up on the link');
+      const reconnecting = events.find((e) => e.type === 'reconnecting')!.args[0] as { reason: string };
+      expect(reconnecting.reason).toBe(`lost connection to redis://127.0.0.1:${own.port}/0: no reply to PING`);
+      own.signal('SIGCONT');
+      await waitUntil(() => events.some((e) => e.type === 'reconnected'), 'reconnected after the thaw');
+      await rawPublish(own, 'phx:thawed', Buffer.from('ok'));
+      await waitUntil(() => messages.length === 1, 'message after the thaw');
+      expect(subscriber.stats.reconnects).toBe(1);
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('nobody listening at start: a typed "connection refused" error, no retry forever', async () => {
     const port = await freePort();
     const { subscriber, events } = watch({ mode: 'standalone', host: '127.0.0.1', port }, { firstConnectTimeoutMs: 1000 });
@@ -225,6 +244,20 @@ describe('connection loss and unreachable servers', () => {
     expect(attempts).toBeGreaterThan(1);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(events.filter((e) => e.type === 'connecting').length).toBe(attempts);
+  });
+
+  test('a frozen server at start: a typed timeout, not a hang', async () => {
+    const own = await startRedis({ name: 'frozen-start' });
+    try {
+      own.signal('SIGSTOP');
+      const { subscriber } = watch(spec(own), { firstConnectTimeoutMs: 1000 });
+      await expect(subscriber.start()).rejects.toMatchObject({
+        reason: 'timeout',
+        message: `cannot connect to redis://127.0.0.1:${own.port}/0: timed out`,
+      });
+    } finally {
+      await own.stop();
+    }
   });
 
   test('a server that comes up during the first-connect window is reached', async () => {
