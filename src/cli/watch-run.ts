@@ -96,11 +96,17 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     if (count !== undefined && pipeline.counters.shown >= count) finish(0);
     if (out.broken) finish(0);
   });
-  subscriber.on('reconnecting', (e) => notice(`connection lost (${e.reason}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})`));
+  // One line per attempt: the first says the link is gone, later ones why it is still gone.
+  // (The reason already reads "lost connection to …" / "cannot reconnect to …: refused".)
+  subscriber.on('reconnecting', (e) => {
+    const next = `${(e.delayMs / 1000).toFixed(1)} s`;
+    notice(e.attempt === 1 ? `${e.reason}; reconnecting in ${next}` : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`);
+  });
   subscriber.on('reconnected', (e) =>
     notice(`reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`),
   );
-  subscriber.on('error', (e) => notice(e.message));
+  // Each failed attempt is also reported as 'reconnecting' with the same reason: say it once.
+  subscriber.on('error', () => undefined);
 
   try {
     await subscriber.start();
