@@ -38,6 +38,12 @@ export class Publisher {
   async connect(): Promise<void> {
     if (this.client) throw new Error('Publisher.connect() called twice');
     let firstError: unknown = null;
+    const timeoutMs = this.options.connectTimeoutMs ?? 3000;
+    // The socket's connect timeout does not cover a server that accepts and never answers.
+    const timer = setTimeout(() => {
+      firstError ??= Object.assign(new Error(`no reply within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+      this.client?.disconnect();
+    }, timeoutMs);
     try {
       const client = this.createClient();
       this.client = client;
@@ -56,6 +62,8 @@ export class Publisher {
       const failure = connectionError(clusterCause(firstError ?? error), this.spec);
       await this.close();
       throw failure;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

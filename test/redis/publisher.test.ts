@@ -89,6 +89,17 @@ test('wrong password and unreachable server fail at connect() with clear, passwo
   await expect(nowhere.publish('phx:x', new Uint8Array(1))).rejects.toThrow(/not connected/);
 });
 
+test('a frozen server: connect() times out instead of hanging', async () => {
+  const own = await startRedis({ name: 'pub-frozen' });
+  try {
+    own.signal('SIGSTOP');
+    const publisher = new Publisher({ mode: 'standalone', host: own.host, port: own.port }, { connectTimeoutMs: 500 });
+    await expect(publisher.connect()).rejects.toMatchObject({ reason: 'timeout' });
+  } finally {
+    await own.stop();
+  }
+});
+
 test('after a connected server restarts, publishing works again', async () => {
   const own = await startRedis({ name: 'pub-restart' });
   try {

@@ -79,6 +79,19 @@ describe('Sentinel', () => {
     });
   });
 
+  test('the publisher finds the master through the sentinel', async () => {
+    const { subscriber, messages } = watch(spec, { patterns: ['pub:*'] });
+    await subscriber.start();
+    const publisher = new Publisher(spec);
+    closers.push(() => publisher.close());
+    await publisher.connect();
+    expect(await publisher.publish('pub:via-sentinel', Buffer.from([0, 255]))).toBe(1);
+    await waitUntil(() => messages.length === 1, 'the published message');
+    expect([...messages[0]!.payload]).toEqual([0, 255]);
+    await subscriber.close();
+    await publisher.close();
+  });
+
   test('the master found through the sentinel delivers messages; after a failover the new master does', async () => {
     const { subscriber, messages, events } = watch(spec, { reconnectMaxDelayMs: 250 });
     await subscriber.start();
