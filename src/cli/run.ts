@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   replay: async () => (await import('./commands/replay.js')).replayCommand,
   split: async () => (await import('./commands/split.js')).splitCommand,
   view: async () => (await import('./commands/view.js')).viewCommand,
+  publish: async () => (await import('./commands/publish.js')).publishCommand,
   encode: async () => (await import('./commands/encode.js')).encodeCommand,
 };
 

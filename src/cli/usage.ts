@@ -7,7 +7,7 @@ Usage:
   redis-print demo [watch options]          private redis-server + simulated 3-node cluster, watched
   redis-print decode [--format F] FILE... | -   decode .etf files, captures or stdin
   redis-print encode [--from elixir|json-typed] [--compressed[=L]] (FILE | - | --term TEXT) [-o FILE]
-  redis-print publish --pubsub NAME --topic T --event E --payload JSON [options]
+  redis-print publish --pubsub NAME --topic T --event E --payload JSON [publish options]
   redis-print record -o FILE [connection] [subscription] [filters] [--count N] [--duration S]
                                             record to a capture file (appends a new session)
   redis-print replay FILE [connection] [--speed X | --as-fast-as-possible] [--map-channel FROM=TO]...
@@ -40,6 +40,20 @@ Output:
   --buffer N         UI ring buffer size (default 10000)
   --record FILE      also record raw traffic to a capture file
   NO_COLOR=1         no colours
+
+Publish (the term goes to stdout, or its hex with --hex; everything else to stderr):
+  --pubsub NAME | --channel C          where; --channel is the exact channel name
+  --topic T --event E [--payload JSON | --term ELIXIR]
+                                       a %Phoenix.Socket.Broadcast{} (payload default %{})
+  --topic T --term ELIXIR              any message term, no Broadcast (or --payload JSON --message)
+  --etf FILE | -                       send these bytes exactly as they are
+  --generation 1|3|auto  --sniff 2s    auto (default): listen on both channels, else PUBSUB NUMSUB
+  --only NODE | --sender NODE  --dispatcher MOD          3.x envelope {3, :except|:only, ...}
+  --v1-shape 7|6|5  --fastlane MOD|nil  --pool-size N    2.x envelope (7 = adapter 2.1.2-2.1.8)
+  --compressed[=L]  --otp26-atoms      encoding (default: like OTP 25, not compressed)
+  --dry-run  --hex  --force  -y/--yes  --repeat N --interval MS
+  Refuses (exit 1) what a receiving node would crash on or drop, unless --force; a target that
+  is not this machine needs a yes at the prompt, or --yes without a terminal.
 
 Exit codes: 0 ok, 1 ran but found a problem (nothing matched, a file did not decode), 2 could not run.
 `;
