@@ -2,7 +2,6 @@
  * The pure half of `publish`: map key order against real erl, plans rebuilt byte for byte from
  * every captured payload, validation wired into plans, the generation choice, the flags.
  */
-import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/etf/decode.js';
@@ -12,11 +11,11 @@ import { classify } from '../../src/phoenix/classify.js';
 import { channelFor } from '../../src/phoenix/channel.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { askYesNo, guardTarget } from '../../src/cli/publish/confirm.js';
-import { draftFromMessage } from '../../src/cli/publish/draft-from-message.js';
+import { draftFromMessage } from '../../src/phoenix/publish-draft.js';
 import { expandBareCompressed, parsePublishArgs, type PublishRequest } from '../../src/cli/publish/flags.js';
 import { chooseGeneration, type ClusterObservation } from '../../src/cli/publish/generation.js';
-import { withOtpMapOrder } from '../../src/cli/publish/otp-map-order.js';
-import { describePlan, planPublish, PublishDraftError } from '../../src/cli/publish/plan.js';
+import { withOtpMapOrder } from '../../src/etf/otp-map-order.js';
+import { describePlan, planPublish, PublishDraftError } from '../../src/phoenix/publish-plan.js';
 import { otherGenerationChannel, sentSummary } from '../../src/cli/publish/send.js';
 import { Rng } from '../helpers/erl-term-gen.js';
 import { erlEval } from '../helpers/erl.js';
@@ -138,8 +137,8 @@ describe('planPublish rebuilds what real nodes published', () => {
     const draft3 = draftFromMessage(v3.entry.channel, classify(v3.payload))!;
     expect(draft3.message.kind).toBe('broadcast');
     expect(draft3.sender).toBeUndefined();
-    const plan3 = planPublish(draft3);
-    expect((plan3.term as Tuple).elements[2]).toBe(Atom.of(`redis-print@${hostname()}`));
+    const plan3 = planPublish({ ...draft3, hostname: 'web-7' });
+    expect((plan3.term as Tuple).elements[2]).toBe(Atom.of('redis-print@web-7'));
 
     const v1 = fixtures.find((f) => f.entry.file === '003-fl-broadcast-hello.etf')!;
     const plan1 = planPublish(draftFromMessage(v1.entry.channel, classify(v1.payload))!);

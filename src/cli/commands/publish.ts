@@ -8,6 +8,7 @@
  * Exit: 0 sent (also to 0 receivers, with a warning) or dry run; 1 refused (validation, or "no"
  * at the prompt); 2 usage or connection problems.
  */
+import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { classify } from '../../phoenix/classify.js';
 import { channelFor } from '../../phoenix/channel.js';
@@ -20,7 +21,7 @@ import { CliError, oneLine, UsageError } from '../errors.js';
 import { askYesNo, guardTarget } from '../publish/confirm.js';
 import { parsePublishArgs, type MessageRequest, type PublishRequest } from '../publish/flags.js';
 import { chooseGeneration, observeCluster, type Generation, type GenerationChoice } from '../publish/generation.js';
-import { describePlan, planPublish, PublishDraftError, type PublishMessage, type PublishPlan } from '../publish/plan.js';
+import { describePlan, planPublish, PublishDraftError, type PublishMessage, type PublishPlan } from '../../phoenix/publish-plan.js';
 import { sendRepeatedly, sentSummary, zeroReceiversHint } from '../publish/send.js';
 import { usage } from '../usage.js';
 
@@ -123,7 +124,7 @@ async function decideGeneration(request: PublishRequest, message: PublishMessage
 function makePlan(request: PublishRequest, message: PublishMessage, generation: Generation): PublishPlan {
   const channel = 'channel' in request.destination ? request.destination.channel : channelFor(request.destination.pubsub, generation);
   try {
-    return planPublish({ channel, generation, message, ...request.envelope });
+    return planPublish({ channel, generation, message, hostname: hostname(), ...request.envelope });
   } catch (error) {
     // Flags were checked already; what is left is a combination only the generation could reveal.
     if (error instanceof PublishDraftError) throw new UsageError(`publish: ${error.message}`);

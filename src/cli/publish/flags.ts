@@ -12,7 +12,7 @@ import { connectionOptions, durationFlag, intFlag, parseCommandArgs } from '../a
 import type { ConnectionFlags } from '../connection.js';
 import { UsageError } from '../errors.js';
 import type { Generation } from './generation.js';
-import type { PublishDraft, V1Shape } from './plan.js';
+import type { PublishDraft, V1Shape } from '../../phoenix/publish-plan.js';
 
 export const publishOptions = {
   ...connectionOptions,

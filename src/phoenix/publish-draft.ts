@@ -11,9 +11,9 @@
  *   - NOT a v1 node ref: a fresh one, so that no node (including the original sender, whose
  *     broadcast_from pid would be skipped) treats the copy as its own.
  */
-import { Atom, ErlMap, Tuple, type Term } from '../../etf/term.js';
-import type { Classified } from '../../phoenix/classified.js';
-import type { PublishDraft, PublishMessage, V1Shape } from './plan.js';
+import { Atom, ErlMap, Tuple, type Term } from '../etf/term.js';
+import type { Classified } from './classified.js';
+import type { PublishDraft, PublishMessage, V1Shape } from './publish-plan.js';
 
 const v1Shapes: Record<string, V1Shape> = { 'v1/fastlane': 7, 'v1/pool': 6, 'v1/legacy': 5 };
 

@@ -4,7 +4,7 @@
  * (a "flatmap") is written in key order, and that order is Erlang's *exact* term order — every
  * integer before every float, even inside tuples and lists (checked with erl on OTP 25:
  * `#{{1.0} => a, {2} => b}` is written `{2}` first). Larger maps are hash tries whose order we
- * cannot reproduce; they keep the order given. Pure: etf types only, so it could live in src/etf.
+ * cannot reproduce; they keep the order given.
  */
 import {
   Atom,
@@ -19,7 +19,7 @@ import {
   Ref,
   Tuple,
   type Term,
-} from '../../etf/term.js';
+} from './term.js';
 
 /** Maps up to this size are flatmaps (MAP_SMALL_MAP_LIMIT in erts). */
 export const FLATMAP_LIMIT = 32;

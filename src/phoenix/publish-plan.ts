@@ -5,19 +5,18 @@
  * previews is what the CLI would send. Imports only src/etf and src/phoenix: the UI may use it
  * without depending on the CLI (the CLI hands it over, or it moves to src/phoenix unchanged).
  */
-import { hostname } from 'node:os';
-import { encode } from '../../etf/encode.js';
-import { renderElixir } from '../../etf/render/elixir.js';
-import type { Atom, Term } from '../../etf/term.js';
-import { broadcastStruct, buildV1, buildV3, defaultSenderNode, randomNodeRef } from '../../phoenix/build.js';
-import { generationOfChannel } from '../../phoenix/channel.js';
-import type { EnvelopeShape } from '../../phoenix/classified.js';
-import { classify } from '../../phoenix/classify.js';
-import { describeEnvelope } from '../../phoenix/envelope.js';
-import { modules } from '../../phoenix/known-atoms.js';
-import { PHOENIX_STRUCTS } from '../../phoenix/structs.js';
-import { validateForPublish, type Validation } from '../../phoenix/validate.js';
-import { withOtpMapOrder } from './otp-map-order.js';
+import { encode } from '../etf/encode.js';
+import { renderElixir } from '../etf/render/elixir.js';
+import type { Atom, Term } from '../etf/term.js';
+import { broadcastStruct, buildV1, buildV3, defaultSenderNode, randomNodeRef } from './build.js';
+import { generationOfChannel } from './channel.js';
+import type { EnvelopeShape } from './classified.js';
+import { classify } from './classify.js';
+import { describeEnvelope } from './envelope.js';
+import { modules } from './known-atoms.js';
+import { PHOENIX_STRUCTS } from './structs.js';
+import { validateForPublish, type Validation } from './validate.js';
+import { withOtpMapOrder } from '../etf/otp-map-order.js';
 
 /** The application message: a channel broadcast, any other term, or ready-made bytes. */
 export type PublishMessage =
@@ -37,6 +36,8 @@ export interface PublishDraft {
   message: PublishMessage;
   /** v3: target one node (`{3, :only, node, …}`); otherwise `:except` with `sender`. */
   only?: Atom | Uint8Array;
+  /** This machine's name, for the default sender (the caller reads it: this module does no I/O). */
+  hostname?: string;
   /** v3 `:except` sender name. Default `:"redis-print@<hostname>"`, a name no real node has. */
   sender?: Atom | Uint8Array;
   /** v3 dispatcher. Default `Phoenix.Channel.Server` for a broadcast, `Phoenix.PubSub` otherwise. */
@@ -139,7 +140,7 @@ function buildEnvelope(draft: PublishDraft, message: Exclude<PublishMessage, { k
     const only = draft.only;
     return buildV3({
       mode: only === undefined ? 'except' : 'only',
-      node: only ?? draft.sender ?? defaultSenderNode(hostname()),
+      node: only ?? draft.sender ?? defaultSenderNode(draft.hostname ?? 'localhost'),
       topic: message.topic,
       message: inner,
       dispatcher: draft.dispatcher ?? (message.kind === 'broadcast' ? modules.channelServer : modules.pubsub),
