@@ -2,8 +2,7 @@
  * What `publish` will send, decided without any I/O: a draft (channel, generation, the message and
  * envelope settings) → a PublishPlan (the exact term, its bytes, the validation verdict and a
  * description). The CLI and the live UI's publish form both go through here, so what the UI
- * previews is what the CLI would send. Imports only src/etf and src/phoenix: the UI may use it
- * without depending on the CLI (the CLI hands it over, or it moves to src/phoenix unchanged).
+ * previews is what the CLI would send.
  */
 import { encode } from '../etf/encode.js';
 import { renderElixir } from '../etf/render/elixir.js';
