@@ -9,6 +9,7 @@ import type { RawMessage } from '../model/raw-message.js';
 import { CaptureFormatError } from './capture-error.js';
 import { headerFromWire, HEADER_SIGNATURE, type CaptureHeader } from './header.js';
 import { InvalidMsgpackByteError, msgpackValueEnd } from './msgpack-extent.js';
+import { RecordDecoder } from './record-decoder.js';
 
 /** One session's header and where it starts in the file. */
 export interface CaptureSegment {
@@ -44,6 +45,7 @@ const MAX_HEADER_BYTES = 1024 * 1024;
 
 export class CaptureParser {
   private readonly decoder = new Decoder();
+  private readonly records = new RecordDecoder();
   private readonly maxRecordBytes: number;
   private readonly decodeRecords: boolean;
   readonly segments: CaptureSegment[] = [];
@@ -144,7 +146,7 @@ export class CaptureParser {
       this.recordCount++;
       // The fast scan (used before appending) trusts the array head; full reads check the shape.
       if (!this.decodeRecords) return;
-      const message = toRawMessage(this.decode(bytes, pos, end, at));
+      const message = this.records.decode(bytes, pos, end) ?? toRawMessage(this.decode(bytes, pos, end, at));
       if (message === null) throw this.corrupt(at, 'record is not [time, channel, pattern|nil, payload]');
       entries.push({ kind: 'record', segmentIndex: this.segments.length - 1, offset: at, message });
       return;

@@ -50,20 +50,27 @@ export class CaptureReader implements AsyncIterable<CaptureEntry> {
   }
 
   async *entries(): AsyncGenerator<CaptureEntry, void, undefined> {
-    const parser = new CaptureParser(this.path, parserOptions(this.options, true));
-    const batches = readParsed(this.path, parser, this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES, (summary) => {
-      this.result = summary;
-    });
-    for await (const batch of batches) {
+    for await (const batch of this.batches()) {
       for (const entry of batch) yield entry;
     }
   }
 
   /** Only the records, as the rest of the program consumes them. */
   async *messages(): AsyncGenerator<RawMessage, void, undefined> {
-    for await (const entry of this.entries()) {
-      if (entry.kind === 'record') yield entry.message;
+    for await (const batch of this.batches()) {
+      for (const entry of batch) if (entry.kind === 'record') yield entry.message;
     }
+  }
+
+  /**
+   * The entries of each read chunk as one array: one await per chunk instead of per record,
+   * for consumers that go through a whole file.
+   */
+  batches(): AsyncGenerator<CaptureEntry[], void, undefined> {
+    const parser = new CaptureParser(this.path, parserOptions(this.options, true));
+    return readParsed(this.path, parser, this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES, (summary) => {
+      this.result = summary;
+    });
   }
 }
 
