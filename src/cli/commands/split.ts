@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { CaptureFormatError } from '../../capture/capture-error.js';
 import { readCapture, scanCapture } from '../../capture/reader.js';
 import type { RawMessage } from '../../model/raw-message.js';
+import { BatchedWriter } from '../../output/batched-writer.js';
 import { topicOf } from '../../output/watched-message.js';
 import type { Classified } from '../../phoenix/classified.js';
 import { classify } from '../../phoenix/classify.js';
@@ -53,6 +54,8 @@ export async function splitCommand(argv: string[]): Promise<number> {
     throw new CliError(`cannot create ${dir}: ${oneLine(error)}`, 2);
   }
 
+  // The list of files is a by-product: if its reader goes away (`| head`), the files still get written.
+  const out = new BatchedWriter(process.stdout);
   let index = 0;
   let written = 0;
   let skipped = 0;
@@ -75,7 +78,7 @@ export async function splitCommand(argv: string[]): Promise<number> {
         extension: extensionFor(classified),
       });
       await writeNew(join(dir, name), raw);
-      process.stdout.write(`${join(dir, name)}\t${raw.payload.length} bytes\t${raw.channel}\n`);
+      out.writeLine(`${join(dir, name)}\t${raw.payload.length} bytes\t${raw.channel}`);
       written++;
     }
   } catch (error) {
@@ -83,6 +86,7 @@ export async function splitCommand(argv: string[]): Promise<number> {
     process.stderr.write(`redis-print: ${oneLine(error)}\n`);
     problem = true;
   }
+  await out.flush();
   const tail = reader.summary?.truncatedTail;
   if (tail) {
     process.stderr.write(`redis-print: ${path}: the file ends inside a record (${tail.bytes} bytes cut off); every record before it was written\n`);
