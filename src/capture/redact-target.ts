@@ -5,7 +5,8 @@
  */
 
 // scheme://userinfo@  — the whole userinfo goes: some clients read a bare `secret@` as a password.
-const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^@/\s?#]*@/gi;
+// Greedy up to the last `@` of the authority, so an unencoded `@` inside a password goes too.
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/\s?#]*@/gi;
 // ?password=…, &pass=…, &auth=… query parameters (the secret, not the name, is dropped).
 const SECRET_QUERY_PARAM = /([?&;](?:password|passwd|pass|pwd|auth|secret|token)=)[^&;#\s]*/gi;
 

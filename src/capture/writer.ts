@@ -50,10 +50,11 @@ export interface AppendReport {
 const DEFAULT_FLUSH_INTERVAL_MS = 200;
 const DEFAULT_FLUSH_BYTES = 1024 * 1024;
 const CHUNK_BYTES = 256 * 1024;
+const NO_CHUNK = new Uint8Array(0);
 
 export class CaptureWriter {
   private readonly encoder = new Encoder();
-  private chunk: Uint8Array = new Uint8Array(CHUNK_BYTES);
+  private chunk: Uint8Array = NO_CHUNK;
   private chunkUsed = 0;
   private sealed: Uint8Array[] = [];
   private pendingBytes = 0;
@@ -92,6 +93,7 @@ export class CaptureWriter {
       throw new RangeError(`flushIntervalMs must be 1–1000, got ${flushIntervalMs}`);
     }
     const flushBytes = options.flushBytes ?? DEFAULT_FLUSH_BYTES;
+    if (!(flushBytes >= 1)) throw new RangeError(`flushBytes must be at least 1, got ${flushBytes}`);
     const header = completeHeader(headerInput);
     const headerBytes = encode(headerToWire(header));
     const flags = options.append ? 'a' : options.overwrite ? 'w' : 'wx';
@@ -114,6 +116,13 @@ export class CaptureWriter {
   write(message: RawMessage): void {
     if (this.failure !== null) throw this.failure;
     if (this.closing !== null) throw new Error(`${this.path}: capture writer is closed`);
+    // Checked here because a wrong type would be written fine and only fail when read back.
+    if (typeof message.receivedAt !== 'number' || typeof message.channel !== 'string' || !(message.payload instanceof Uint8Array)) {
+      throw new TypeError('capture record needs receivedAt: number, channel: string, payload: Uint8Array');
+    }
+    if (message.pattern !== null && typeof message.pattern !== 'string') {
+      throw new TypeError('capture record pattern must be a string or null');
+    }
     const record = this.encoder.encodeSharedRef([message.receivedAt, message.channel, message.pattern, message.payload]);
     if (record.length > this.chunk.length - this.chunkUsed) this.sealChunk(record.length);
     this.chunk.set(record, this.chunkUsed);
@@ -172,10 +181,13 @@ export class CaptureWriter {
     return this.writeChain;
   }
 
-  /** Moves the filled part of the current chunk to the write queue; starts a chunk of ≥ minBytes. */
+  /**
+   * Moves the filled part of the current chunk to the write queue. A new chunk (≥ minBytes) is
+   * only allocated when a record needs room, so an idle recorder's timer makes no garbage.
+   */
   private sealChunk(minBytes: number): void {
     if (this.chunkUsed > 0) this.sealed.push(this.chunk.subarray(0, this.chunkUsed));
-    this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, minBytes));
+    this.chunk = minBytes === 0 ? NO_CHUNK : new Uint8Array(Math.max(CHUNK_BYTES, minBytes));
     this.chunkUsed = 0;
   }
 }

@@ -120,6 +120,22 @@ describe('capture round trip', () => {
     await writer.close();
     expect(() => writer.write(messages[0]!)).toThrow(/closed/);
   });
+
+  it('rejects a message of the wrong shape instead of writing an unreadable record', async () => {
+    const writer = await CaptureWriter.open(join(dir, 'types.rpcap'), testHeader);
+    const good = randomMessages(1, 6)[0]!;
+    const bad = [
+      { ...good, payload: 'text' },
+      { ...good, channel: 7 },
+      { ...good, receivedAt: '2024' },
+      { ...good, pattern: undefined },
+    ] as unknown as RawMessage[];
+    for (const message of bad) expect(() => writer.write(message)).toThrow(TypeError);
+    writer.write(good);
+    await writer.close();
+    expect(writer.stats.records).toBe(1);
+    expect(comparable(decodeCaptureBytes(await readFile(join(dir, 'types.rpcap'))).messages)).toEqual(comparable([good]));
+  });
 });
 
 describe('capture header', () => {
