@@ -26,7 +26,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const cleanup = (): void => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', cleanup);
@@ -35,10 +35,17 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     async stop() {
       process.off('exit', cleanup);
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      if (child.exitCode === null && child.signalCode === null) {
+        // SIGTERM, and SIGKILL if it has not gone within 2 s. The timer is cleared on exit: a
+        // pending one would keep the demo process alive for those 2 s after everything stopped.
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => child.kill('SIGKILL'), 2000);
+          child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        });
       }
       cleanup();
     },
