@@ -108,33 +108,49 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   // Each failed attempt is also reported as 'reconnecting' with the same reason: say it once.
   subscriber.on('error', () => undefined);
 
-  try {
-    await subscriber.start();
-  } catch (error) {
-    await recorder?.close();
-    if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
-    throw error;
-  }
-  const what = [...target.subscription.patterns.map((p) => `psubscribe ${p}`), ...target.subscription.channels.map((c) => `subscribe ${c}`)];
-  process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`);
-  await target.onReady?.();
-
-  const onSignal = (): void => finish(0);
+  // Signals are taken from the start, so that Ctrl-C while still connecting also ends cleanly
+  // (and demo's private redis-server is stopped) instead of killing the process. `once`: a
+  // second Ctrl-C, if closing ever hangs, still kills.
+  let starting = true;
+  const onSignal = (): void => {
+    finish(0);
+    if (starting) void subscriber.close();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(pipeline.counters.shown > 0 ? 0 : 1), timeoutMs);
-  if (count === 0) finish(0);
-
-  const code = await finished;
-  if (timer) clearTimeout(timer);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  await subscriber.close();
-  await out.flush();
-  await recorder?.close();
-  const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
-  process.stderr.write(`# ${pipeline.summary()}${recorded}\n`);
-  return code;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    try {
+      await subscriber.start();
+    } catch (error) {
+      if (!stopping) {
+        if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
+        throw error;
+      }
+    }
+    starting = false;
+    if (!stopping) {
+      const what = [...target.subscription.patterns.map((p) => `psubscribe ${p}`), ...target.subscription.channels.map((c) => `subscribe ${c}`)];
+      process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`);
+      await target.onReady?.();
+      if (timeoutMs !== undefined) timer = setTimeout(() => finish(pipeline.counters.shown > 0 ? 0 : 1), timeoutMs);
+      if (count === 0) finish(0);
+    }
+    const code = await finished;
+    await subscriber.close();
+    await out.flush();
+    const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
+    await recorder?.close();
+    process.stderr.write(`# ${pipeline.summary()}${recorded}\n`);
+    return code;
+  } finally {
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    stopping = true;
+    await subscriber.close();
+    await recorder?.close();
+  }
 }
 
 /** A message that cannot be printed (a bug of ours) is reported as a notice; the stream goes on. */

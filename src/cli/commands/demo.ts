@@ -36,11 +36,24 @@ export async function demoCommand(argv: string[]): Promise<number> {
     return runWatch(values, { source: new InProcessFeed(), subscription });
   }
 
+  // Ctrl-C while redis-server starts must not kill us before we can stop it (the default action
+  // of SIGINT skips every cleanup, 'exit' handlers included); runWatch takes over the signals.
+  let interrupted = false;
+  const onSignal = (): void => void (interrupted = true);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let redis;
   try {
     redis = await startPrivateRedis();
   } catch (error) {
     throw new CliError(`cannot start a private redis-server: ${error instanceof Error ? error.message : String(error)}`, 2);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (interrupted) {
+    await redis.stop();
+    return 0;
   }
   const spec: StandaloneSpec = { mode: 'standalone', host: '127.0.0.1', port: redis.port };
   process.stderr.write(`# demo: private redis-server on 127.0.0.1:${redis.port}; nodes a@demo, b@demo (adapter 3.x) and c@demo (2.1.8)\n`);
