@@ -21,6 +21,9 @@ export class DecodeError extends Error {
   }
 }
 
+/** A message stays one readable line even for a 100 000-deep path (the full path is in `path`). */
+const MAX_PATH_SHOWN = 12;
+
 function formatMessage(
   reason: string,
   offset: number,
@@ -30,7 +33,13 @@ function formatMessage(
 ): string {
   let message = `${reason} at byte ${offset}${inInflated ? ' of the inflated term' : ''}`;
   if (tag !== undefined) message += ` (tag ${tag})`;
-  if (path.length > 0) message += ` in ${path.join(' → ')}`;
+  if (path.length > MAX_PATH_SHOWN) {
+    const hidden = path.length - MAX_PATH_SHOWN;
+    const shown = [...path.slice(0, MAX_PATH_SHOWN / 2), `… ${hidden} more …`, ...path.slice(-MAX_PATH_SHOWN / 2)];
+    message += ` in ${shown.join(' → ')}`;
+  } else if (path.length > 0) {
+    message += ` in ${path.join(' → ')}`;
+  }
   return message;
 }
 

@@ -157,6 +157,7 @@ export class TermReader {
           if (tag === T.SMALL_TUPLE_EXT) {
             this.need(at, tag, 1);
             arity = b[this.pos++]!;
+            this.needLength(at, tag, arity, 1);
           } else {
             arity = this.length32(at, tag, 1);
           }
