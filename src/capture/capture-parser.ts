@@ -143,11 +143,14 @@ export class CaptureParser {
   private takeValue(bytes: Uint8Array, pos: number, end: number, at: number, entries: CaptureEntry[]): void {
     const head = bytes[pos]!;
     if (isArrayHead(head)) {
-      this.recordCount++;
       // The fast scan (used before appending) trusts the array head; full reads check the shape.
-      if (!this.decodeRecords) return;
+      if (!this.decodeRecords) {
+        this.recordCount++;
+        return;
+      }
       const message = this.records.decode(bytes, pos, end) ?? toRawMessage(this.decode(bytes, pos, end, at));
       if (message === null) throw this.corrupt(at, 'record is not [time, channel, pattern|nil, payload]');
+      this.recordCount++;
       entries.push({ kind: 'record', segmentIndex: this.segments.length - 1, offset: at, message });
       return;
     }
