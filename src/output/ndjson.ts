@@ -125,12 +125,13 @@ function envelopeJson(env: Envelope): NdjsonEnvelope {
 }
 
 /**
- * msgpack data may hold what JSON has no form for: bigints (int64) become decimal strings,
+ * msgpack data may hold what JSON has no form for: 64-bit integers beyond ±(2^53−1) become
+ * decimal strings (as in typed JSON; smaller ones plain numbers),
  * byte arrays `{"base64": …}`, non-finite floats null, timestamps ISO text, extension values
  * `{"ext": type, "base64": …}`. (JSON data needs none of this: it came from JSON.parse.)
  */
 function jsonSafe(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (value instanceof Uint8Array) return { base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
