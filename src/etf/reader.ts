@@ -17,6 +17,7 @@ import * as T from './tags.js';
 import { DecodeError } from './errors.js';
 import { atomFromBytes, AtomTextError } from './atom-cache.js';
 import { describeKey } from './describe-key.js';
+import { duplicateKeyIndex } from './map-keys.js';
 
 /**
  * The term decoder proper: reads one `Tag Data` term from a byte array (after the 131 magic, or
@@ -284,6 +285,7 @@ export class TermReader {
           if ((i & 1) === 0) f.items[i >> 1] = value;
           else f.values[i >> 1] = value;
           if (f.index < f.count) continue next;
+          if (f.count > 2) this.checkKeys(f);
           value = f.result!;
         } else if (f.kind === LIST) {
           if (f.wantTail) {
@@ -360,6 +362,14 @@ export class TermReader {
     }
   }
 
+  /** binary_to_term refuses a map with a repeated key; so do we (the error points at the map). */
+  private checkKeys(f: Frame): void {
+    const dup = duplicateKeyIndex(f.items);
+    if (dup < 0) return;
+    this.sp--; // the path leads to the map, not into it
+    throw this.fail(`MAP_EXT has the key ${describeKey(f.items[dup]!)} twice (binary_to_term refuses that)`, f.start, T.MAP_EXT);
+  }
+
   private push(at: number, tag: number, kind: number, count: number): Frame {
     if (this.sp >= this.maxDepth) {
       throw this.fail(`nesting deeper than maxDepth ${this.maxDepth} (raise the maxDepth option to allow it)`, at, tag);
@@ -381,7 +391,7 @@ export class TermReader {
 
   /** Drops references to the last input so that a reused reader does not keep it alive. */
   private release(): void {
-    for (let i = 0; i < this.sp; i++) {
+    for (let i = 0; i < Math.min(this.sp + 1, this.stack.length); i++) {
       const f = this.stack[i]!;
       f.items = f.values = NO_TERMS;
       f.result = undefined;

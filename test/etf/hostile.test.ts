@@ -211,6 +211,42 @@ describe('not term_to_binary output', () => {
   });
 });
 
+describe('repeated map keys', () => {
+  const map = (...pairs: number[][]): Buffer => Buffer.from([131, 116, ...u32(pairs.length), ...pairs.flat()]);
+  const float = (x: number): number[] => {
+    const b = Buffer.alloc(9);
+    b[0] = 70;
+    b.writeDoubleBE(x, 1);
+    return [...b];
+  };
+  const many = (n: number, repeat: boolean): number[][] =>
+    Array.from({ length: n }, (_, i) => [109, 0, 0, 0, 2, 107, repeat && i === n - 1 ? 0 : i, 97, i]);
+  const inputs: Array<[string, Buffer]> = [
+    ['the same atom', map([100, 0, 1, 97, 97, 1], [100, 0, 1, 97, 97, 2])],
+    ['one atom in Latin-1 and in UTF-8', map([100, 0, 1, 233, 97, 1], [119, 2, 195, 169, 97, 2])],
+    ['the same binary', map([109, 0, 0, 0, 1, 120, 97, 1], [109, 0, 0, 0, 1, 120, 97, 2])],
+    ['5 as SMALL_INTEGER and as SMALL_BIG', map([97, 5, 97, 1], [110, 1, 0, 5, 97, 2])],
+    ['[] as NIL and as an empty LIST_EXT', map([106, 97, 1], [108, 0, 0, 0, 0, 106, 97, 2])],
+    ['0.0 and -0.0 (one key before OTP 27)', map([...float(0), 97, 1], [...float(-0), 97, 2])],
+    ['maps with pairs in another order', map([116, 0, 0, 0, 2, 97, 1, 97, 1, 97, 2, 97, 2, 97, 1], [116, 0, 0, 0, 2, 97, 2, 97, 2, 97, 1, 97, 1, 97, 2])],
+    ['the last of 40 binary keys', map(...many(40, true))],
+    ['1 and 1.0 (different keys)', map([97, 1, 97, 1], [...float(1), 97, 2])],
+    ['[97] and <<"a">> (different keys)', map([107, 0, 1, 97, 97, 1], [109, 0, 0, 0, 1, 97, 97, 2])],
+    ['40 different binary keys', map(...many(40, false))],
+  ];
+
+  it('are refused exactly where binary_to_term refuses them', async () => {
+    const ours = inputs.map(([, bytes]) => accepted(bytes));
+    expect(ours).toEqual(await erlAccepts(inputs.map(([, bytes]) => bytes)));
+    expect(ours.filter((ok) => !ok)).toHaveLength(8);
+  });
+
+  it('names the repeated key and points at the map', () => {
+    const e = decodeError(Buffer.from([131, 104, 1, ...map([109, 0, 0, 0, 1, 120, 97, 1], [109, 0, 0, 0, 1, 120, 97, 2]).subarray(1)]));
+    expect(e.message).toBe('MAP_EXT has the key "x" twice (binary_to_term refuses that) at byte 3 (tag 116) in elem 0');
+  });
+});
+
 describe('deep nesting', () => {
   const DEPTH = 100_000;
   const shapes: Array<[string, (inner: number[]) => number[], number[]]> = [
