@@ -55,29 +55,22 @@ export async function planReplay(path: string, options: PlanOptions): Promise<Re
   let selectedCount = 0;
   const timeline = new ReplaySchedule({ kind: 'scaled', factor: 1 }, 0);
   const reader = readCapture(path);
-  for await (const entry of reader.entries()) {
-    if (entry.kind !== 'record') continue;
-    const raw = entry.message;
-    timeline.next(raw.receivedAt, entry.segmentIndex);
-    const index = records++;
-    // Filters see the message as recorded (its own channel), like `decode FILE.capture` does.
-    const wanted = filter.empty || filter.matches({ seq: index + 1, raw, classified: classify(raw.payload) });
-    selected.push(wanted);
-    if (!wanted) continue;
-    selectedCount++;
-    const channel = channels.map(raw.channel);
-    const verdict = validateForPublish(raw.payload, channel);
-    if (!verdict.ok) {
-      problemCount++;
-      const key = JSON.stringify([channel, verdict.problems]);
-      let group = groups.get(key);
-      if (group === undefined && groups.size < MAX_GROUPS_LISTED) {
-        group = { channel, problems: verdict.problems, indices: [], count: 0 };
-        groups.set(key, group);
-      }
-      if (group !== undefined) {
-        group.count++;
-        if (group.indices.length < MAX_INDICES_LISTED) group.indices.push(index + 1);
+  for await (const batch of reader.batches()) {
+    for (const entry of batch) {
+      if (entry.kind !== 'record') continue;
+      const raw = entry.message;
+      timeline.next(raw.receivedAt, entry.segmentIndex);
+      const index = records++;
+      // Filters see the message as recorded (its own channel), like `decode FILE.capture` does.
+      const wanted = filter.empty || filter.matches({ seq: index + 1, raw, classified: classify(raw.payload) });
+      selected.push(wanted);
+      if (!wanted) continue;
+      selectedCount++;
+      const channel = channels.map(raw.channel);
+      const verdict = validateForPublish(raw.payload, channel);
+      if (!verdict.ok) {
+        problemCount++;
+        noteProblem(groups, channel, verdict.problems, index + 1);
       }
     }
   }
@@ -93,6 +86,18 @@ export async function planReplay(path: string, options: PlanOptions): Promise<Re
     truncatedTail: summary.truncatedTail,
     recordedSpanMs: timeline.recordedElapsedMs,
   };
+}
+
+function noteProblem(groups: Map<string, ProblemGroup>, channel: string, problems: string[], index: number): void {
+  const key = JSON.stringify([channel, problems]);
+  let group = groups.get(key);
+  if (group === undefined) {
+    if (groups.size >= MAX_GROUPS_LISTED) return;
+    group = { channel, problems, indices: [], count: 0 };
+    groups.set(key, group);
+  }
+  group.count++;
+  if (group.indices.length < MAX_INDICES_LISTED) group.indices.push(index);
 }
 
 /** One bit per record. */

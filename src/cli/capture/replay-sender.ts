@@ -46,39 +46,44 @@ export class ReplaySender {
   /** Publishes every planned record; rejects with the first publish error (after the others settle). */
   async run(): Promise<ReplayResult> {
     const { plan, channels, publish, maxInFlight } = this.options;
-    const schedule = new ReplaySchedule(this.options.speed, performance.now());
-    const inFlight = new Set<Promise<void>>();
+    // The clock starts at the first record, not before the file is open and read: otherwise the
+    // first record goes out late and the first gap comes out short.
+    let schedule: ReplaySchedule | null = null;
+    const window = new InFlightWindow(maxInFlight);
     let failure: unknown = null;
     let index = 0;
     let completed = true;
-    for await (const entry of readCapture(this.options.path).entries()) {
-      if (entry.kind !== 'record') continue;
-      // Records appended after planning were neither filtered nor validated: leave them.
-      if (index >= plan.records) break;
-      const i = index++;
-      const due = schedule.next(entry.message.receivedAt, entry.segmentIndex);
-      if (!plan.isSelected(i)) continue;
-      await this.waitUntil(due);
-      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-      if (this.stopping || failure !== null) {
-        completed = false;
-        break;
+    read: for await (const batch of readCapture(this.options.path).batches()) {
+      for (const entry of batch) {
+        if (entry.kind !== 'record') continue;
+        // Records appended after planning were neither filtered nor validated: leave them.
+        if (index >= plan.records) break read;
+        const i = index++;
+        schedule ??= new ReplaySchedule(this.options.speed, performance.now());
+        const due = schedule.next(entry.message.receivedAt, entry.segmentIndex);
+        if (!plan.isSelected(i)) continue;
+        // Awaiting only when there is something to wait for: an await per message costs more than its PUBLISH.
+        if (due > performance.now()) await this.waitUntil(due);
+        if (window.full) await window.slot();
+        if (this.stopping || failure !== null) {
+          completed = false;
+          break read;
+        }
+        this.progress.recordedElapsedMs = schedule.recordedElapsedMs;
+        window.add(
+          publish(channels.map(entry.message.channel), entry.message.payload).then(
+            (receivers) => {
+              this.progress.sent++;
+              this.progress.receivers += receivers;
+            },
+            (error: unknown) => {
+              failure ??= error;
+            },
+          ),
+        );
       }
-      this.progress.recordedElapsedMs = schedule.recordedElapsedMs;
-      const sending: Promise<void> = publish(channels.map(entry.message.channel), entry.message.payload).then(
-        (receivers) => {
-          this.progress.sent++;
-          this.progress.receivers += receivers;
-          inFlight.delete(sending);
-        },
-        (error: unknown) => {
-          failure ??= error;
-          inFlight.delete(sending);
-        },
-      );
-      inFlight.add(sending);
     }
-    await Promise.all(inFlight);
+    await window.drained();
     if (failure !== null) throw failure;
     return { ...this.progress, completed };
   }
@@ -93,5 +98,40 @@ export class ReplaySender {
       this.options.stopRequested,
     ]);
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Counts PUBLISHes awaiting a reply. One waiter at a time (the send loop), so freeing a slot is
+ * O(1) — racing a set of hundreds of promises per message would cost more than the PUBLISH.
+ */
+class InFlightWindow {
+  private count = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly limit: number) {}
+
+  /** `settled` must never reject. */
+  add(settled: Promise<void>): void {
+    this.count++;
+    void settled.then(() => {
+      this.count--;
+      const wake = this.wake;
+      this.wake = null;
+      wake?.();
+    });
+  }
+
+  get full(): boolean {
+    return this.count >= this.limit;
+  }
+
+  /** Resolves once fewer than `limit` are in flight. */
+  async slot(): Promise<void> {
+    while (this.count >= this.limit) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  async drained(): Promise<void> {
+    while (this.count > 0) await new Promise<void>((resolve) => (this.wake = resolve));
   }
 }
