@@ -7,7 +7,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode } from '../../src/etf/decode.js';
 import { encode } from '../../src/etf/encode.js';
-import { fromPlain } from '../../src/etf/plain.js';
+import { fromPlain, type PlainValue } from '../../src/etf/plain.js';
 import { Atom, ErlFloat, termEquals } from '../../src/etf/term.js';
 import { erlDecodeCheck, erlEval, erlSameTerm } from '../helpers/erl.js';
 import { ErlTermGen, Rng } from '../helpers/erl-term-gen.js';
@@ -148,7 +148,7 @@ describe('FLOAT_EXT text', () => {
 
 describe('plain JS values', () => {
   it('encode as the JSON-like terms erl expects', async () => {
-    const values = [
+    const values: PlainValue[] = [
       { event: 'new_msg', payload: { body: 'héllo', n: 3, ratio: 0.5, ok: true, none: null } },
       ['a', 1, -1, 2 ** 40, 12345678901234567890n, 1.5, false, new Uint8Array([0, 255])],
       [],
