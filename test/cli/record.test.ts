@@ -40,6 +40,8 @@ describe('record', () => {
     const result = await live.done;
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/# recorded 40 messages \(.+\) to .*r\d+\.capture in [\d.]+ s; received 40\n/);
+    // Without a terminal: the start line and the summary, no progress ticker.
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(2);
 
     const { segments, messages: recorded, truncated } = await readBack(file);
     expect(truncated).toBe(false);
@@ -136,6 +138,28 @@ describe('record', () => {
     const result = await runCli(['record', '--url', server.url]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/record needs -o FILE/);
+  });
+
+  it('keeps recording across a Redis restart, and says what it could not record', async () => {
+    const own = await startRedis({ name: 'restarting' });
+    try {
+      const file = newFile();
+      const live = await startRecording(['-o', file, '--url', own.url, '--count', '4']);
+      const message = (i: number) => ({ channel: 'phx:restart', payload: numberedPayload(i, 32) });
+      await publishPaced(own, [message(0), message(1)]);
+      await waitUntil(async () => (await readBack(file)).messages.length === 2, 'two records on disk');
+      await own.kill('SIGKILL');
+      await live.waitForStderr(/# connection lost \(.+\); reconnecting/);
+      await own.restart();
+      await live.waitForStderr(/# reconnected after [\d.]+ s — messages published meanwhile were not recorded/);
+      await publishPaced(own, [message(2), message(3)]);
+      const result = await live.done;
+      expect(result.code).toBe(0);
+      const { messages } = await readBack(file);
+      expect(messages.map((m) => Buffer.from(m.payload))).toEqual([0, 1, 2, 3].map((i) => message(i).payload));
+    } finally {
+      await own.stop();
+    }
   });
 
   it('after kill -9 leaves a readable file with everything published more than a second before', async () => {

@@ -30,7 +30,7 @@ export class ProgressLine {
   }
 
   private draw(): void {
-    const width = this.stream.columns ?? 80;
+    const width = this.stream.columns || 80; // 0 on a pty nobody has sized
     // One physical line, or `\r` would not return to its start.
     const text = this.render().slice(0, Math.max(10, width - 1));
     this.stream.write(`\r\x1b[K${text}`);
