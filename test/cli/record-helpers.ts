@@ -3,6 +3,7 @@
  * `record` run that is known to be subscribed, a timestamping reference subscriber, and a
  * drift-free publisher for traffic with known spacing.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -10,7 +11,7 @@ import { readCapture } from '../../src/capture/index.js';
 import type { CaptureSegment } from '../../src/capture/index.js';
 import type { RawMessage } from '../../src/model/raw-message.js';
 import { adminClient, type RedisServer } from '../helpers/redis-server.js';
-import { startCli, type LiveCli } from './run-cli.js';
+import { MAIN, startCli, type LiveCli } from './run-cli.js';
 
 export const PHOENIX_FIXTURES = new URL('../../fixtures/phoenix/', import.meta.url);
 export const CAPTURE_FIXTURES = new URL('../../fixtures/captures/', import.meta.url);
@@ -140,4 +141,62 @@ export async function recordFixtureCapture(server: RedisServer, adapter: Adapter
   await publishPaced(server, fixtures);
   const result = await live.done;
   if (result.code !== 0) throw new Error(`record exited ${result.code}: ${result.stderr}`);
+}
+
+export interface TerminalSession {
+  /** Everything the program wrote to the terminal so far (stdout and stderr both go there). */
+  readonly output: string;
+  type(text: string): void;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Exit code of the program (the shell inside `script` passes it on). */
+  done: Promise<number | null>;
+}
+
+/**
+ * Runs the built CLI inside a pseudo-terminal (util-linux `script`), sized 120×30, so that it
+ * sees a terminal on stdin, stdout and stderr — for prompts and the UI.
+ */
+export function inTerminal(args: string[]): TerminalSession {
+  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = `stty cols 120 rows 30; exec ${[process.execPath, MAIN, ...args].map(quote).join(' ')}`;
+  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let output = '';
+  const waiters: Array<() => void> = [];
+  const collect = (d: Buffer): void => {
+    output += d.toString();
+    waiters.splice(0).forEach((w) => w());
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  let exited = false;
+  const done = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      exited = true;
+      clearTimeout(killer);
+      waiters.splice(0).forEach((w) => w());
+      resolve(code);
+    }),
+  );
+  return {
+    get output() {
+      return output;
+    },
+    type: (text) => child.stdin.write(text),
+    async waitFor(pattern, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (exited) throw new Error(`ended before ${pattern} appeared:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`${pattern} did not appear in ${timeoutMs} ms:\n${output}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 250);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    },
+    done,
+  };
 }

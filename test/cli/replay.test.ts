@@ -4,7 +4,6 @@
  * filters choose; payloads a node would crash on are refused unless --force; a target that is not
  * this machine is refused before any connection unless confirmed.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +13,10 @@ import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers
 import {
   fixtureCapturePath,
   fixturePayloads,
+  inTerminal,
   timedSubscriber,
 } from './record-helpers.js';
-import { MAIN, runCli, startCli } from './run-cli.js';
+import { runCli, startCli } from './run-cli.js';
 
 const V3_CAPTURE = fileURLToPath(fixtureCapturePath('phoenix_pubsub_redis-3.1.0'));
 const V3 = fixturePayloads('phoenix_pubsub_redis-3.1.0');
@@ -184,13 +184,15 @@ describe('replay', () => {
       const receiver = await timedSubscriber(target, { patterns: ['*'] });
       try {
         const before = await publishCount(target);
-        const session = await inTerminal([MAIN, 'replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible'], `${answer}\n`);
-        expect(session.output).toMatch(/replay 74 messages into redis:\/\/0\.0\.0\.0:\d+\/0, which is NOT this machine\? \[y\/N\]/);
+        const session = inTerminal(['replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible']);
+        await session.waitFor(/replay 74 messages into redis:\/\/0\.0\.0\.0:\d+\/0, which is NOT this machine\? \[y\/N\]/);
+        session.type(`${answer}\n`);
+        const code = await session.done;
         if (sends) {
-          expect(session.code).toBe(0);
+          expect(code, session.output).toBe(0);
           await waitUntil(() => receiver.arrivals.length >= V3.length, 'every replayed message');
         } else {
-          expect(session.code).toBe(1);
+          expect(code, session.output).toBe(1);
           expect(session.output).toMatch(/not confirmed: nothing was sent/);
           expect(await publishCount(target)).toBe(before);
         }
@@ -275,21 +277,4 @@ async function publishCount(server: RedisServer): Promise<number> {
 async function connectionCount(server: RedisServer): Promise<number> {
   const info = String(await server.command('INFO', 'stats'));
   return Number(/total_connections_received:(\d+)/.exec(info)![1]);
-}
-
-/** Runs node with `args` inside a pseudo-terminal (util-linux `script`), typing `input`. */
-function inTerminal(args: string[], input: string): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  child.stdin.end(input);
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, output });
-    });
-  });
 }
