@@ -1,0 +1,210 @@
+/**
+ * The live terminal UI: messages from a source (a Redis subscriber, demo's feed, a capture file)
+ * go through the shared MessagePipeline into the list and stats models as they arrive; the
+ * screen is redrawn from those models at most 20 times a second, on its own timer, so that
+ * receiving never waits for drawing and keys stay responsive under a flood.
+ *
+ *   const ui = runUi({ source, pipeline, subscription, … });
+ *   const code = await ui.finished;   // the user quit
+ *   await ui.close();                 // terminal restored
+ */
+import type { EventEmitter } from 'node:events';
+import type { RawMessage } from '../model/raw-message.js';
+import type { FilterSpec } from '../output/filter.js';
+import type { MessagePipeline } from '../output/pipeline.js';
+import { formatCount } from '../output/units.js';
+import { handleKey, type Effects } from './controller.js';
+import { buildFrame, listViewportRows } from './frame.js';
+import { FrameScheduler } from './frame-scheduler.js';
+import type { PublishSink } from './publish.js';
+import { UiScreen } from './screen.js';
+import { themeFor } from './theme.js';
+import { UiState } from './ui-state.js';
+import { sendPublish, startCopy, startPublish, startSave, startWriteCapture, type CaptureWriteHook } from './user-actions.js';
+import { hexPaneWidth } from './widgets/hex-pane.js';
+
+/** The events the UI listens to; a Subscriber has them all, a capture reader only some. */
+export interface UiSourceEvents {
+  message: [RawMessage];
+  connecting: [{ target: string; attempt: number }];
+  ready: [{ target: string }];
+  reconnecting: [{ attempt: number; delayMs: number; reason: string }];
+  reconnected: [{ gapMs: number; attempts: number; target: string }];
+  error: [Error];
+  closed: [];
+}
+
+export interface UiSource extends EventEmitter<UiSourceEvents> {
+  /** Redacted description of where messages come from. */
+  readonly target: string;
+}
+
+export interface UiOptions {
+  source: UiSource;
+  /** Numbers and classifies every message (the same pipeline the line printer uses). */
+  pipeline: MessagePipeline;
+  subscription: { patterns: readonly string[]; channels: readonly string[] };
+  /** Starting filter (the CLI's filter flags), editable with `/`. */
+  filter?: FilterSpec;
+  /** Messages kept (default 10 000). */
+  bufferSize?: number;
+  /** `offline`: a capture file, whose recorded times drive the stats; no reconnects. */
+  mode?: 'live' | 'offline';
+  /** The capture file --record writes to, for the status bar. */
+  recording?: string;
+  /** `w`: writes messages to a capture file (the CLI provides it; the UI does not write captures itself). */
+  writeCapture?: CaptureWriteHook;
+  /** `P`: where to publish, when the CLI has a Redis to publish to. */
+  publish?: PublishSink;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface UiSession {
+  /** Resolves with the exit code when the user quits. */
+  readonly finished: Promise<number>;
+  /** Stops drawing and restores the terminal. Idempotent. */
+  close(): Promise<void>;
+  /** One line for stderr after exit: what was received and what happened to it. */
+  summary(): string;
+}
+
+export function runUi(options: UiOptions): UiSession {
+  const offline = options.mode === 'offline';
+  let lastRecordTime = 0;
+  const now = offline ? () => lastRecordTime : () => Date.now();
+  const state = new UiState({
+    capacity: options.bufferSize ?? 10_000,
+    now,
+    showHex: true,
+    connection: offline ? 'offline' : 'connecting',
+    ...(options.filter ? { filter: options.filter } : {}),
+  });
+  const screen = new UiScreen({ onStderr: (line) => state.say(line, 'notice', 8) });
+  const theme = themeFor(options.env, screen.colours);
+  state.showHex = screen.width >= hexPaneWidth(8) + 50;
+  const sub = options.subscription;
+  const subscription = [...sub.patterns, ...sub.channels].join(' ');
+  const waitingText = offline ? `reading ${options.source.target}…` : `waiting for messages on ${subscription} (${options.source.target})`;
+
+  let closed = false;
+  let resolveFinished!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (resolveFinished = resolve));
+
+  const draw = (): void => {
+    if (closed) return;
+    state.expireNotice();
+    const history = state.stats.history('msgs');
+    const bytes = state.stats.history('bytes');
+    screen.draw(
+      buildFrame({
+        state,
+        theme,
+        width: screen.width,
+        height: screen.height,
+        status: {
+          target: options.source.target,
+          subscription,
+          // The last complete second: steady, and honest about "now".
+          msgRate: history[history.length - 1] ?? 0,
+          byteRate: bytes[bytes.length - 1] ?? 0,
+          ...(options.recording ? { recording: options.recording } : {}),
+        },
+        waitingText,
+        publish: options.publish,
+      }),
+    );
+  };
+  const scheduler = new FrameScheduler(draw);
+  // Rates, the clock and notices change without any event: one frame a second at least.
+  const ticker = setInterval(() => scheduler.request(), 1000);
+  ticker.unref();
+
+  const fitViewport = (): void => state.list.setViewportHeight(listViewportRows(screen.width, screen.height, state.showHex));
+  fitViewport();
+
+  const listeners: { [K in keyof UiSourceEvents]: (...args: UiSourceEvents[K]) => void } = {
+    message: (raw) => {
+      if (closed) return;
+      const m = options.pipeline.accept(raw);
+      if (m === undefined) return; // counted by the pipeline as filtered
+      if (offline) lastRecordTime = Math.max(lastRecordTime, raw.receivedAt);
+      state.list.push(m);
+      state.stats.record(m, offline ? raw.receivedAt : undefined);
+      scheduler.request();
+    },
+    connecting: () => {
+      if (state.connection !== 'reconnecting') state.connection = 'connecting';
+      scheduler.request();
+    },
+    ready: () => {
+      state.connection = offline ? 'offline' : 'live';
+      scheduler.request();
+    },
+    reconnecting: (e) => {
+      state.connection = 'reconnecting';
+      // The reason already reads "lost connection to …" / "cannot reconnect to …: refused".
+      const next = `${(e.delayMs / 1000).toFixed(1)} s`;
+      state.say(e.attempt === 1 ? `${e.reason}; reconnecting in ${next}` : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`, 'problem', 30);
+      scheduler.request();
+    },
+    reconnected: (e) => {
+      state.connection = 'live';
+      state.say(`reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`, 'notice', 10);
+      scheduler.request();
+    },
+    // A live source reports each failed attempt as `reconnecting` too (said above); a capture
+    // reader reports a damaged file only here.
+    error: (e) => {
+      if (!offline) return;
+      state.say(e.message, 'problem', 30);
+      scheduler.request();
+    },
+    closed: () => {
+      if (offline) state.say(`end of ${options.source.target}: ${formatCount(options.pipeline.counters.received)} messages read`, 'notice', 10);
+      else state.connection = 'closed';
+      scheduler.request();
+    },
+  };
+  for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.on(name, listeners[name] as never);
+
+  const fx: Effects = {
+    quit: () => resolveFinished(0),
+    save: () => startSave(state, scheduler),
+    copy: () => startCopy(state, (sequence) => screen.writeRaw(sequence)),
+    writeCapture: () => startWriteCapture(state, options.writeCapture, scheduler),
+    publish: () => startPublish(state, options.publish, screen.width),
+    sendPublish: () => sendPublish(state, options.publish, scheduler),
+    size: () => ({ width: screen.width, height: screen.height }),
+  };
+  screen.onKey((key) => {
+    handleKey(state, key, fx);
+    scheduler.request();
+  });
+  // The terminal went away (window closed, ssh dropped): end as if the user had quit.
+  const onHangup = (): void => resolveFinished(0);
+  process.on('SIGHUP', onHangup);
+  screen.onResize(() => {
+    fitViewport();
+    scheduler.request();
+  });
+  draw();
+
+  return {
+    finished,
+    summary: () => {
+      const c = state.list.counters;
+      return `received ${c.received}, shown ${c.shown}, filtered ${c.filteredOut}, undecodable ${c.undecodable}, dropped ${c.evicted} (buffer ${state.list.capacity})`;
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      resolveFinished(0);
+      scheduler.stop();
+      clearInterval(ticker);
+      process.off('SIGHUP', onHangup);
+      for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.off(name, listeners[name] as never);
+      screen.destroy();
+      await options.publish?.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The help view (`?`): every key, printed from the same table the dispatcher reads, then the
+ * filter syntax and the kind letters of the list.
+ */
+import { KEY_BINDINGS, type KeyContext } from '../keys.js';
+import { KIND_LEGEND } from '../list-row.js';
+import { escapeTags, fit } from '../text.js';
+import type { Theme } from '../theme.js';
+
+const SECTIONS: ReadonlyArray<[KeyContext, string]> = [
+  ['global', 'Everywhere'],
+  ['list', 'Message list'],
+  ['detail', 'Detail pane'],
+  ['stats', 'Stats view (t)'],
+];
+
+const FILTER_HELP = [
+  'topic:rooms:*  event:new_msg  node:a@*  kind:tracker  channel:phx:*   globs (* ? [abc]); same field twice = either',
+  '-kind:tracker   negates          hello "two words"   search the decoded payload (smart case)',
+  'Filters apply as you type; a problem is shown and the previous filter stays. Enter keeps it, Esc clears it.',
+];
+
+export function helpLines(theme: Theme, width: number): string[] {
+  const lines: string[] = [theme.paint('headerFocused', escapeTags(fit(' redis-print — keys   (any key closes this help; j/k scroll)', width)))];
+  const labelWidth = Math.max(...KEY_BINDINGS.map((b) => b.label.length)) + 2;
+  for (const [context, title] of SECTIONS) {
+    lines.push('', theme.paint('accent', escapeTags(` ${title}`)));
+    for (const b of KEY_BINDINGS.filter((k) => k.context === context)) {
+      lines.push(`   ${theme.paint('key', escapeTags(fit(b.label, labelWidth)))}${escapeTags(fit(b.help, Math.max(0, width - labelWidth - 3)))}`);
+    }
+  }
+  lines.push('', theme.paint('accent', ' Filter (/)'));
+  for (const line of FILTER_HELP) lines.push(escapeTags(fit(`   ${line}`, width)));
+  lines.push('', theme.paint('accent', ' Kinds (column K)'), escapeTags(fit(`   ${KIND_LEGEND}`, width)));
+  return lines;
+}
