@@ -19,6 +19,7 @@ import { CliError } from './errors.js';
 import { filterFromFlags, type FilterFlagValues } from './filters.js';
 import { toolVersion } from './run.js';
 import type { Subscription } from './subscription.js';
+import { openWatchUi, wantsUi } from './watch-ui.js';
 
 export interface WatchFlags extends FilterFlagValues {
   json?: boolean;
@@ -43,6 +44,8 @@ export interface WatchTarget {
   subscription: Subscription;
   /** Called once subscribed (demo starts its simulated cluster then). */
   onReady?: () => void | Promise<void>;
+  /** Where the UI's publish form (`P`) may publish: the Redis being watched. */
+  publishTo?: ConnectionSpec;
 }
 
 /** The usual source: a Subscriber on the given Redis, warning loudly when TLS is unverified. */
@@ -58,7 +61,10 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   const filter = filterFromFlags(flags);
   const count = flags.count === undefined ? undefined : intFlag('count', flags.count, 0);
   const timeoutMs = flags.timeout === undefined ? undefined : durationFlag('timeout', flags.timeout, 0);
-  const pipeline = new MessagePipeline({ filter });
+  const ui = wantsUi(flags);
+  // The UI filters by itself (the flags are its starting filter, which `/` edits), so its
+  // pipeline lets everything through.
+  const pipeline = new MessagePipeline(ui ? {} : { filter });
 
   const out = new BatchedWriter(process.stdout);
   const palette = paletteFor(process.stdout);
@@ -68,6 +74,7 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     : (m: WatchedMessage): string => formatLine(m, { palette, ...(width ? { width } : {}) });
   // In NDJSON mode stdout carries only JSON: status lines go to stderr.
   const notice = (text: string): void => {
+    if (session) return; // the UI shows connection changes itself
     if (flags.json) process.stderr.write(`# ${text}\n`);
     else out.writeLine(`# ${text}`);
   };
@@ -85,10 +92,18 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     stopping = true;
     resolveFinished(code);
   };
+  // Opened before connecting, so the user sees "connecting" rather than a blank terminal.
+  const session = ui ? await openWatchUi(flags, target, pipeline) : undefined;
+  void session?.finished.then(finish);
 
   subscriber.on('message', (raw: RawMessage) => {
     if (stopping) return;
     recorder?.write(raw);
+    if (session) {
+      // The UI takes each message from the source itself; its listener, added first, has counted this one.
+      if (count !== undefined && pipeline.counters.received >= count) finish(0);
+      return;
+    }
     const message = pipeline.accept(raw);
     if (!message) return;
     const line = renderSafely(render, message, notice);
@@ -137,13 +152,15 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
       if (count === 0) finish(0);
     }
     const code = await finished;
+    await session?.close();
     await subscriber.close();
     await out.flush();
     const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
     await recorder?.close();
-    process.stderr.write(`# ${pipeline.summary()}${recorded}\n`);
+    process.stderr.write(`# ${session ? session.summary() : pipeline.summary()}${recorded}\n`);
     return code;
   } finally {
+    await session?.close(); // before any error is printed: the terminal must be back
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

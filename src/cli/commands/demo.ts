@@ -62,6 +62,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     return await runWatch(values, {
       source: new Subscriber(spec, subscription),
       subscription,
+      publishTo: spec,
       onReady: async () => {
         stopTraffic = await publishSimulatedTraffic(spec, (message) => process.stderr.write(`# demo publisher: ${message}\n`));
       },

@@ -14,6 +14,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unknown command or argument "${positionals[0]}"`);
   const subscription = subscriptionFromFlags(values);
-  const source = subscriberFor(connectionSpecFromFlags(values), subscription);
-  return runWatch(values, { source, subscription });
+  const spec = connectionSpecFromFlags(values);
+  const source = subscriberFor(spec, subscription);
+  return runWatch(values, { source, subscription, publishTo: spec });
 }
