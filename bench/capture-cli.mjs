@@ -18,7 +18,7 @@
  * consumers' own ceilings and "no loss" is a property of the tool, not of a buffer size.
  *
  *   node bench/capture-cli.mjs [--messages N] [--rounds R]     standalone (after npm run build)
- *   import { captureCliBench } from './capture-cli.mjs'         as a section of bench/run.mjs
+ *   node bench/run.mjs capture-cli                              as a section of bench/run.mjs
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -28,10 +28,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const HERE = fileURLToPath(import.meta.url);
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const CHANNEL = 'phx:Elixir.Bench.PubSub.Adapter';
 const RUN_TIMEOUT_MS = 120_000;
+
+/** The bench/run.mjs section entry point. */
+export function run() {
+  return captureCliBench();
+}
 
 export async function captureCliBench({ messages = 200_000, rounds = 3, log = console.log } = {}) {
   const { Redis } = await import('ioredis');
@@ -232,7 +236,7 @@ function freePort() {
   });
 }
 
-if (import.meta.url === pathToFileURL(HERE).href) {
+if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const { values } = parseArgs({ options: { messages: { type: 'string' }, rounds: { type: 'string' } } });
   await captureCliBench({
     messages: values.messages ? Number(values.messages) : undefined,
