@@ -22,6 +22,7 @@ import {
   CAPTURE_FIXTURES,
   fixtureCapturePath,
   fixturePayloads,
+  inTerminal,
   readBack,
   recordFixtureCapture,
 } from '../cli/record-helpers.js';
@@ -100,6 +101,17 @@ describe.each(ADAPTERS)('fixture capture of %s', (adapter) => {
       const ours = inspect(fromTypedJson(line.term), { structs: PHOENIX_STRUCTS });
       expect(normaliseNodes(ours), fixture.file).toBe(normaliseNodes(fixture.inspect));
     });
+  });
+
+  it('opens in the UI on a terminal, offline: every record read, the filter flags applied, q quits', async () => {
+    const trackers = fixtures.filter((f) => f.operation.startsWith('tracker')).length;
+    const session = inTerminal(['view', '--kind', 'tracker', committed]);
+    await session.waitFor(new RegExp(`${fixtures.length} messages read`));
+    session.type('q');
+    expect(await session.done, session.output).toBe(0);
+    expect(session.output).toMatch(
+      new RegExp(`received ${fixtures.length}, shown ${trackers}, filtered ${fixtures.length - trackers}, undecodable 0`),
+    );
   });
 
   it('prints the same lines with `view` as with `decode` when there is no terminal', async () => {

@@ -1,21 +1,57 @@
 /**
- * The hook through which `redis-print view FILE` opens the terminal UI on a capture. The UI
- * (src/ui) has no entry point for offline captures yet; until it has, this returns null and
- * `view` prints lines as `decode FILE.capture` does.
- *
- * To plug the UI in, make `loadCaptureViewer` lazily import it and return a function that shows
- * the capture's records (read with readCapture(path).messages()) through the same
- * MessagePipeline, filters, keys and stats as live watching, resolving to the exit code.
+ * `redis-print view FILE` on a terminal: the live UI in its offline mode, fed by the capture.
+ * Same keys, filters (the flags are the starting filter, `/` edits it) and stats as watching,
+ * with the recorded receive times driving the stats. Loaded only when used, so printing lines
+ * never pays for blessed.
  */
+import { scanCapture } from '../../capture/reader.js';
+import { specFromFlags } from '../../output/filter.js';
+import { MessagePipeline } from '../../output/pipeline.js';
+import { intFlag } from '../args.js';
 import type { FilterFlagValues } from '../filters.js';
+import { toolVersion } from '../run.js';
+import { captureWriteHook } from '../ui-hooks.js';
+import { CaptureFeed } from './capture-feed.js';
 
 export interface CaptureViewFlags extends FilterFlagValues {
   json?: boolean;
   full?: boolean;
+  buffer?: string;
 }
 
 export type CaptureViewer = (path: string, flags: CaptureViewFlags) => Promise<number>;
 
-export async function loadCaptureViewer(): Promise<CaptureViewer | null> {
-  return null;
+/** Messages kept when the capture is larger and no --buffer is given. */
+const DEFAULT_MAX_BUFFER = 1_000_000;
+
+export async function loadCaptureViewer(): Promise<CaptureViewer> {
+  const { runUi } = await import('../../ui/app.js');
+  return async (path, flags) => {
+    const scanned = await scanCapture(path);
+    const first = scanned.segments[0]?.header;
+    // Offline, the whole capture should be browsable: keep every record unless told otherwise.
+    const bufferSize = intFlag('buffer', flags.buffer, Math.min(Math.max(scanned.records, 1), DEFAULT_MAX_BUFFER));
+    const feed = new CaptureFeed(path);
+    const ui = runUi({
+      source: feed,
+      pipeline: new MessagePipeline(),
+      subscription: { patterns: first?.patterns ?? [], channels: first?.channels ?? [] },
+      filter: specFromFlags(flags),
+      bufferSize,
+      mode: 'offline',
+      // `w` writes the messages shown to a new capture, with the original session's subscriptions.
+      writeCapture: captureWriteHook(async () => ({
+        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        target: first?.target ?? path,
+        patterns: first?.patterns ?? [],
+        channels: first?.channels ?? [],
+      })),
+    });
+    void feed.start().catch(() => undefined); // I/O errors: the file was readable a moment ago (scan)
+    const code = await ui.finished;
+    feed.close();
+    await ui.close();
+    process.stderr.write(`# ${path}: ${ui.summary()}\n`);
+    return code;
+  };
 }

@@ -1,11 +1,9 @@
 /**
- * `redis-print view FILE [filters] [--no-tui] [--json] [--full]` — look at a capture offline: in
- * the terminal UI when there is one (stdout a terminal, no --no-tui/--json and the UI able to
- * open captures — see capture/capture-viewer.ts), else as lines, exactly as
- * `decode FILE.capture` prints them.
+ * `redis-print view FILE [filters] [--no-tui] [--json] [--full] [--buffer N]` — look at a capture
+ * offline: in the terminal UI when on a terminal (both ways) without --no-tui/--json, else as
+ * lines, exactly as `decode FILE.capture` prints them.
  */
 import { filterOptions, parseCommandArgs } from '../args.js';
-import { loadCaptureViewer } from '../capture/capture-viewer.js';
 import { isCaptureFile, printCapture } from '../capture-print.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { usage } from '../usage.js';
@@ -15,6 +13,7 @@ const options = {
   json: { type: 'boolean' },
   full: { type: 'boolean' },
   tui: { type: 'boolean' }, // --no-tui
+  buffer: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -29,11 +28,10 @@ export async function viewCommand(argv: string[]): Promise<number> {
   if (!(await isCapture(path))) {
     throw new CliError(`${path} is not a redis-print capture (record one with redis-print record -o FILE; decode reads .etf files)`, 1);
   }
-  const wantsUi = process.stdout.isTTY && values.tui !== false && !values.json;
-  if (wantsUi) {
-    const viewer = await loadCaptureViewer();
-    if (viewer !== null) return viewer(path, values);
-    process.stderr.write('# the terminal UI cannot open captures yet: printing them as lines\n');
+  // The UI needs a terminal both ways: keys in, screen out.
+  if (process.stdout.isTTY && process.stdin.isTTY && values.tui !== false && !values.json) {
+    const { loadCaptureViewer } = await import('../capture/capture-viewer.js');
+    return (await loadCaptureViewer())(path, values);
   }
   return printCapture(path, values);
 }
