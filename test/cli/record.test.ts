@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
+import { freePort } from '../helpers/ports.js';
 import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { fixturePayloads, numberedPayload, publishPaced, readBack, startRecording } from './record-helpers.js';
 import { runCli } from './run-cli.js';
@@ -132,6 +133,23 @@ describe('record', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot record to .*notes\.txt: .*not a redis-print capture/);
     expect(readFileSync(file, 'utf8')).toBe('my precious notes\n');
+  });
+
+  it('leaves no file, and an existing capture untouched, when Redis cannot be reached', async () => {
+    const closedPort = ['--host', '127.0.0.1', '--port', String(await freePort())];
+    const missing = join(dir, 'never.capture');
+    const refused = await runCli(['record', '-o', missing, ...closedPort]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot connect to redis:\/\/127\.0\.0\.1:\d+\/0/);
+    expect(existsSync(missing)).toBe(false);
+
+    const existing = newFile();
+    const live = await startRecording(['-o', existing, '--url', server.url, '--count', '1']);
+    await publishPaced(server, [{ channel: 'phx:x', payload: numberedPayload(1, 10) }]);
+    expect((await live.done).code).toBe(0);
+    const before = readFileSync(existing);
+    expect((await runCli(['record', '-o', existing, ...closedPort])).code).toBe(2);
+    expect(readFileSync(existing).equals(before)).toBe(true);
   });
 
   it('needs -o FILE', async () => {

@@ -66,21 +66,30 @@ export async function recordCommand(argv: string[]): Promise<number> {
     writeError ??= error instanceof Error ? error : new Error(String(error));
     stop(1);
   };
-  const writer = await openWriter(path, subscriber, subscription, failed);
   // Filtering classifies every message; without filters the payload is never even looked at.
   const pipeline = filter.empty ? null : new MessagePipeline({ filter });
+  // The file is opened only once subscribed, so an unreachable Redis leaves no file (and no empty
+  // segment in an existing capture). Messages arriving in between wait here.
+  let writer: CaptureWriter | null = null;
+  const early: RawMessage[] = [];
   let received = 0;
+  let accepted = 0;
   const onMessage = (raw: RawMessage): void => {
     if (stopped) return;
     received++;
     if (pipeline !== null && pipeline.accept(raw) === undefined) return;
-    try {
-      writer.write(raw);
-    } catch (error) {
-      failed(error);
-      return;
+    if (writer === null) {
+      early.push(raw);
+    } else {
+      try {
+        writer.write(raw);
+      } catch (error) {
+        failed(error);
+        return;
+      }
     }
-    if (count !== undefined && writer.stats.records >= count) stop(0);
+    accepted++;
+    if (count !== undefined && accepted >= count) stop(0);
   };
   subscriber.on('message', onMessage);
   subscriber.on('reconnecting', (e) => process.stderr.write(`# connection lost (${e.reason}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`));
@@ -92,16 +101,21 @@ export async function recordCommand(argv: string[]): Promise<number> {
   try {
     await subscriber.start();
   } catch (error) {
-    await writer.close().catch(() => undefined);
     if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
     throw error;
   }
+  const file = await openWriter(path, subscriber, subscription, failed).catch(async (error: unknown) => {
+    await subscriber.close();
+    throw error;
+  });
+  writer = file;
+  for (const raw of early.splice(0)) file.write(raw);
   const what = [...subscription.patterns.map((p) => `psubscribe ${p}`), ...subscription.channels.map((c) => `subscribe ${c}`)];
-  process.stderr.write(`# recording ${subscriber.target} (${what.join(', ')}) to ${path}${appendNote(writer)}\n`);
+  process.stderr.write(`# recording ${subscriber.target} (${what.join(', ')}) to ${path}${appendNote(file)}\n`);
 
   const started = performance.now();
   const progress = new ProgressLine(() => {
-    const s = writer.stats;
+    const s = file.stats;
     return `# recorded ${s.records} messages (${formatBytes(s.bytes)}), ${seconds(performance.now() - started)}`;
   });
   progress.start();
@@ -117,10 +131,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
   process.off('SIGTERM', onSignal);
   progress.stop();
   await subscriber.close();
-  await writer.close().catch((error: unknown) => {
+  await file.close().catch((error: unknown) => {
     writeError ??= error instanceof Error ? error : new Error(String(error));
   });
-  const s = writer.stats;
+  const s = file.stats;
   const filtered = pipeline === null ? '' : `, filtered ${received - s.records}`;
   if (writeError !== null) {
     process.stderr.write(`redis-print: cannot write ${path}: ${oneLine(writeError)}\n`);
