@@ -9,13 +9,42 @@ import { Atom, BitBinary, ErlFloat, ErlMap, ExportFun, Fun, ImproperList, Pid, P
  * are one key (binary_to_term on OTP 25 refuses `#{0.0 => 1, -0.0 => 2}`; OTP 27 would not).
  */
 
+const SMALL = 8;
+const IDENTITY = 0;
+const BINARY = 1;
+const OTHER = 2;
+const kinds = new Int32Array(SMALL);
+const sigs = new Float64Array(SMALL);
+
 /** Index of the first key that repeats an earlier one, or -1. */
 export function duplicateKeyIndex(keys: readonly Term[]): number {
   const n = keys.length;
   if (n < 2) return -1;
-  if (n <= 8) {
-    for (let j = 1; j < n; j++) {
-      for (let i = 0; i < j; i++) if (sameKey(keys[i]!, keys[j]!)) return j;
+  if (n <= SMALL) {
+    // Small maps (structs, JSON-like payloads): classify each key once, then compare pairwise
+    // only keys of one class — identity for atoms and integers (interned / canonical), a
+    // length-and-edge-bytes signature before any byte comparison for binaries.
+    for (let j = 0; j < n; j++) {
+      const b = keys[j]!;
+      let kind: number;
+      let sig = 0;
+      if (b instanceof Uint8Array) {
+        kind = BINARY;
+        const length = b.length;
+        sig = length === 0 ? 0 : length * 65536 + b[0]! * 256 + b[length - 1]!;
+      } else if (b instanceof Atom || typeof b === 'number' || typeof b === 'bigint') {
+        kind = IDENTITY;
+      } else {
+        kind = OTHER;
+      }
+      for (let i = 0; i < j; i++) {
+        if (kinds[i] !== kind) continue;
+        if (kind === IDENTITY ? keys[i] === b : kind === BINARY ? sigs[i] === sig && bytesEqual(keys[i] as Uint8Array, b as Uint8Array) : sameKey(keys[i]!, b)) {
+          return j;
+        }
+      }
+      kinds[j] = kind;
+      sigs[j] = sig;
     }
     return -1;
   }

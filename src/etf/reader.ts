@@ -38,6 +38,7 @@ const MAP = 2;
 const FUN = 3;
 
 const NO_TERMS: Term[] = [];
+const NO_BYTES = new Uint8Array(0);
 
 class Frame {
   kind = TUPLE;
@@ -59,8 +60,7 @@ class Frame {
 const MAX_SAFE_HIGH_WORD = 0x1fffff; // a 64-bit value whose high 32 bits are ≤ this fits in 2^53 − 1
 
 export class TermReader {
-  private bytes: Uint8Array = new Uint8Array(0);
-  private view: DataView | undefined;
+  private bytes: Uint8Array = NO_BYTES;
   private pos = 0;
   private end = 0;
   private readonly stack: Frame[] = [];
@@ -74,7 +74,6 @@ export class TermReader {
   /** Reads one term starting at `start`; returns it and leaves `position` just past it. */
   read(bytes: Uint8Array, start: number, maxDepth: number, spans: boolean, inInflated: boolean): Term {
     this.bytes = bytes;
-    this.view = undefined;
     this.pos = start;
     this.end = bytes.length;
     this.sp = 0;
@@ -82,11 +81,15 @@ export class TermReader {
     this.inInflated = inInflated;
     this.withSpans = spans;
     this.span = undefined;
+    let term: Term;
     try {
-      return this.readTerm();
-    } finally {
+      term = this.readTerm();
+    } catch (e) {
       this.release();
+      throw e;
     }
+    this.bytes = NO_BYTES; // don't keep the input alive (every frame has already let go of it)
+    return term;
   }
 
   get position(): number {
@@ -133,7 +136,8 @@ export class TermReader {
         }
         case T.BINARY_EXT: {
           const length = this.length32(at, tag, 1);
-          value = b.subarray(this.pos, this.pos + length);
+          // A plain view (not Buffer#subarray, which costs several times more per call).
+          value = new Uint8Array(b.buffer, b.byteOffset + this.pos, length);
           this.pos += length;
           break;
         }
@@ -199,8 +203,7 @@ export class TermReader {
         }
         case T.NEW_FLOAT_EXT: {
           this.need(at, tag, 8);
-          const view = (this.view ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
-          const x = view.getFloat64(this.pos);
+          const x = readFloat64(b, this.pos);
           if (!Number.isFinite(x)) throw this.fail(`NEW_FLOAT_EXT holds ${x}, which is no Erlang float`, at, tag);
           this.pos += 8;
           value = new ErlFloat(x);
@@ -399,8 +402,7 @@ export class TermReader {
     }
     this.sp = 0;
     if (this.stack.length > 256) this.stack.length = 256; // a 100 000-deep term should not pin its frames
-    this.bytes = new Uint8Array(0);
-    this.view = undefined;
+    this.bytes = NO_BYTES;
   }
 
   // ---- bounds ------------------------------------------------------------------------------
@@ -670,6 +672,17 @@ export class TermReader {
     }
     return path;
   }
+}
+
+// Big-endian float64 through a scratch buffer: cheaper than a DataView per decoded payload.
+const floatScratch = new Float64Array(1);
+const floatBytes = new Uint8Array(floatScratch.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function readFloat64(b: Uint8Array, p: number): number {
+  if (littleEndian) for (let i = 0; i < 8; i++) floatBytes[i] = b[p + 7 - i]!;
+  else for (let i = 0; i < 8; i++) floatBytes[i] = b[p + i]!;
+  return floatScratch[0]!;
 }
 
 /** A STRING_EXT is a list: each byte is an element with its own span. */
