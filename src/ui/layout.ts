@@ -22,8 +22,15 @@ export interface MainLayout {
   body: Rect;
 }
 
-/** The detail pane keeps at least this many columns beside the hex pane. */
-const MIN_DETAIL_WIDTH = 30;
+/**
+ * Columns the detail pane keeps beside a hex pane of 16 and of 8 bytes a line: the tree is what
+ * people read, the hex pane what they glance at, so 16 bytes a line only on wide terminals.
+ */
+const DETAIL_BESIDE: ReadonlyArray<[perLine: number, detailWidth: number]> = [
+  [16, 60],
+  [8, 34],
+  [4, 30],
+];
 
 export function mainLayout(width: number, height: number, showHex: boolean): MainLayout {
   const bodyHeight = Math.max(2, height - 2);
@@ -34,7 +41,8 @@ export function mainLayout(width: number, height: number, showHex: boolean): Mai
   let hex: Rect | undefined;
   let detailWidth = width;
   if (showHex) {
-    const hexWidth = [16, 8, 4].map(hexPaneWidth).find((w) => width - w - 1 >= MIN_DETAIL_WIDTH) ?? Math.max(0, width - MIN_DETAIL_WIDTH - 1);
+    const fit = DETAIL_BESIDE.find(([perLine, detail]) => width - hexPaneWidth(perLine) - 1 >= detail);
+    const hexWidth = fit === undefined ? 0 : hexPaneWidth(fit[0]);
     if (hexWidth > 0) {
       detailWidth = width - hexWidth - 1;
       hex = { top: lowerTop, left: detailWidth + 1, width: hexWidth, height: lowerHeight };

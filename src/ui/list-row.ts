@@ -40,13 +40,13 @@ interface ColumnSpec {
 const SPECS: readonly ColumnSpec[] = [
   { id: 'time', title: 'TIME', min: 12, grow: 0, max: 12, dropOrder: 0 },
   { id: 'kind', title: 'K', min: 1, grow: 0, max: 1, dropOrder: 0 },
-  { id: 'channel', title: 'CHANNEL', min: 10, grow: 1, max: 22, dropOrder: 3 },
+  { id: 'channel', title: 'CHANNEL', min: 10, grow: 1, max: 18, dropOrder: 3 },
   { id: 'gen', title: 'GEN', min: 11, grow: 0, max: 11, dropOrder: 2 },
-  { id: 'node', title: 'NODE', min: 8, grow: 1, max: 24, dropOrder: 1 },
-  { id: 'topic', title: 'TOPIC', min: 10, grow: 3, max: 40, dropOrder: 0 },
-  { id: 'event', title: 'EVENT', min: 8, grow: 2, max: 24, dropOrder: 0 },
+  { id: 'node', title: 'NODE', min: 8, grow: 1, max: 18, dropOrder: 1 },
+  { id: 'topic', title: 'TOPIC', min: 10, grow: 2, max: 32, dropOrder: 0 },
+  { id: 'event', title: 'EVENT', min: 8, grow: 1, max: 20, dropOrder: 0 },
   { id: 'size', title: 'SIZE', min: 7, grow: 0, max: 7, align: 'right', dropOrder: 0 },
-  { id: 'payload', title: 'PAYLOAD', min: 16, grow: 6, max: Number.POSITIVE_INFINITY, dropOrder: 0 },
+  { id: 'payload', title: 'PAYLOAD', min: 16, grow: 5, max: Number.POSITIVE_INFINITY, dropOrder: 0 },
 ];
 
 /** The columns for `width` terminal columns (one space between columns). */
