@@ -90,9 +90,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
     stopRequested,
   });
   const started = performance.now();
-  const progress = new ProgressLine(
-    () => `# replayed ${sender.progress.sent}/${plan.selectedCount}, receivers ${sender.progress.receivers}, ${seconds(performance.now() - started)}`,
-  );
+  const progress = new ProgressLine(() => {
+    const p = sender.progress;
+    const timeline = speed.kind === 'asap' ? '' : `, at ${seconds(p.recordedElapsedMs)} of ${seconds(plan.recordedSpanMs)} recorded`;
+    return `# replayed ${p.sent}/${plan.selectedCount}, receivers ${p.receivers}${timeline}, ${seconds(performance.now() - started)}`;
+  });
   progress.start();
   try {
     const result = await sender.run();
