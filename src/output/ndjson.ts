@@ -16,6 +16,7 @@
 import { stringifyJson } from '../etf/render/json-text.js';
 import { toPlainJson } from '../etf/render/plain-json.js';
 import { toTypedJson } from '../etf/render/typed-json.js';
+import { jsonString, typedJsonText } from './typed-json-text.js';
 import type { Envelope, TrackerInfo } from '../phoenix/classified.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
@@ -85,21 +86,83 @@ export function toNdjsonRecord(m: WatchedMessage): NdjsonRecord {
 }
 
 /**
- * The record as one line. JSON.stringify is the fast path; two things it cannot do are caught:
- * it writes the float -0.0 as `0` (typed JSON keeps the sign: `{"float":-0}`), so when the
- * text has a float zero the line is rewritten with stringifyJson, and it recurses, so a very
- * deep term falls back to stringifyJson too (which is iterative).
+ * The record as one line: `stringifyJson(toNdjsonRecord(m))` — the same text, keys in the same
+ * order, -0.0 kept in `term` — written directly, because this runs for every message of a
+ * `--json` watcher: the typed term goes straight to text (typed-json-text.ts) instead of
+ * through objects and JSON.stringify, which costs ~3× as much (bench/e2e.mjs).
  */
 export function toNdjsonLine(m: WatchedMessage): string {
-  const record = toNdjsonRecord(m);
-  let line: string;
+  const c = m.classified;
+  const raw = m.raw;
+  let line =
+    `{"ts":"${isoTime(raw.receivedAt)}","seq":${m.seq},"channel":${jsonString(raw.channel)},` +
+    `"pattern":${raw.pattern === null ? 'null' : jsonString(raw.pattern)},"bytes":${c.bytes},` +
+    `"envelope":${c.envelope ? envelopeText(c.envelope) : 'null'},"kind":${jsonString(c.kind)}`;
+  const topic = topicOf(c);
+  if (topic !== undefined) line += `,"topic":${jsonString(topic)}`;
+  if (c.event !== undefined) line += `,"event":${jsonString(c.event)}`;
+  if (c.payload !== undefined) line += `,"payload":${plainText(toPlainJson(c.payload))}`;
+  else if (c.data !== undefined) line += `,"payload":${dataText(c.kind === 'msgpack' ? jsonSafe(c.data) : c.data)}`;
+  else if (c.message !== undefined) line += `,"payload":${plainText(toPlainJson(c.message))}`;
+  if (c.tracker) line += `,"tracker":${JSON.stringify(trackerJson(c.tracker))}`;
+  if (c.term !== undefined) line += `,"term":${typedJsonText(c.term)}`;
+  if (c.error) line += `,"error":${jsonString(c.error.message)},"offset":${c.error.offset}`;
+  if (c.error || c.kind === 'raw') line += `,"raw_b64":"${Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64')}"`;
+  return `${line}}`;
+}
+
+/** Plain JSON as text; JSON.stringify recurses, so a very deep value goes the iterative way. */
+function plainText(value: unknown): string {
   try {
-    line = JSON.stringify(record);
+    return JSON.stringify(value);
   } catch (error) {
-    if (error instanceof RangeError) return stringifyJson(record);
+    if (error instanceof RangeError) return stringifyJson(value);
     throw error;
   }
-  return line.includes('"float":0}') ? stringifyJson(record) : line;
+}
+
+/**
+ * Decoded JSON/msgpack as text. Unlike ETF payloads (toPlainJson writes -0.0 as 0), these may
+ * hold a -0, which JSON.stringify would write as 0 and the record form keeps.
+ */
+function dataText(value: unknown): string {
+  return hasNegativeZero(value) ? stringifyJson(value) : plainText(value);
+}
+
+function hasNegativeZero(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (Object.is(v, -0)) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      for (const item of Object.values(v)) stack.push(item);
+    }
+  }
+  return false;
+}
+
+// Messages come in bursts within one millisecond: format each millisecond once.
+let lastMs = NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+function envelopeText(env: Envelope): string {
+  let text =
+    `{"generation":${env.generation},"shape":${jsonString(env.shape)},"mode":${jsonString(env.mode)},` +
+    `"node":${jsonString(env.node)},"topic":${jsonString(env.topic)},` +
+    `"dispatcher":${env.dispatcher === null ? 'null' : jsonString(env.dispatcher)},"compressed":${env.compressed}`;
+  if (env.fromNode !== undefined) text += `,"from_node":${jsonString(env.fromNode)}`;
+  if (env.poolSize !== undefined) text += `,"pool_size":${env.poolSize}`;
+  return `${text}}`;
 }
 
 function trackerJson(t: TrackerInfo): NdjsonTracker {

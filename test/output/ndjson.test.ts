@@ -4,17 +4,22 @@
  * published, and the values JSON has no form for are written the documented way.
  */
 import { encode as encodeMsgpack, ExtData } from '@msgpack/msgpack';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { decode } from '../../src/etf/decode.js';
 import { encode } from '../../src/etf/encode.js';
+import { stringifyJson } from '../../src/etf/render/json-text.js';
+import { stringifyTypedJson } from '../../src/etf/render/typed-json.js';
 import { fromTypedJson } from '../../src/etf/render/typed-json-read.js';
-import { Atom, ErlFloat, ErlMap, Tuple, termEquals, type Term } from '../../src/etf/term.js';
+import { Atom, ErlFloat, ErlMap, ImproperList, Tuple, termEquals, type Term } from '../../src/etf/term.js';
 import { toNdjsonLine, toNdjsonRecord } from '../../src/output/ndjson.js';
+import { typedJsonText } from '../../src/output/typed-json-text.js';
 import type { WatchedMessage } from '../../src/output/watched-message.js';
 import { broadcastStruct, buildV3 } from '../../src/phoenix/build.js';
 import { classify } from '../../src/phoenix/classify.js';
 import { ndjsonProblems } from './ndjson-contract.js';
 import { fixtureMessages } from './filter-fixture-messages.js';
+import { termArbitrary } from '../etf/render-term-arbitrary.js';
 
 const fixtures = fixtureMessages();
 
@@ -143,5 +148,49 @@ describe('failures', () => {
     expect(ndjsonProblems({ ...good, offset: 3 })).not.toEqual([]);
     const { ts: _ts, ...noTs } = good;
     expect(ndjsonProblems(noTs)).not.toEqual([]);
+  });
+});
+
+describe('the direct text writers give exactly the text of the record form', () => {
+  test('typedJsonText equals stringifyTypedJson on every fixture and on random terms of every kind', () => {
+    for (const { message: m } of fixtures) expect(typedJsonText(m.classified.term!)).toBe(stringifyTypedJson(m.classified.term!));
+    fc.assert(
+      fc.property(termArbitrary({ opaque: true }), (term) => {
+        expect(typedJsonText(term)).toBe(stringifyTypedJson(term));
+      }),
+      { numRuns: 2000, seed: 4242 },
+    );
+  });
+
+  test('typedJsonText past the recursion limit, in every container kind (and -0 integers and floats)', () => {
+    const kinds: Array<(t: Term) => Term> = [
+      (t) => new Tuple([t, -0]),
+      (t) => [t, new ErlFloat(-0)],
+      (t) => ErlMap.fromPairs([[Atom.of('k'), t]]),
+      (t) => new ImproperList([t], Atom.of('tail')),
+    ];
+    let term: Term = Atom.of('bottom');
+    for (let i = 0; i < 3000; i++) term = kinds[i % kinds.length]!(term);
+    expect(typedJsonText(term)).toBe(stringifyTypedJson(term));
+  });
+
+  test('toNdjsonLine equals stringifyJson(toNdjsonRecord) for fixtures, random terms, JSON, msgpack, text and broken ETF', () => {
+    const samples: WatchedMessage[] = fixtures.map((f) => f.message);
+    samples.push(
+      message(Buffer.from('{"a":-0,"b":[1,"é\\u0000"]}')),
+      message(encodeMsgpack({ n: -0, big: 2n ** 60n, t: 'x"y' }, { useBigInt64: true })),
+      message(Buffer.from('plain text')),
+      message(fixtures[0]!.message.raw.payload.subarray(0, 40)),
+      message(fixtures[0]!.message.raw.payload, null),
+    );
+    for (const m of samples) expect(toNdjsonLine(m)).toBe(stringifyJson(toNdjsonRecord(m)));
+    fc.assert(
+      fc.property(termArbitrary({ opaque: true }), fc.string({ unit: 'grapheme' }), (term, topic) => {
+        const payload = encode(buildV3({ mode: 'only', node: Atom.of('n@h'), topic, message: term, dispatcher: Atom.of('Elixir.Phoenix.PubSub') }));
+        const m = message(payload);
+        expect(toNdjsonLine(m)).toBe(stringifyJson(toNdjsonRecord(m)));
+      }),
+      { numRuns: 500, seed: 777 },
+    );
   });
 });
