@@ -21,17 +21,13 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export function atomFromBytes(bytes: Uint8Array, start: number, length: number, utf8: boolean): Atom {
   if (length > MAX_CACHED_LENGTH) return decodeAtom(bytes, start, length, utf8);
-  // A few sampled bytes make a good enough slot; the full comparison below decides.
+  // Length and three sampled bytes make a good enough slot; the full comparison below decides.
   const end = start + length;
-  let hash = length * 0x9e3779b1 + (utf8 ? 1 : 0);
-  if (length > 0) {
-    hash = Math.imul(hash ^ bytes[start]!, 0x01000193);
-    hash = Math.imul(hash ^ bytes[end - 1]!, 0x01000193);
-    hash = Math.imul(hash ^ bytes[start + (length >> 1)]!, 0x01000193);
-    hash = Math.imul(hash ^ bytes[start + (length >> 2)]!, 0x01000193);
-    hash = Math.imul(hash ^ bytes[start + ((3 * length) >> 2)]!, 0x01000193);
-  }
-  const slot = (hash ^ (hash >>> 15)) & (SLOTS - 1);
+  const slot =
+    length === 0
+      ? 0
+      : (length * 0x9e5 + bytes[start]! * 0x3b + bytes[end - 1]! * 0x1f1 + bytes[start + (length >> 1)]! * 0x65 + (utf8 ? 0x800 : 0)) &
+        (SLOTS - 1);
   const cached = slotBytes[slot];
   // The last byte of a cached key records its encoding (1 = UTF-8) so that both live in one table.
   if (cached !== undefined && cached.length === length + 1 && cached[length] === (utf8 ? 1 : 0)) {

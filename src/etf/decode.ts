@@ -3,6 +3,7 @@ import * as T from './tags.js';
 import { DecodeError } from './errors.js';
 import { DEFAULT_MAX_INFLATED_SIZE, inflateTerm } from './inflate.js';
 import { TermReader } from './reader.js';
+import { FastReader } from './fast-reader.js';
 
 export interface DecodeOptions {
   /** Largest inflated size a compressed term may declare, in bytes. Default 64 MiB. */
@@ -35,6 +36,30 @@ export interface DecodeResult {
 }
 
 const reader = new TermReader();
+const fastReader = new FastReader();
+
+/**
+ * One term from `bytes` at `start`: the recursive fast path first (not for spans), and on any
+ * difficulty the precise iterative reader, which also produces every DecodeError.
+ */
+function readTerm(
+  bytes: Uint8Array,
+  start: number,
+  maxDepth: number,
+  spans: boolean,
+  inInflated: boolean,
+): { term: Term; end: number; span: TermSpan | undefined } {
+  if (!spans) {
+    try {
+      const term = fastReader.read(bytes, start, maxDepth);
+      return { term, end: fastReader.position, span: undefined };
+    } catch {
+      // GIVE_UP (or anything unexpected): the precise reader decides and explains.
+    }
+  }
+  const term = reader.read(bytes, start, maxDepth, spans, inInflated);
+  return { term, end: reader.position, span: reader.span };
+}
 
 /** Decodes `term_to_binary` output into a Term; throws DecodeError on anything binary_to_term would refuse. */
 export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
@@ -60,13 +85,13 @@ export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): Deco
   }
   if (first === T.COMPRESSED) {
     const inflated = inflateTerm(bytes, options?.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE);
-    const term = reader.read(inflated, 0, maxDepth, spans, true);
-    const result: DecodeResult = { term, compressed: true, inflated, trailing: inflated.length - reader.position };
-    if (spans) result.spans = reader.span;
+    const { term, end, span } = readTerm(inflated, 0, maxDepth, spans, true);
+    const result: DecodeResult = { term, compressed: true, inflated, trailing: inflated.length - end };
+    if (spans) result.spans = span;
     return result;
   }
-  const term = reader.read(bytes, 1, maxDepth, spans, false);
-  const result: DecodeResult = { term, compressed: false, trailing: bytes.length - reader.position };
-  if (spans) result.spans = reader.span;
+  const { term, end, span } = readTerm(bytes, 1, maxDepth, spans, false);
+  const result: DecodeResult = { term, compressed: false, trailing: bytes.length - end };
+  if (spans) result.spans = span;
   return result;
 }

@@ -57,7 +57,8 @@ export function duplicateKeyIndex(keys: readonly Term[]): number {
   return -1;
 }
 
-function sameKey(a: Term, b: Term): boolean {
+/** Whether two map keys are the same key (see the top of this file). */
+export function sameKey(a: Term, b: Term): boolean {
   if (a === b) return true;
   if (typeof a === 'number' || typeof a === 'bigint' || a instanceof Atom) return false; // canonical: equal only if ===
   if (a instanceof Uint8Array) return b instanceof Uint8Array && bytesEqual(a, b);
@@ -72,7 +73,7 @@ function keyId(k: Term): unknown {
   return canonical(k);
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -17,6 +17,7 @@ import * as T from './tags.js';
 import { DecodeError } from './errors.js';
 import { atomFromBytes, AtomTextError } from './atom-cache.js';
 import { describeKey } from './describe-key.js';
+import { bigFromDigits, join64, readF64 } from './scalars.js';
 import { duplicateKeyIndex } from './map-keys.js';
 
 /**
@@ -57,7 +58,6 @@ class Frame {
   spans: TermSpan[] | undefined;
 }
 
-const MAX_SAFE_HIGH_WORD = 0x1fffff; // a 64-bit value whose high 32 bits are ≤ this fits in 2^53 − 1
 
 export class TermReader {
   private bytes: Uint8Array = NO_BYTES;
@@ -203,7 +203,7 @@ export class TermReader {
         }
         case T.NEW_FLOAT_EXT: {
           this.need(at, tag, 8);
-          const x = readFloat64(b, this.pos);
+          const x = readF64(b, this.pos);
           if (!Number.isFinite(x)) throw this.fail(`NEW_FLOAT_EXT holds ${x}, which is no Erlang float`, at, tag);
           this.pos += 8;
           value = new ErlFloat(x);
@@ -504,30 +504,10 @@ export class TermReader {
   /** Digits of a SMALL_BIG_EXT/LARGE_BIG_EXT; `pos` is at the sign byte. */
   private bigDigits(at: number, tag: number, n: number): number | bigint {
     this.need(at, tag, 1 + n);
-    const b = this.bytes;
-    const negative = b[this.pos] !== 0;
+    const negative = this.bytes[this.pos] !== 0;
     const first = this.pos + 1;
     this.pos = first + n;
-    let top = first + n; // digits are little-endian; ignore high zero digits
-    while (top > first && b[top - 1] === 0) top--;
-    const digits = top - first;
-    let magnitude: number | bigint;
-    if (digits <= 6) {
-      let x = 0;
-      for (let i = top - 1; i >= first; i--) x = x * 256 + b[i]!;
-      magnitude = x;
-    } else if (digits <= 8) {
-      let high = 0;
-      for (let i = top - 1; i >= first + 4; i--) high = high * 256 + b[i]!;
-      const low = (b[first]! | (b[first + 1]! << 8) | (b[first + 2]! << 16) | (b[first + 3]! << 24)) >>> 0;
-      magnitude = high <= MAX_SAFE_HIGH_WORD ? high * 0x1_0000_0000 + low : (BigInt(high) << 32n) | BigInt(low);
-    } else {
-      let hex = '';
-      for (let i = top - 1; i >= first; i--) hex += HEX[b[i]!];
-      magnitude = BigInt('0x' + hex);
-    }
-    if (!negative) return magnitude;
-    return typeof magnitude === 'number' ? (magnitude === 0 ? 0 : -magnitude) : -magnitude;
+    return bigFromDigits(this.bytes, first, n, negative);
   }
 
   private bitBinary(at: number, tag: number): Uint8Array | BitBinary {
@@ -581,7 +561,7 @@ export class TermReader {
       this.need(at, tag, 12);
       const high = this.u32(this.pos);
       const low = this.u32(this.pos + 4);
-      const id = high <= MAX_SAFE_HIGH_WORD ? high * 0x1_0000_0000 + low : (BigInt(high) << 32n) | BigInt(low);
+      const id = join64(high, low);
       const creation = this.u32(this.pos + 8);
       this.pos += 12;
       return new Port(node, id, creation, 'v4');
@@ -674,17 +654,6 @@ export class TermReader {
   }
 }
 
-// Big-endian float64 through a scratch buffer: cheaper than a DataView per decoded payload.
-const floatScratch = new Float64Array(1);
-const floatBytes = new Uint8Array(floatScratch.buffer);
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function readFloat64(b: Uint8Array, p: number): number {
-  if (littleEndian) for (let i = 0; i < 8; i++) floatBytes[i] = b[p + 7 - i]!;
-  else for (let i = 0; i < 8; i++) floatBytes[i] = b[p + i]!;
-  return floatScratch[0]!;
-}
-
 /** A STRING_EXT is a list: each byte is an element with its own span. */
 function stringSpan(start: number, end: number): TermSpan {
   const children: TermSpan[] = [];
@@ -692,7 +661,6 @@ function stringSpan(start: number, end: number): TermSpan {
   return children.length > 0 ? { start, end, children } : { start, end };
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** What binary_to_term accepts in FLOAT_EXT (checked on OTP 25: `1.0e5` yes; `1e5`, `.5`, `1.`, ` 1.0` no). */
 const FLOAT_TEXT = /^[+-]?\d+\.\d+([eE][+-]?\d+)?$/;

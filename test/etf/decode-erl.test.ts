@@ -79,6 +79,18 @@ describe('decoding what term_to_binary writes', () => {
     });
   }
 
+  it('reads the same values on the precise path (taken for spans and for anything unusual)', () => {
+    // decode() tries a recursive fast path first; spans always take the iterative reader.
+    const wrong: string[] = [];
+    for (const c of cases) {
+      for (const bytes of [c.encodings[0]!, c.encodings[6]!]) {
+        const { term } = decodeDetailed(bytes, { spans: true, maxDepth: Infinity });
+        if (describeTerm(term) !== c.description) wrong.push(c.source);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('gives equal terms for every encoding of one value', () => {
     for (const c of cases) {
       const terms: Term[] = c.encodings.map((b) => decode(b));

@@ -53,9 +53,10 @@ describe('truncated input', () => {
   it('fails with a DecodeError inside the given bytes at every cut of every fixture', () => {
     let cuts = 0;
     for (const { name, bytes } of [...fixtures, ...plainFixtures]) {
-      // Every cut of small payloads; of large ones (100 KB) the first and last 2 KB and a sample between.
+      // Every cut of payloads up to 2 KB; of larger ones (up to 100 KB) the first and last 512
+      // bytes and a sample between (each cut decodes the whole prefix: quadratic otherwise).
       const all = Array.from({ length: bytes.length }, (_, n) => n);
-      const chosen = bytes.length <= 8192 ? all : all.filter((n) => n < 2048 || n > bytes.length - 2048 || n % 97 === 0);
+      const chosen = bytes.length <= 2048 ? all : all.filter((n) => n < 512 || n > bytes.length - 512 || n % 257 === 0);
       for (const n of chosen) {
         const e = decodeError(bytes.subarray(0, n));
         expect(e.offset, `${name} cut at ${n}`).toBeLessThanOrEqual(n);
@@ -63,7 +64,7 @@ describe('truncated input', () => {
         cuts++;
       }
     }
-    expect(cuts).toBeGreaterThan(50_000);
+    expect(cuts).toBeGreaterThan(20_000);
   });
 
   it('is refused by binary_to_term too (a sample)', async () => {
