@@ -54,12 +54,13 @@ describe('replay', () => {
   });
 
   it('keeps the recorded spacing at --speed 1 (each gap within 20 %) and halves the span at --speed 2', async () => {
-    // Known spacing: 200 ms apart with one 500 ms pause. Written with exact times rather than
-    // recorded live, where a busy machine would make the reference gaps themselves irregular.
+    // Known spacing: 300 ms apart with one 700 ms pause — long enough that 20 % covers a sender
+    // waking up late on a busy machine. Written with exact times rather than recorded live, where
+    // such a machine would make the reference gaps themselves irregular.
     const file = join(dir, 'paced.capture');
     const messages = V3.filter((f) => f.operation.startsWith('broadcast') || f.operation.startsWith('endpoint')).slice(0, 8);
     expect(messages).toHaveLength(8);
-    const recordedGaps = [200, 200, 200, 500, 200, 200, 200];
+    const recordedGaps = [300, 300, 300, 700, 300, 300, 300];
     const writer = await CaptureWriter.open(file, { tool: { name: 'test', version: '0' }, target: 'redis://127.0.0.1:1' });
     let at = 1_700_000_000_000;
     messages.forEach((m, i) => {
