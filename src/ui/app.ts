@@ -19,6 +19,7 @@ import { FrameScheduler } from './frame-scheduler.js';
 import type { PublishSink } from './publish.js';
 import { UiScreen } from './screen.js';
 import { themeFor } from './theme.js';
+import { MessageCompactor } from './compact-message.js';
 import { UiState } from './ui-state.js';
 import { sendPublish, startCopy, startPublish, startSave, startWriteCapture, type CaptureWriteHook } from './user-actions.js';
 import { hexPaneWidth } from './widgets/hex-pane.js';
@@ -122,11 +123,13 @@ export function runUi(options: UiOptions): UiSession {
   const fitViewport = (): void => state.list.setViewportHeight(listViewportRows(screen.width, screen.height, state.showHex));
   fitViewport();
 
+  const compactor = new MessageCompactor();
   const listeners: { [K in keyof UiSourceEvents]: (...args: UiSourceEvents[K]) => void } = {
     message: (raw) => {
       if (closed) return;
-      const m = options.pipeline.accept(raw);
-      if (m === undefined) return; // counted by the pipeline as filtered
+      const accepted = options.pipeline.accept(raw);
+      if (accepted === undefined) return; // counted by the pipeline as filtered
+      const m = compactor.compact(accepted);
       if (offline) lastRecordTime = Math.max(lastRecordTime, raw.receivedAt);
       state.list.push(m);
       state.stats.record(m, offline ? raw.receivedAt : undefined);
@@ -180,9 +183,11 @@ export function runUi(options: UiOptions): UiSession {
     handleKey(state, key, fx);
     scheduler.request();
   });
-  // The terminal went away (window closed, ssh dropped): end as if the user had quit.
+  // The terminal went away (window closed, ssh dropped), or we are asked to stop: end as if the
+  // user had quit, so that the terminal is restored and the summary printed.
   const onHangup = (): void => resolveFinished(0);
   process.on('SIGHUP', onHangup);
+  process.on('SIGTERM', onHangup);
   screen.onResize(() => {
     fitViewport();
     scheduler.request();
@@ -202,6 +207,7 @@ export function runUi(options: UiOptions): UiSession {
       scheduler.stop();
       clearInterval(ticker);
       process.off('SIGHUP', onHangup);
+      process.off('SIGTERM', onHangup);
       for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.off(name, listeners[name] as never);
       screen.destroy();
       await options.publish?.close();

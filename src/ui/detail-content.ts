@@ -3,17 +3,17 @@
  * term (with byte spans, so the hex pane can highlight the node under the cursor), or text lines
  * for payloads that are not terms (JSON, msgpack, undecodable bytes).
  *
- * Spans are decoded here, for the one selected message, rather than for every message received:
- * a flood of 20 000 messages/s then pays no span objects for messages nobody opens, and the
- * buffer holds a third less memory. Decoding one payload again takes microseconds.
+ * The buffer keeps messages compact (see compact-message.ts): the term and its byte spans are
+ * decoded here, for the one selected message, rather than kept for every message received.
+ * Decoding one payload again takes microseconds.
  */
 import { renderElixir } from '../etf/render/elixir.js';
 import { formatBytes } from '../output/units.js';
 import { previewBytes } from '../output/preview.js';
 import type { WatchedMessage } from '../output/watched-message.js';
 import type { Classified, EnvelopeShape } from '../phoenix/classified.js';
-import { classify } from '../phoenix/classify.js';
 import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
+import { fullMessage } from './compact-message.js';
 import { DetailTree } from './model/detail-tree.js';
 import type { ByteRange } from './model/hex-dump.js';
 
@@ -51,8 +51,7 @@ export interface DetailContent {
 }
 
 export function detailContent(message: WatchedMessage): DetailContent {
-  const received = message.classified;
-  const c: Classified = received.term !== undefined && received.spans === undefined ? classify(message.raw.payload, { spans: true }) : received;
+  const c: Classified = fullMessage(message, { spans: true }).classified;
   const payload = message.raw.payload;
   const inflated = c.inflated;
   const hexBytes = inflated ?? payload;
@@ -108,7 +107,7 @@ function jsonSafe(_key: string, value: unknown): unknown {
 
 /** The selected message's term in Elixir, pretty, as `y` copies it. */
 export function copyText(message: WatchedMessage): string {
-  const c = message.classified;
+  const c = fullMessage(message).classified;
   const term = c.term;
   if (term !== undefined) return renderElixir(term, { structs: PHOENIX_STRUCTS, width: 98 });
   if (c.kind === 'json' || c.kind === 'msgpack') return JSON.stringify(c.data, jsonSafe, 2) ?? '';

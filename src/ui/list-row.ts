@@ -13,6 +13,7 @@ import { topicOf, isUndecodable, type WatchedMessage } from '../output/watched-m
 import type { Classified } from '../phoenix/classified.js';
 import { describeEnvelope } from '../phoenix/envelope.js';
 import { nodeOf } from '../phoenix/classify.js';
+import { fullMessage } from './compact-message.js';
 import type { Style } from './theme.js';
 import { safeText } from './text.js';
 
@@ -131,7 +132,7 @@ function previewOf(m: WatchedMessage): string {
   if (text === undefined) {
     let rendered: string;
     try {
-      rendered = payloadText(m, false);
+      rendered = payloadText(fullMessage(m), false);
     } catch (error) {
       rendered = `! cannot render: ${error instanceof Error ? error.message : String(error)}`;
     }

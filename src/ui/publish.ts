@@ -11,6 +11,7 @@ import { renderElixir } from '../etf/render/elixir.js';
 import { draftFromMessage } from '../phoenix/publish-draft.js';
 import { describePlan, planPublish, type PublishDraft } from '../phoenix/publish-plan.js';
 import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
+import { fullMessage } from './compact-message.js';
 
 /** Where the form publishes: a Publisher on the watched Redis, wrapped by the CLI. */
 export interface PublishSink {
@@ -54,7 +55,7 @@ export interface PublishStart {
 
 /** The form's starting point for a received message, or why it cannot be resent. */
 export function publishStart(message: WatchedMessage): PublishStart | { error: string } {
-  const base = draftFromMessage(message.raw.channel, message.classified);
+  const base = draftFromMessage(message.raw.channel, fullMessage(message).classified);
   if (base === undefined) return { error: 'it is not a Phoenix.PubSub adapter envelope with a topic' };
   const m = base.message;
   if (m.kind === 'etf') return { error: 'it carries no term to edit' };

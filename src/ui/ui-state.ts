@@ -8,6 +8,7 @@ import { compileFilter, MATCH_ALL, type FilterSpec, type MessageFilter } from '.
 import { formatFilterSpec, parseFilterQuery } from '../output/filter-query.js';
 import { defaultSearchText, memoizeSearchText } from '../output/search-text.js';
 import type { WatchedMessage } from '../output/watched-message.js';
+import { fullMessage } from './compact-message.js';
 import { detailContent, type DetailContent } from './detail-content.js';
 import type { LineEditor } from './line-editor.js';
 import { MessageListModel } from './model/message-list.js';
@@ -38,7 +39,7 @@ export class UiState {
   readonly list: MessageListModel;
   readonly stats: StatsModel;
   /** Text for bare words in the filter, rendered once per message. */
-  readonly searchText = memoizeSearchText(defaultSearchText);
+  readonly searchText = memoizeSearchText((m) => defaultSearchText(fullMessage(m)));
   focus: Pane = 'list';
   showHex: boolean;
   view: View = 'main';

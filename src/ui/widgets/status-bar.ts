@@ -92,7 +92,7 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
     if (!parts[i]!.keep) use[i] = '';
   }
   const pieces: string[] = [];
-  let used = 1;
+  let used = 0;
   parts.forEach((p, i) => {
     const text = use[i]!;
     if (text === '') return;
