@@ -5,6 +5,7 @@ const sections = {
   codec: () => import('./codec.mjs'),
   'capture-cli': () => import('./capture-cli.mjs'),
   ui: () => import('./ui.mjs'),
+  e2e: () => import('./e2e.mjs'),
 };
 
 const wanted = process.argv.slice(2);
