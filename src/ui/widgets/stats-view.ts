@@ -44,9 +44,10 @@ export function drawStats(stats: StatsModel, state: StatsViewState, width: numbe
       ),
     ),
   ];
-  const sparkWidth = Math.max(0, Math.min(history.length, width - 24));
+  const label = (w: number): string => `msg/s, last ${w} s, peak ${formatRate(peak)}`;
+  const sparkWidth = Math.max(0, Math.min(history.length, width - label(history.length).length - 3));
   lines.push(
-    ` ${theme.paint('accent', escapeTags(sparkline(history, { width: sparkWidth })))} ${theme.paint('dim', escapeTags(`msg/s, last ${sparkWidth} s, peak ${formatRate(peak)}`))}`,
+    ` ${theme.paint('accent', escapeTags(sparkline(history, { width: sparkWidth })))} ${theme.paint('dim', escapeTags(fit(label(sparkWidth), Math.max(0, width - sparkWidth - 2))))}`,
   );
 
   const left = height - lines.length;

@@ -51,6 +51,7 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
 export function drawStatus(info: StatusInfo, width: number, theme: Theme): string {
   const c = info.counters;
   const alert = info.connection === 'reconnecting' || info.connection === 'connecting';
+  // In order of importance, left to right: what is cut at the right edge matters least.
   const parts: Part[] = [
     {
       full: `${CONNECTION_TEXT[info.connection]} ${safeText(info.target)}`,
@@ -59,7 +60,9 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
       keep: true,
       ...(alert ? { style: 'statusAlert' as const } : {}),
     },
-    { full: safeText(info.subscription), short: '', priority: 2 },
+    info.paused
+      ? { full: `PAUSED ${formatCount(c.newWhilePaused)} new`, short: `PAUSED +${formatCount(c.newWhilePaused)}`, priority: 10, keep: true, style: 'statusAlert' }
+      : { full: info.following ? 'following' : 'not following', short: info.following ? 'follow' : 'scroll', priority: 7 },
     {
       full: `recv ${formatCount(c.received)} shown ${formatCount(c.shown)} filtered ${formatCount(c.filteredOut)} undecodable ${formatCount(c.undecodable)} dropped ${formatCount(c.evicted)}`,
       short: `${formatCount(c.received)} rx ${formatCount(c.shown)} shown ${formatCount(c.filteredOut)} filt ${formatCount(c.undecodable)} bad ${formatCount(c.evicted)} drop`,
@@ -71,16 +74,14 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
       short: `${formatRate(info.msgRate)}/s`,
       priority: 6,
     },
-    info.paused
-      ? { full: `PAUSED ${formatCount(c.newWhilePaused)} new`, short: `PAUSED +${formatCount(c.newWhilePaused)}`, priority: 10, keep: true, style: 'statusAlert' }
-      : { full: info.following ? 'following' : 'not following', short: info.following ? 'follow' : 'scroll', priority: 7 },
   ];
   if (info.filter !== '') parts.push({ full: `filter: ${safeText(info.filter)}`, short: `/${safeText(info.filter)}`, priority: 5, keep: true });
   if (info.recording !== undefined) parts.push({ full: `rec ${safeText(info.recording)}`, short: 'rec', priority: 4 });
+  parts.push({ full: safeText(info.subscription), short: '', priority: 2 });
 
   const SEP = ' │ ';
   const fits = (texts: string[]): boolean => visibleWidth(' ' + texts.filter((t) => t !== '').join(SEP)) <= width;
-  let use = parts.map((p) => p.full);
+  const use = parts.map((p) => p.full);
   // Shorten from the least important part up, then drop from the least important up.
   const order = [...parts.keys()].sort((a, b) => parts[a]!.priority - parts[b]!.priority);
   for (const i of order) {
