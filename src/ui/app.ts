@@ -82,7 +82,9 @@ export function runUi(options: UiOptions): UiSession {
   });
   const screen = new UiScreen({ onStderr: (line) => state.say(line, 'notice', 8) });
   const theme = themeFor(options.env, screen.colours);
-  state.showHex = screen.width >= hexPaneWidth(8) + 50;
+  // The hex pane shows by default where it leaves the detail pane room, until the user says otherwise.
+  const hexByDefault = (): boolean => screen.width >= hexPaneWidth(8) + 50;
+  state.showHex = hexByDefault();
   const sub = options.subscription;
   const subscription = [...sub.patterns, ...sub.channels].join(' ');
   const waitingText = offline ? `reading ${options.source.target}…` : `waiting for messages on ${subscription} (${options.source.target})`;
@@ -189,6 +191,8 @@ export function runUi(options: UiOptions): UiSession {
   process.on('SIGHUP', onHangup);
   process.on('SIGTERM', onHangup);
   screen.onResize(() => {
+    if (!state.hexChosen) state.showHex = hexByDefault();
+    if (!state.showHex && state.focus === 'hex') state.focus = 'detail';
     fitViewport();
     scheduler.request();
   });

@@ -72,6 +72,7 @@ function runAction(state: UiState, action: Action, fx: Effects): void {
       return;
     case 'toggleHex':
       state.showHex = !state.showHex;
+      state.hexChosen = true;
       if (!state.showHex && state.focus === 'hex') state.focus = 'detail';
       list.setViewportHeight(listViewportRows(width, height, state.showHex));
       return;

@@ -42,6 +42,8 @@ export class UiState {
   readonly searchText = memoizeSearchText((m) => defaultSearchText(fullMessage(m)));
   focus: Pane = 'list';
   showHex: boolean;
+  /** The user toggled the hex pane: resizing no longer decides whether it shows. */
+  hexChosen = false;
   view: View = 'main';
   prompt: Prompt | undefined;
   notice: Notice | undefined;
