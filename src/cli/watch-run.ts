@@ -146,7 +146,7 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     starting = false;
     if (!stopping) {
       const what = [...target.subscription.patterns.map((p) => `psubscribe ${p}`), ...target.subscription.channels.map((c) => `subscribe ${c}`)];
-      process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`);
+      if (!session) process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`); // the UI's status bar says it
       await target.onReady?.();
       if (timeoutMs !== undefined) timer = setTimeout(() => finish(pipeline.counters.shown > 0 ? 0 : 1), timeoutMs);
       if (count === 0) finish(0);
