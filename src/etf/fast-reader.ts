@@ -97,10 +97,11 @@ export class FastReader {
         const keys = new Array<Term>(pairs);
         const values = new Array<Term>(pairs);
         const small = pairs <= SMALL_MAP;
+        let seen = 0; // one bit per key signature seen so far (see checkKey)
         for (let i = 0; i < pairs; i++) {
           const keyAt = this.pos;
           keys[i] = this.term(depth + 1);
-          if (small) this.checkKey(keys, i, keyAt, depth);
+          if (small) seen = this.checkKey(keys, i, keyAt, depth, seen);
           values[i] = this.term(depth + 1);
         }
         if (!small && duplicateKeyIndex(keys) >= 0) throw GIVE_UP;
@@ -176,9 +177,10 @@ export class FastReader {
   /**
    * Gives up if key `i` of a small map repeats an earlier one (binary_to_term refuses such maps).
    * The key's tag tells its kind without `instanceof`: binaries get a signature of length and
-   * edge bytes, so that most pairs differ by one number comparison.
+   * edge bytes, and a 32-bit mask of the signatures seen (`seen`, returned updated) lets most keys
+   * skip the comparisons altogether.
    */
-  private checkKey(keys: Term[], i: number, keyAt: number, depth: number): void {
+  private checkKey(keys: Term[], i: number, keyAt: number, depth: number, seen: number): number {
     const b = this.b;
     const tag = b[keyAt];
     let sig: number;
@@ -190,14 +192,19 @@ export class FastReader {
     } else {
       sig = OTHER;
     }
+    const bit = 1 << (Math.imul(sig | 0, 0x9e3779b1) >>> 27); // IDENTITY and OTHER get fixed bits too
     const base = depth * SMALL_MAP;
-    const key = keys[i]!;
-    for (let j = 0; j < i; j++) {
-      if (keySigs[base + j] !== sig) continue;
-      const same = sig === IDENTITY ? keys[j] === key : sig === OTHER ? sameKey(keys[j]!, key) : bytesEqual(keys[j] as Uint8Array, key as Uint8Array);
-      if (same) throw GIVE_UP;
+    if ((seen & bit) !== 0) {
+      const key = keys[i]!;
+      for (let j = 0; j < i; j++) {
+        if (keySigs[base + j] !== sig) continue;
+        const same =
+          sig === IDENTITY ? keys[j] === key : sig === OTHER ? sameKey(keys[j]!, key) : bytesEqual(keys[j] as Uint8Array, key as Uint8Array);
+        if (same) throw GIVE_UP;
+      }
     }
     keySigs[base + i] = sig;
+    return seen | bit;
   }
 
   private need(end: number): void {

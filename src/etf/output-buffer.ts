@@ -61,6 +61,31 @@ export class OutputBuffer {
     this.length = p + 4;
   }
 
+  /** A tag byte and a 32-bit length, with one bounds check. */
+  tagged32(tag: number, x: number): void {
+    this.ensure(5);
+    const b = this.buf;
+    const p = this.length;
+    b[p] = tag;
+    b[p + 1] = x >>> 24;
+    b[p + 2] = (x >>> 16) & 0xff;
+    b[p + 3] = (x >>> 8) & 0xff;
+    b[p + 4] = x & 0xff;
+    this.length = p + 5;
+  }
+
+  /** Little-endian 32 bits (the low digits of a SMALL_BIG_EXT). */
+  u32le(x: number): void {
+    this.ensure(4);
+    const b = this.buf;
+    const p = this.length;
+    b[p] = x & 0xff;
+    b[p + 1] = (x >>> 8) & 0xff;
+    b[p + 2] = (x >>> 16) & 0xff;
+    b[p + 3] = x >>> 24;
+    this.length = p + 4;
+  }
+
   f64(x: number): void {
     this.ensure(8);
     this.view.setFloat64(this.length, x);
