@@ -78,6 +78,7 @@ export function runUi(options: UiOptions): UiSession {
     now,
     showHex: true,
     connection: offline ? 'offline' : 'connecting',
+    statsFromFirstMessage: offline,
     ...(options.filter ? { filter: options.filter } : {}),
   });
   const screen = new UiScreen({ onStderr: (line) => state.say(line, 'notice', 8) });

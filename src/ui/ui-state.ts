@@ -55,9 +55,17 @@ export class UiState {
   query = '';
   private readonly details = new Map<WatchedMessage, DetailContent>();
 
-  constructor(options: { capacity: number; now: () => number; showHex: boolean; connection: ConnectionState; filter?: FilterSpec }) {
+  constructor(options: {
+    capacity: number;
+    now: () => number;
+    showHex: boolean;
+    connection: ConnectionState;
+    filter?: FilterSpec;
+    /** Stats count from the first message's time (a capture's recorded clock). */
+    statsFromFirstMessage?: boolean;
+  }) {
     this.list = new MessageListModel({ capacity: options.capacity });
-    this.stats = new StatsModel({ now: options.now });
+    this.stats = new StatsModel({ now: options.now, startAtFirstRecord: options.statsFromFirstMessage === true });
     this.showHex = options.showHex;
     this.connection = options.connection;
     if (options.filter !== undefined && options.filter.clauses.length > 0) {

@@ -56,6 +56,24 @@ describe('StatsModel', () => {
     expect(stats.totals('total')).toMatchObject({ msgs: 40, msgRate: 10 });
   });
 
+  it('with startAtFirstRecord, counts since the first message (a capture\'s recorded clock)', () => {
+    let recorded = 0; // a capture's clock: the time of the last record read, 0 before any
+    const stats = new StatsModel({ now: () => recorded, startAtFirstRecord: true });
+    const fromConstruction = new StatsModel({ now: () => recorded });
+    for (let s = 0; s < 4; s++) {
+      for (let i = 0; i < 10; i++) {
+        recorded = 1_600_000_000_000 + s * 1000 + i * 10;
+        stats.record(lobby, recorded);
+        fromConstruction.record(lobby, recorded);
+      }
+    }
+    recorded = 1_600_000_004_000;
+    expect(stats.totals('total')).toMatchObject({ msgs: 40, msgRate: 10 });
+    // Without it, "since start" runs from the clock's 0, the epoch: a rate of about nothing.
+    expect(fromConstruction.totals('total').msgs).toBe(40);
+    expect(fromConstruction.totals('total').msgRate).toBeLessThan(0.001);
+  });
+
   it('slides the window second by second and forgets what falls out', () => {
     const c = clock(1_700_000_000_000);
     const stats = new StatsModel({ now: c.now, windowSeconds: 3 });

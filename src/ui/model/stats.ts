@@ -44,6 +44,11 @@ export interface StatsOptions {
   historySeconds?: number;
   /** Distinct keys per table before the rest go to "(other)" (default 10 000). */
   maxKeys?: number;
+  /**
+   * Count "since start" from the first recorded message rather than from construction: for a
+   * capture read back, whose clock is the recorded times and means nothing before the first one.
+   */
+  startAtFirstRecord?: boolean;
 }
 
 interface Counter {
@@ -97,8 +102,9 @@ export class StatsModel {
   private readonly windowSeconds: number;
   private readonly historySeconds: number;
   private readonly maxKeys: number;
-  private readonly startedAt: number;
+  private startedAt: number;
   private lastTime: number;
+  private waitingForFirst: boolean;
   private readonly buckets: Bucket[];
   private readonly totalTables: Record<StatsDimension, KeyTable>;
   private readonly total: Counter = { msgs: 0, bytes: 0 };
@@ -112,6 +118,7 @@ export class StatsModel {
     this.historySeconds = positiveInteger(options.historySeconds ?? 60, 'historySeconds');
     this.maxKeys = positiveInteger(options.maxKeys ?? 10_000, 'maxKeys');
     this.startedAt = this.lastTime = options.now();
+    this.waitingForFirst = options.startAtFirstRecord === true;
     this.buckets = Array.from({ length: this.windowSeconds }, () => new Bucket(this.maxKeys));
     this.totalTables = newTables(this.maxKeys);
     this.historyLabels = new Float64Array(this.historySeconds).fill(Number.NEGATIVE_INFINITY);
@@ -121,6 +128,10 @@ export class StatsModel {
 
   /** Counts one message at `at` (default: now()). */
   record(m: WatchedMessage, at: number = this.now()): void {
+    if (this.waitingForFirst) {
+      this.waitingForFirst = false;
+      this.startedAt = this.lastTime = at;
+    }
     const time = this.clamp(at);
     const second = Math.floor(time / 1000);
     const bytes = m.raw.payload.byteLength;
