@@ -40,12 +40,15 @@ export async function run(options = {}) {
 
     const idle = await keyLatencies(term, 10);
     const publisher = startPublisher(server.port, rate, seconds);
+    const cpuBefore = cpuSecondsOf(pid);
+    const floodStart = performance.now();
     let peakRss = rssOf(pid);
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssOf(pid))), 250);
     await delay(2000); // the flood is in full swing
-    const loaded = await keyLatencies(term, 15);
+    const loaded = await keyLatencies(term, 16); // even: the hex pane ends as it started
     const floodScreen = term.capture();
     const published = await publisher.done;
+    const cpuShare = (cpuSecondsOf(pid) - cpuBefore) / ((performance.now() - floodStart) / 1000);
     // Let the UI drain what Redis queued for it, then quit and read its own count.
     await term.waitFor((s) => statusReceived(s) !== undefined && statusReceivedStable(s), 'the UI to catch up', 60_000).catch(() => undefined);
     clearInterval(rssTimer);
@@ -59,6 +62,7 @@ export async function run(options = {}) {
     log(`  published            ${published.sent} (${Math.round(published.sent / published.seconds)} msgs/s achieved)`);
     log(`  received by the UI   ${received}${received === published.sent ? ' — all of them' : ` — MISSING ${published.sent - received}`}${summary ? `; in the 10 000 buffer ${summary[2]}, dropped (evicted) ${summary[5]}` : ''}`);
     log(`  peak RSS             ${(peakRss / 1024 / 1024).toFixed(0)} MB (target < 250 MB)`);
+    log(`  CPU of the UI        ${(cpuShare * 100).toFixed(0)}% of one core during the flood`);
     log(`  key → screen, idle   median ${ms(median(idle))}, max ${ms(Math.max(...idle))} over ${idle.length} presses (target < 100 ms)`);
     log(`  key → screen, flood  median ${ms(median(loaded))}, max ${ms(Math.max(...loaded))} over ${loaded.length} presses`);
     log(`\nthe main screen during the flood:\n${frame(floodScreen)}`);
@@ -173,6 +177,17 @@ class Terminal {
     } catch {
       // already gone
     }
+  }
+}
+
+/** User + system CPU seconds of a process so far (/proc/PID/stat, in clock ticks). */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return ticks / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  } catch {
+    return NaN;
   }
 }
 

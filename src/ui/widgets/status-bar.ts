@@ -55,7 +55,8 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
   const parts: Part[] = [
     {
       full: `${CONNECTION_TEXT[info.connection]} ${safeText(info.target)}`,
-      short: CONNECTION_TEXT[info.connection],
+      // A capture keeps its file name (without the directories); a live target just its state.
+      short: info.connection === 'offline' ? `${CONNECTION_TEXT.offline} ${safeText(info.target.split('/').pop() ?? '')}` : CONNECTION_TEXT[info.connection],
       priority: 9,
       keep: true,
       ...(alert ? { style: 'statusAlert' as const } : {}),
