@@ -187,10 +187,11 @@ export function runUi(options: UiOptions): UiSession {
     scheduler.request();
   });
   // The terminal went away (window closed, ssh dropped), or we are asked to stop: end as if the
-  // user had quit, so that the terminal is restored and the summary printed.
+  // user had quit, so that the terminal is restored and the summary printed. (Ctrl-C itself is a
+  // key in raw mode; SIGINT only comes from kill.)
+  const STOP_SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
   const onHangup = (): void => resolveFinished(0);
-  process.on('SIGHUP', onHangup);
-  process.on('SIGTERM', onHangup);
+  for (const signal of STOP_SIGNALS) process.on(signal, onHangup);
   screen.onResize(() => {
     if (!state.hexChosen) state.showHex = hexByDefault();
     if (!state.showHex && state.focus === 'hex') state.focus = 'detail';
@@ -211,8 +212,7 @@ export function runUi(options: UiOptions): UiSession {
       resolveFinished(0);
       scheduler.stop();
       clearInterval(ticker);
-      process.off('SIGHUP', onHangup);
-      process.off('SIGTERM', onHangup);
+      for (const signal of STOP_SIGNALS) process.off(signal, onHangup);
       for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.off(name, listeners[name] as never);
       screen.destroy();
       await options.publish?.close();
