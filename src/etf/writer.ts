@@ -86,25 +86,8 @@ export class TermWriter {
 
   private one(v: Work, depth: number): void {
     const out = this.out;
-    switch (typeof v) {
-      case 'number':
-        if (Number.isInteger(v)) this.integer(v);
-        else this.float(v);
-        return;
-      case 'bigint':
-        this.integer(v);
-        return;
-      case 'string':
-        this.utf8Binary(v);
-        return;
-      case 'boolean':
-        this.atom(Atom.of(v ? 'true' : 'false'));
-        return;
-      case 'object':
-        break;
-      default:
-        throw new EncodeError(`cannot encode a JS ${typeof v}`);
-    }
+    // `typeof v === '…'` tests compile to type checks; a switch on typeof would compare strings.
+    if (typeof v !== 'object' || v === null) return this.primitive(v);
     // Most frequent kinds first: binaries, atoms, maps, lists.
     if (v instanceof Uint8Array) return this.binary(v);
     if (v instanceof Atom) return this.atom(v);
@@ -116,7 +99,6 @@ export class TermWriter {
       return this.pairs(keys, values, depth);
     }
     if (Array.isArray(v)) return this.list(v as Work[], depth);
-    if (v === null) return this.atom(Atom.of('nil'));
     if (v === END_OF_LIST) return out.u8(T.NIL_EXT);
     if (v instanceof Tuple) {
       const items = v.elements;
@@ -148,6 +130,18 @@ export class TermWriter {
     const proto: unknown = Object.getPrototypeOf(v);
     if (proto === Object.prototype || proto === null) return this.plainObject(v as Record<string, PlainValue>, depth);
     throw new EncodeError(`cannot encode ${describe(v)}`);
+  }
+
+  /** Numbers (integers, or floats for plain values), bigints, strings, booleans, null. */
+  private primitive(v: Work): void {
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) this.integer(v);
+      else this.float(v);
+    } else if (typeof v === 'bigint') this.integer(v);
+    else if (typeof v === 'string') this.utf8Binary(v);
+    else if (typeof v === 'boolean') this.atom(Atom.of(v ? 'true' : 'false'));
+    else if (v === null) this.atom(Atom.of('nil'));
+    else throw new EncodeError(`cannot encode a JS ${typeof v}`);
   }
 
   private integer(n: number | bigint): void {
