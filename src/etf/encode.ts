@@ -22,8 +22,10 @@ export interface EncodeOptions {
 /**
  * Encodes a Term (or a plain JS value, see plain.ts) the way Erlang's `term_to_binary/2` does:
  * smallest integer encoding, STRING_EXT for short byte lists, NEW_PID/NEW_PORT/NEWER_REFERENCE,
- * map pairs in the order given. Recursive for speed, redone iteratively when a term nests deeper
- * than the recursion allows, so a 100 000-deep term needs no deep call stack.
+ * map pairs in the order given. Pids, ports and references are written in today's formats
+ * (NEW_PID, NEW_PORT or V4_PORT past 28 bits, NEWER_REFERENCE) whatever format they were read in,
+ * as Erlang does. Recursive for speed, redone iteratively when a term nests deeper than the
+ * recursion allows, so a 100 000-deep term needs no deep call stack.
  */
 export function encode(value: Term | PlainValue, options?: EncodeOptions): Buffer {
   const minor = options?.minorVersion ?? 2;
@@ -36,7 +38,8 @@ export function encode(value: Term | PlainValue, options?: EncodeOptions): Buffe
   try {
     writer.writeRecursive(value);
   } catch (e) {
-    if (e !== GIVE_UP) throw e;
+    // Too deep for recursion (or the caller's stack was already deep): redo it iteratively.
+    if (e !== GIVE_UP && !(e instanceof RangeError)) throw e;
     out.reset();
     out.u8(T.VERSION_MAGIC);
     writer.writeIterative(value);

@@ -22,17 +22,22 @@ const utf8 = new TextEncoder();
  * Throws EncodeError for what has no term (undefined, functions, symbols, class instances, NaN).
  */
 export function fromPlain(value: unknown): Term {
-  // Each job converts one value and stores it into `into[at]`.
+  // Each job converts one value into `into[at]`, or (`leave`) closes an array/object whose
+  // children are all done: the open ones are tracked to refuse a value that contains itself.
   const root: Term[] = [[]];
-  const jobs: Array<{ value: unknown; into: Term[]; at: number }> = [{ value, into: root, at: 0 }];
+  const jobs: Job[] = [{ value, into: root, at: 0 }];
+  const open = new Set<object>();
   while (jobs.length > 0) {
     const job = jobs.pop()!;
-    job.into[job.at] = convert(job.value, jobs);
+    if ('leave' in job) open.delete(job.leave);
+    else job.into[job.at] = convert(job.value, jobs, open);
   }
   return root[0]!;
 }
 
-function convert(v: unknown, jobs: Array<{ value: unknown; into: Term[]; at: number }>): Term {
+type Job = { value: unknown; into: Term[]; at: number } | { leave: object };
+
+function convert(v: unknown, jobs: Job[], open: Set<object>): Term {
   switch (typeof v) {
     case 'number':
       if (Number.isInteger(v)) return v === 0 ? 0 : v; // no -0 among integers
@@ -51,6 +56,7 @@ function convert(v: unknown, jobs: Array<{ value: unknown; into: Term[]; at: num
   }
   if (v === null) return atoms.nil;
   if (Array.isArray(v)) {
+    enter(v, jobs, open);
     const out = new Array<Term>(v.length);
     for (let i = v.length - 1; i >= 0; i--) jobs.push({ value: v[i], into: out, at: i });
     return out;
@@ -62,12 +68,19 @@ function convert(v: unknown, jobs: Array<{ value: unknown; into: Term[]; at: num
   if (proto !== Object.prototype && proto !== null) {
     throw new EncodeError(`a ${(v as object).constructor?.name ?? 'object'} has no Erlang term`);
   }
+  enter(v, jobs, open);
   const record = v as Record<string, unknown>;
   const names = Object.keys(record);
   const keys = names.map((k) => utf8.encode(k) as Term);
   const values = new Array<Term>(names.length);
   for (let i = names.length - 1; i >= 0; i--) jobs.push({ value: record[names[i]!], into: values, at: i });
   return new ErlMap(keys, values);
+}
+
+function enter(container: object, jobs: Job[], open: Set<object>): void {
+  if (open.has(container)) throw new EncodeError('a value that contains itself has no Erlang term');
+  open.add(container);
+  jobs.push({ leave: container });
 }
 
 function isTermInstance(v: object): boolean {

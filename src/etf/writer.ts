@@ -37,7 +37,12 @@ class FunSizePatch {
   constructor(readonly sizeAt: number) {}
 }
 
-type Work = Term | PlainValue | typeof END_OF_LIST | FunSizePatch;
+/** Iterative traversal: the container's children are all written (see `enter`). */
+class Leave {
+  constructor(readonly container: object) {}
+}
+
+type Work = Term | PlainValue | typeof END_OF_LIST | FunSizePatch | Leave;
 
 const utf8 = new TextEncoder();
 const INT32_MIN = -0x8000_0000;
@@ -48,6 +53,8 @@ export class TermWriter {
   readonly out = new OutputBuffer();
   /** Iterative traversal: terms still to write, last first (containers push children in reverse). */
   private readonly stack: Work[] = [];
+  /** Iterative traversal: the containers being written, to refuse a JS structure that contains itself. */
+  private readonly open = new Set<object>();
   private recursive = true;
   minor: 0 | 1 | 2 = 2;
   private readonly utf8Atoms = new Map<Atom, Uint8Array>();
@@ -69,19 +76,32 @@ export class TermWriter {
       while (stack.length > 0) this.one(stack.pop()!, 0);
     } finally {
       stack.length = 0;
+      this.open.clear();
     }
   }
 
   /** Writes `items` after their container's header: recursing, or queued on the stack. */
-  private children(items: readonly Work[], depth: number, last?: Work): void {
+  private children(owner: object, items: readonly Work[], depth: number, last?: Work): void {
     if (this.recursive) {
-      if (depth >= RECURSION_LIMIT) throw GIVE_UP;
+      if (depth >= RECURSION_LIMIT) throw GIVE_UP; // deep, or a cycle: the iterative pass tells
       for (let i = 0; i < items.length; i++) this.one(items[i]!, depth + 1);
       if (last !== undefined) this.one(last, depth + 1);
     } else {
+      this.enter(owner);
       if (last !== undefined) this.stack.push(last);
       for (let i = items.length - 1; i >= 0; i--) this.stack.push(items[i]!);
     }
+  }
+
+  /**
+   * Iterative traversal: `container` is about to have its children queued. Terms from the decoder
+   * cannot contain themselves, but JS values can; without this check such a value would be
+   * written until memory runs out.
+   */
+  private enter(container: object): void {
+    if (this.open.has(container)) throw new EncodeError('cannot encode a value that contains itself');
+    this.open.add(container);
+    this.stack.push(new Leave(container));
   }
 
   private one(v: Work, depth: number): void {
@@ -96,7 +116,7 @@ export class TermWriter {
       if (keys.length !== values.length) throw new EncodeError(`ErlMap with ${keys.length} keys but ${values.length} values`);
       out.u8(T.MAP_EXT);
       out.u32(keys.length);
-      return this.pairs(keys, values, depth);
+      return this.pairs(v, keys, values, depth);
     }
     if (Array.isArray(v)) return this.list(v as Work[], depth);
     if (v === END_OF_LIST) return out.u8(T.NIL_EXT);
@@ -107,7 +127,7 @@ export class TermWriter {
         out.u8(T.LARGE_TUPLE_EXT);
         out.u32(items.length);
       }
-      return this.children(items, depth);
+      return this.children(v, items, depth);
     }
     if (v instanceof ErlFloat) return this.float(v.value);
     if (v instanceof ImproperList) return this.improperList(v, depth);
@@ -125,6 +145,10 @@ export class TermWriter {
     if (v instanceof Fun) return this.fun(v, depth);
     if (v instanceof FunSizePatch) {
       out.patchU32(v.sizeAt, out.length - v.sizeAt);
+      return;
+    }
+    if (v instanceof Leave) {
+      this.open.delete(v.container);
       return;
     }
     const proto: unknown = Object.getPrototypeOf(v);
@@ -228,31 +252,34 @@ export class TermWriter {
     }
     out.u8(T.LIST_EXT);
     out.u32(n);
-    this.children(items, depth, END_OF_LIST);
+    this.children(items, items, depth, END_OF_LIST);
   }
 
   /** Erlang has no list-valued tails (`[1 | [2]]` is `[1, 2]`), so such tails are merged first. */
   private improperList(v: ImproperList, depth: number): void {
     let elements = v.elements;
     let tail = v.tail;
+    const seen = new Set<ImproperList>([v]);
     while (Array.isArray(tail) || tail instanceof ImproperList) {
       if (Array.isArray(tail)) {
         elements = elements.concat(tail);
         tail = [];
         break;
       }
+      if (seen.has(tail)) throw new EncodeError('cannot encode a value that contains itself');
+      seen.add(tail);
       elements = elements.concat(tail.elements);
       tail = tail.tail;
     }
     if (Array.isArray(tail)) return this.list(elements, depth);
-    if (elements.length === 0) return this.children([], depth, tail); // [ | t] is just t
+    if (elements.length === 0) return this.children(v, [], depth, tail); // [ | t] is just t
     this.out.u8(T.LIST_EXT);
     this.out.u32(elements.length);
-    this.children(elements, depth, tail);
+    this.children(v, elements, depth, tail);
   }
 
   /** Map pairs, keys and values interleaved as on the wire. */
-  private pairs(keys: readonly Work[], values: readonly Work[], depth: number): void {
+  private pairs(owner: object, keys: readonly Work[], values: readonly Work[], depth: number): void {
     if (this.recursive) {
       if (depth >= RECURSION_LIMIT) throw GIVE_UP;
       for (let i = 0; i < keys.length; i++) {
@@ -263,6 +290,7 @@ export class TermWriter {
         this.one(values[i]!, depth + 1);
       }
     } else {
+      this.enter(owner);
       for (let i = keys.length - 1; i >= 0; i--) this.stack.push(values[i]!, keys[i]!);
     }
   }
@@ -341,7 +369,7 @@ export class TermWriter {
     this.integer(v.oldIndex);
     this.integer(v.oldUniq);
     this.pid(v.pid);
-    this.children(v.freeVars, depth, new FunSizePatch(sizeAt));
+    this.children(v, v.freeVars, depth, new FunSizePatch(sizeAt));
   }
 
   /** A plain object is a map with UTF-8 binary keys, in property order. */
@@ -349,7 +377,7 @@ export class TermWriter {
     const keys = Object.keys(v);
     this.out.u8(T.MAP_EXT);
     this.out.u32(keys.length);
-    this.pairs(keys, keys.map((k) => v[k]!), depth);
+    this.pairs(v, keys, keys.map((k) => v[k]!), depth);
   }
 }
 

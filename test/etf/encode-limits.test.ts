@@ -50,6 +50,25 @@ describe('values with no encoding', () => {
     });
   }
 
+  it('refuses values that contain themselves, instead of writing until memory runs out', () => {
+    const list: unknown[] = [1];
+    list.push(list);
+    const record: Record<string, unknown> = { a: 1 };
+    record.self = { back: record };
+    const tuple = new Tuple([1]);
+    tuple.elements.push(tuple);
+    const improper = new ImproperList([1], 0);
+    (improper as { tail: Term }).tail = improper;
+    for (const cyclic of [list, record, tuple, improper]) {
+      expect(() => encode(cyclic as Term)).toThrow(/contains itself/);
+    }
+    expect(() => fromPlain(list)).toThrow(/contains itself/);
+    expect(() => fromPlain(record)).toThrow(/contains itself/);
+    const shared = { x: 1 }; // the same object twice is no cycle
+    expect(() => encode({ a: shared, b: shared })).not.toThrow();
+    expect(() => fromPlain([shared, shared])).not.toThrow();
+  });
+
   it('fromPlain refuses the same values', () => {
     for (const v of [NaN, undefined, () => 1, new Date(), { a: [Infinity] }]) expect(() => fromPlain(v)).toThrow(EncodeError);
   });
