@@ -8,7 +8,7 @@
 // GC threads included; Erlang: the whole VM), best of three rounds interleaved across contenders:
 // on a shared machine, CPU time is far steadier than wall time.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +94,7 @@ loop(F, Start, N) ->
 /** The Erlang side: the corpus, and `round(index, op)` timing one round of Erlang's own codec. */
 async function startErlang() {
   const dir = mkdtempSync(join(tmpdir(), 'etf-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const script = join(dir, 'codec.escript');
   const header = `#!/usr/bin/env escript\n%%! +sbwt none +sbwtdcpu none +sbwtdio none\n-define(ROUND_MS, ${ROUND_MS}).\n`;
   writeFileSync(script, header + ERLANG_SCRIPT);

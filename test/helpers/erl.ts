@@ -26,7 +26,7 @@
  *   const [bytes] = await erlEncode(['#{a => 1}'], '[{minor_version, 2}]');
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -132,6 +132,7 @@ function script(): string {
     const dir = mkdtempSync(join(tmpdir(), 'etf-oracle-'));
     scriptPath = join(dir, 'oracle.escript');
     writeFileSync(scriptPath, '#!/usr/bin/env escript\n' + SCRIPT);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return scriptPath;
 }
