@@ -17,6 +17,7 @@ import {
   Tuple,
   type Term,
 } from '../etf/term.js';
+import { inspectAtom } from '../etf/render/atoms.js';
 
 // Non-fatal: a topic with a stray invalid byte should still get a readable label (U+FFFD marks it).
 const utf8 = new TextDecoder('utf-8');
@@ -26,19 +27,12 @@ export function binaryText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 
-const ALIAS = /^Elixir\.[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$/;
-const PLAIN_ATOM = /^[a-z_][A-Za-z0-9_@]*[?!]?$/;
-
 /**
- * An atom as Elixir source spells it: `Elixir.Phoenix.PubSub` → `Phoenix.PubSub`, `nil` → `nil`,
- * `ets` → `:ets`, `a@host.x` → `:"a@host.x"`.
+ * An atom as Elixir source spells it (Elixir's own quoting rules, from the renderer):
+ * `Elixir.Phoenix.PubSub` → `Phoenix.PubSub`, `nil` → `nil`, `ets` → `:ets`, `a@host.x` → `:"a@host.x"`.
  */
 export function elixirAtomText(atom: Atom): string {
-  const name = atom.name;
-  if (ALIAS.test(name)) return name.slice('Elixir.'.length);
-  if (name === 'nil' || name === 'true' || name === 'false') return name;
-  if (PLAIN_ATOM.test(name)) return `:${name}`;
-  return `:${JSON.stringify(name)}`;
+  return inspectAtom(atom.name);
 }
 
 /**
