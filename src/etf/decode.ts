@@ -15,11 +15,20 @@ export interface DecodeOptions {
    * iterative and takes any depth (`Infinity`) in heap, not stack.
    */
   maxDepth?: number;
+  /**
+   * Most terms one decode builds: every element, key, value and container counts (a 10-element
+   * list of integers is 11). Default 4 000 000. Each term costs tens of bytes of heap while the
+   * input may spend a single byte on it (NIL_EXT), and a compressed payload of 64 KB inflates to
+   * 64 MiB of such bytes: without this a small message could take gigabytes (measured: 2.5 GiB
+   * and 30 s for 65 KB). Real messages are far below it (a 1000-row payload: ~5000).
+   */
+  maxTerms?: number;
   /** Also return the byte range of every node (`DecodeResult.spans`). */
   spans?: boolean;
 }
 
 export const DEFAULT_MAX_DEPTH = 10_000;
+export const DEFAULT_MAX_TERMS = 4_000_000;
 
 export interface DecodeResult {
   term: Term;
@@ -45,11 +54,14 @@ const fastReader = new FastReader();
 function readTerm(
   bytes: Uint8Array,
   start: number,
-  maxDepth: number,
+  limits: { maxDepth: number; maxTerms: number },
   spans: boolean,
   inInflated: boolean,
 ): { term: Term; end: number; span: TermSpan | undefined } {
-  if (!spans) {
+  const { maxDepth, maxTerms } = limits;
+  // Every term takes at least one byte, so the fast path (which does not count) cannot build
+  // more than maxTerms from this many bytes; longer inputs go where terms are counted.
+  if (!spans && bytes.length - start <= maxTerms) {
     try {
       const term = fastReader.read(bytes, start, maxDepth);
       return { term, end: fastReader.position, span: undefined };
@@ -57,7 +69,7 @@ function readTerm(
       // GIVE_UP (or anything unexpected): the precise reader decides and explains.
     }
   }
-  const term = reader.read(bytes, start, maxDepth, spans, inInflated);
+  const term = reader.read(bytes, start, maxDepth, spans, inInflated, maxTerms);
   return { term, end: reader.position, span: reader.span };
 }
 
@@ -67,7 +79,7 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
 }
 
 export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): DecodeResult {
-  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const limits = { maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH, maxTerms: options?.maxTerms ?? DEFAULT_MAX_TERMS };
   const spans = options?.spans === true;
   if (bytes.length === 0) throw new DecodeError('empty input', 0, undefined, []);
   if (bytes[0] !== T.VERSION_MAGIC) {
@@ -85,12 +97,12 @@ export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): Deco
   }
   if (first === T.COMPRESSED) {
     const inflated = inflateTerm(bytes, options?.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE);
-    const { term, end, span } = readTerm(inflated, 0, maxDepth, spans, true);
+    const { term, end, span } = readTerm(inflated, 0, limits, spans, true);
     const result: DecodeResult = { term, compressed: true, inflated, trailing: inflated.length - end };
     if (spans) result.spans = span;
     return result;
   }
-  const { term, end, span } = readTerm(bytes, 1, maxDepth, spans, false);
+  const { term, end, span } = readTerm(bytes, 1, limits, spans, false);
   const result: DecodeResult = { term, compressed: false, trailing: bytes.length - end };
   if (spans) result.spans = span;
   return result;

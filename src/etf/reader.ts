@@ -1,5 +1,6 @@
 import { ErlFloat, ErlMap, ExportFun, ImproperList, Tuple, type Term, type TermSpan } from './term.js';
 import * as T from './tags.js';
+import type { DecodeError } from './errors.js';
 import { describeKey } from './describe-key.js';
 import { readF64 } from './scalars.js';
 import { duplicateKeyIndex } from './map-keys.js';
@@ -48,17 +49,21 @@ export class TermReader extends FieldReader {
   private readonly stack: Frame[] = [];
   private sp = 0;
   private maxDepth = Infinity;
+  /** Terms this read may still build (DecodeOptions.maxTerms). */
+  private termsLeft = Infinity;
+  private maxTerms = Infinity;
   private withSpans = false;
   /** Span of the last term returned by `read` (when spans were asked for). */
   span: TermSpan | undefined;
 
   /** Reads one term starting at `start`; returns it and leaves `position` just past it. */
-  read(bytes: Uint8Array, start: number, maxDepth: number, spans: boolean, inInflated: boolean): Term {
+  read(bytes: Uint8Array, start: number, maxDepth: number, spans: boolean, inInflated: boolean, maxTerms = Infinity): Term {
     this.bytes = bytes;
     this.pos = start;
     this.end = bytes.length;
     this.sp = 0;
     this.maxDepth = maxDepth;
+    this.maxTerms = this.termsLeft = maxTerms;
     this.inInflated = inInflated;
     this.withSpans = spans;
     this.span = undefined;
@@ -87,6 +92,7 @@ export class TermReader extends FieldReader {
       if (at >= this.end) throw this.fail('the input ends where a term should start', at, undefined);
       const tag = b[at]!;
       this.pos = at + 1;
+      if (--this.termsLeft < 0) throw this.tooManyTerms(at, tag);
       switch (tag) {
         case T.SMALL_INTEGER_EXT:
           this.need(at, tag, 1);
@@ -130,6 +136,7 @@ export class TermReader extends FieldReader {
           const length = (b[this.pos]! << 8) | b[this.pos + 1]!;
           this.pos += 2;
           this.needLength(at, tag, length, 1);
+          this.spendTerms(at, tag, length);
           const chars = new Array<Term>(length);
           const p = this.pos;
           for (let i = 0; i < length; i++) chars[i] = b[p + i]!;
@@ -330,6 +337,7 @@ export class TermReader extends FieldReader {
         const length = (b[this.pos]! << 8) | b[this.pos + 1]!;
         this.pos += 2;
         this.needLength(at, tag, length, 1);
+        this.spendTerms(at, tag, length);
         const p = this.pos;
         const items = f.items;
         for (let i = 0; i < length; i++) {
@@ -346,6 +354,16 @@ export class TermReader extends FieldReader {
     }
   }
 
+  /** The elements of a STRING_EXT are terms too (a 64 KiB string is 65 535 list elements). */
+  private spendTerms(at: number, tag: number, n: number): void {
+    this.termsLeft -= n;
+    if (this.termsLeft < 0) throw this.tooManyTerms(at, tag);
+  }
+
+  private tooManyTerms(at: number, tag: number): DecodeError {
+    return this.fail(`more than maxTerms ${this.maxTerms} terms (raise the maxTerms option to allow it)`, at, tag);
+  }
+
   /** binary_to_term refuses a map with a repeated key; so do we (the error points at the map). */
   private checkKeys(f: Frame): void {
     const dup = duplicateKeyIndex(f.items);
@@ -358,6 +376,8 @@ export class TermReader extends FieldReader {
     if (this.sp >= this.maxDepth) {
       throw this.fail(`nesting deeper than maxDepth ${this.maxDepth} (raise the maxDepth option to allow it)`, at, tag);
     }
+    // Every element is a term to come: refuse before allocating arrays for more than may be built.
+    if (count > this.termsLeft) throw this.tooManyTerms(at, tag);
     let f = this.stack[this.sp];
     if (f === undefined) {
       f = new Frame();

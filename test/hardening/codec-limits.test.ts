@@ -4,8 +4,10 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../src/etf/decode.js';
+import { decode, decodeDetailed } from '../../src/etf/decode.js';
+import { DecodeError } from '../../src/etf/errors.js';
 import { Atom } from '../../src/etf/term.js';
 
 setFlagsFromString('--expose-gc');
@@ -36,5 +38,63 @@ describe('the atom table', () => {
     expect(grown).toBeLessThan(16 * 1024 * 1024);
     expect(Atom.of('held-by-the-test')).toBe(held);
     expect(decode(Buffer.from([131, 119, 16, ...Buffer.from('held-by-the-test')]))).toBe(held);
+  });
+});
+
+/** `131 80 <size> <zlib>` around the given term body. */
+function compressed(body: Buffer): Buffer {
+  const head = Buffer.from([131, 80, 0, 0, 0, 0]);
+  head.writeUInt32BE(body.length, 2);
+  return Buffer.concat([head, deflateSync(body, { level: 9 })]);
+}
+
+describe('the term budget (maxTerms)', () => {
+  it('refuses a 65 KB payload inflating to a 64 MiB list of [] before building it', () => {
+    // 2.5 GiB of heap and 30 s before the budget existed (one empty array per byte).
+    const n = 64 * 1024 * 1024 - 6;
+    const body = Buffer.alloc(n + 6, 106);
+    body[0] = 108;
+    body.writeUInt32BE(n, 1);
+    const payload = compressed(body);
+    expect(payload.length).toBeLessThan(100_000);
+    const before = process.memoryUsage().heapUsed;
+    expect(() => decode(payload)).toThrow(/more than maxTerms 4000000 terms/);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('counts one-element lists chained through their tails, and the bytes of strings', () => {
+    const chain = (n: number): Buffer => {
+      const body = Buffer.alloc(n * 6 + 1, 106);
+      for (let i = 0; i < n; i++) {
+        body[i * 6] = 108;
+        body.writeUInt32BE(1, i * 6 + 1);
+      }
+      return Buffer.concat([Buffer.from([131]), body]);
+    };
+    // [[], [], …] of 1000 elements: 1 list + 1000 elements.
+    expect(decode(chain(1000), { maxTerms: 1001 })).toHaveLength(1000);
+    expect(() => decode(chain(1000), { maxTerms: 1000 })).toThrow(DecodeError);
+    // "abc…" as STRING_EXT: 1 list + 300 integers; also when it continues a list.
+    const text = Buffer.from([131, 107, 1, 44, ...Buffer.alloc(300, 97)]);
+    expect(decode(text, { maxTerms: 301 })).toHaveLength(300);
+    expect(() => decode(text, { maxTerms: 300 })).toThrow(/maxTerms 300/);
+    const tailed = Buffer.from([131, 108, 0, 0, 0, 1, 97, 1, 107, 1, 44, ...Buffer.alloc(300, 97)]);
+    expect(decode(tailed, { maxTerms: 302 })).toHaveLength(301);
+    expect(() => decode(tailed, { maxTerms: 301 })).toThrow(/maxTerms 301/);
+  });
+
+  it('gives the same answer with and without spans (the fast path never overspends)', () => {
+    const tuple = Buffer.from([131, 104, 3, 97, 1, 97, 2, 106]); // {1, 2, []}: 4 terms
+    const outcome = (spans: boolean, maxTerms: number): unknown => {
+      try {
+        return decodeDetailed(tuple, { maxTerms, spans }).term;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    for (const maxTerms of [3, 4, 5]) {
+      expect(outcome(true, maxTerms)).toEqual(outcome(false, maxTerms));
+      expect(typeof outcome(false, maxTerms) === 'string').toBe(maxTerms < 4);
+    }
   });
 });
