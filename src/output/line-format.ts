@@ -29,6 +29,8 @@ export interface LineFormatOptions {
 // Without --full a line is cut to the terminal anyway: never render a 100 KB binary to cut it.
 const ELIDE_BINARIES_OVER = 512;
 const PREVIEW_BYTES = 48;
+// With --full, still a look rather than the whole thing: the hex of a 16 MiB payload is 48 MB.
+const FULL_PREVIEW_BYTES = 64 * 1024;
 
 export function formatLine(m: WatchedMessage, options: LineFormatOptions): string {
   const c = m.classified;
@@ -56,7 +58,7 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
       structs: PHOENIX_STRUCTS,
       ...(full ? {} : { maxBinaryLength: ELIDE_BINARIES_OVER }),
     });
-  if (c.error) return `! ${c.error.message} — ${previewBytes(m.raw.payload, full ? Infinity : PREVIEW_BYTES)}`;
+  if (c.error) return `! ${c.error.message} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   switch (c.kind) {
     case 'broadcast':
     case 'presence_diff':
@@ -74,7 +76,7 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
     case 'msgpack':
       return `${c.kind} ${JSON.stringify(c.data, jsonSafe)}`;
     case 'raw':
-      return `raw ${previewBytes(m.raw.payload, full ? Infinity : PREVIEW_BYTES)}`;
+      return `raw ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   }
 }
 

@@ -18,6 +18,7 @@ import { toPlainJson } from '../etf/render/plain-json.js';
 import { toTypedJson } from '../etf/render/typed-json.js';
 import { jsonString, typedJsonText } from './typed-json-text.js';
 import type { Envelope, TrackerInfo } from '../phoenix/classified.js';
+import { DEFAULT_MAX_PAYLOAD_SIZE } from '../phoenix/classify.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
 export interface NdjsonEnvelope {
@@ -81,7 +82,7 @@ export function toNdjsonRecord(m: WatchedMessage): NdjsonRecord {
     record.error = c.error.message;
     record.offset = c.error.offset;
   }
-  if (c.error || c.kind === 'raw') record.raw_b64 = Buffer.from(m.raw.payload).toString('base64');
+  if (hasRawBytes(m)) record.raw_b64 = Buffer.from(m.raw.payload).toString('base64');
   return record;
 }
 
@@ -107,7 +108,7 @@ export function toNdjsonLine(m: WatchedMessage): string {
   if (c.tracker) line += `,"tracker":${JSON.stringify(trackerJson(c.tracker))}`;
   if (c.term !== undefined) line += `,"term":${typedJsonText(c.term)}`;
   if (c.error) line += `,"error":${jsonString(c.error.message)},"offset":${c.error.offset}`;
-  if (c.error || c.kind === 'raw') line += `,"raw_b64":"${Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64')}"`;
+  if (hasRawBytes(m)) line += `,"raw_b64":"${Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64')}"`;
   return `${line}}`;
 }
 
@@ -211,4 +212,12 @@ function jsonSafe(value: unknown): unknown {
 /** @msgpack/msgpack's ExtData (an extension type it has no codec for), without importing it. */
 function isExtData(value: object): value is { type: number; data: Uint8Array } {
   return value.constructor?.name === 'ExtData' && 'type' in value && 'data' in value;
+}
+
+/**
+ * Undecodable payloads carry their bytes, except those too large to be decoded at all: their
+ * base64 alone would be a third larger than the payload (record them to keep them).
+ */
+function hasRawBytes(m: WatchedMessage): boolean {
+  return (m.classified.error !== undefined || m.classified.kind === 'raw') && m.raw.payload.length <= DEFAULT_MAX_PAYLOAD_SIZE;
 }

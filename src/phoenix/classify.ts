@@ -20,9 +20,24 @@ export interface ClassifyOptions {
   spans?: boolean;
   /** Largest inflated size a compressed payload may declare (decoder default: 64 MiB). */
   maxInflatedSize?: number;
+  /** Larger payloads are reported, not decoded (default DEFAULT_MAX_PAYLOAD_SIZE). */
+  maxPayloadSize?: number;
 }
 
+/**
+ * Largest payload that is decoded. Showing a payload costs several times its size (an NDJSON line
+ * holds it twice, as plain and as typed JSON): a 100 MiB message took a watcher to 880 MB.
+ * Redis' default pubsub output limit (32 MB) drops a subscriber before a much larger one arrives.
+ */
+export const DEFAULT_MAX_PAYLOAD_SIZE = 16 * 1024 * 1024;
+
 export function classify(payload: Uint8Array, options: ClassifyOptions = {}): Classified {
+  const maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
+  if (payload.length > maxPayloadSize) {
+    const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+    const message = `payload of ${mib(payload.length)} is over the ${mib(maxPayloadSize)} that is decoded; not decoded`;
+    return { kind: 'raw', bytes: payload.length, error: { message, offset: 0 } };
+  }
   try {
     return payload[0] === VERSION_MAGIC ? classifyEtf(payload, options) : classifyOther(payload);
   } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * What a long-running watcher must not accumulate or allocate, whatever arrives: atoms it saw
- * once, and terms a small payload declares to be huge.
+ * once, terms a small payload declares to be huge, and payloads too large to show.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { decode, decodeDetailed } from '../../src/etf/decode.js';
 import { DecodeError } from '../../src/etf/errors.js';
 import { Atom } from '../../src/etf/term.js';
+import { formatLine } from '../../src/output/line-format.js';
+import { toNdjsonLine, toNdjsonRecord } from '../../src/output/ndjson.js';
+import { classify, DEFAULT_MAX_PAYLOAD_SIZE } from '../../src/phoenix/classify.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -96,5 +99,41 @@ describe('the term budget (maxTerms)', () => {
       expect(outcome(true, maxTerms)).toEqual(outcome(false, maxTerms));
       expect(typeof outcome(false, maxTerms) === 'string').toBe(maxTerms < 4);
     }
+  });
+});
+
+describe('payloads too large to decode', () => {
+  const message = (payload: Uint8Array) => ({
+    seq: 1,
+    raw: { receivedAt: 0, channel: 'phx:x', pattern: 'phx:*', payload },
+    classified: classify(payload),
+  });
+
+  it('are reported, not decoded: one error, no raw_b64 in NDJSON, a bounded preview in lines', () => {
+    // A valid term: a binary just over the limit (a legal term, not a damaged one).
+    const size = DEFAULT_MAX_PAYLOAD_SIZE + 1;
+    const big = Buffer.alloc(size, 120);
+    big.set([131, 109]);
+    big.writeUInt32BE(size - 6, 2);
+    const m = message(big);
+    expect(m.classified).toEqual({ kind: 'raw', bytes: size, error: { message: expect.stringMatching(/^payload of 16\.0 MiB is over the 16\.0 MiB that is decoded/), offset: 0 } });
+    const line = toNdjsonLine(m);
+    expect(line.length).toBeLessThan(1000);
+    expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(toNdjsonRecord(m))));
+    expect(JSON.parse(line)).not.toHaveProperty('raw_b64');
+    // --full (no width): the hex preview stops at 64 KiB instead of 48 MB of text.
+    const full = formatLine(m, { palette: { enabled: false } });
+    expect(full.length).toBeLessThan(200 * 1024);
+    expect(full).toMatch(/…\(\+\d+ bytes\)$/);
+  });
+
+  it('up to the limit they are decoded and carry their bytes when they do not decode', () => {
+    const size = 64 * 1024;
+    const cut = Buffer.alloc(size, 120);
+    cut.set([131, 109]);
+    cut.writeUInt32BE(size, 2); // 6 bytes short
+    const m = message(cut);
+    expect(m.classified.error?.message).toMatch(/BINARY_EXT length 65536 exceeds/);
+    expect((JSON.parse(toNdjsonLine(m)) as { raw_b64: string }).raw_b64).toBe(cut.toString('base64'));
   });
 });
