@@ -9,6 +9,10 @@
  *     payload (`a` = fixint 97) would be called msgpack.
  *  3. Otherwise → `raw`.
  *
+ * A JSON or msgpack value nested deeper than MAX_NESTING is not taken as one (→ `raw`): every
+ * consumer (line printer, NDJSON, the UI) walks these values with JSON.stringify, which recurses
+ * and ran out of stack at 10 000 levels — a 20 KB payload of brackets.
+ *
  * ETF payloads (first byte 131) are not handled here, except for a fallback the classifier uses
  * when ETF decoding fails: 131 is also the msgpack fixmap header of a 3-entry map.
  */
@@ -40,11 +44,29 @@ function utf8Text(bytes: Uint8Array): string | undefined {
 }
 
 function parseJson(text: string): Parsed {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     return { ok: false };
   }
+  return nestedTooDeep(value) ? { ok: false } : { ok: true, value };
+}
+
+/** Far beyond real data, well within JSON.stringify's reach. */
+export const MAX_NESTING = 1000;
+
+/** Whether arrays/objects nest deeper than MAX_NESTING (iterative: the value may be very deep). */
+function nestedTooDeep(value: unknown): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object' || v instanceof Uint8Array) continue;
+    if (depth >= MAX_NESTING) return true;
+    const children = v instanceof Map ? [...v.keys(), ...v.values()] : Array.isArray(v) ? v : Object.values(v);
+    for (const child of children) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
 }
 
 /** Printable text: no C0/C1 control characters other than tab, LF and CR (and not empty). */
@@ -67,7 +89,7 @@ export function msgpackValue(bytes: Uint8Array): Parsed {
       maxMapLength: limit,
       maxExtLength: limit,
     });
-    return { ok: true, value };
+    return nestedTooDeep(value) ? { ok: false } : { ok: true, value };
   } catch {
     return { ok: false };
   }

@@ -137,3 +137,21 @@ describe('payloads too large to decode', () => {
     expect((JSON.parse(toNdjsonLine(m)) as { raw_b64: string }).raw_b64).toBe(cut.toString('base64'));
   });
 });
+
+describe('JSON and msgpack payloads nested very deep', () => {
+  it('are shown as raw, not handed to printers that recurse (JSON.stringify ran out of stack)', () => {
+    for (const depth of [10_000, 100_000]) {
+      const json = Buffer.from('['.repeat(depth) + ']'.repeat(depth));
+      const msgpack = Buffer.concat([Buffer.alloc(depth, 0x91), Buffer.from([0x90])]); // [[[…[]…]]]
+      for (const payload of [json, msgpack]) {
+        const m = { seq: 7, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified: classify(payload) };
+        expect(m.classified.kind).toBe('raw');
+        expect(formatLine(m, { palette: { enabled: false } })).toMatch(/ raw /);
+        expect(JSON.parse(toNdjsonLine(m))).toMatchObject({ seq: 7, kind: 'raw', raw_b64: payload.toString('base64') });
+      }
+    }
+    // Real nesting is still JSON.
+    const shallow = Buffer.from('['.repeat(500) + '1' + ']'.repeat(500));
+    expect(classify(shallow).kind).toBe('json');
+  });
+});
