@@ -9,7 +9,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function describeKey(key: Term): string {
   if (typeof key === 'number' || typeof key === 'bigint') return String(key);
-  if (key instanceof Atom) return ':' + clip(key.name);
+  if (key instanceof Atom) return atomText(key.name);
   if (key instanceof Uint8Array) {
     try {
       const text = utf8.decode(key);
@@ -24,6 +24,19 @@ export function describeKey(key: Term): string {
   if (key instanceof ErlMap) return `%{…${key.size}}`;
   if (Array.isArray(key)) return `[…${key.length}]`;
   return key.constructor.name.toLowerCase();
+}
+
+/**
+ * Error messages end up on terminals: an atom from hostile bytes may hold ESC, CR or C1 controls
+ * (or bidi overrides), so such names are quoted with those characters escaped.
+ */
+const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+function atomText(name: string): string {
+  const clipped = clip(name);
+  if (!/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\s"\\]/u.test(clipped)) return ':' + clipped;
+  const escaped = clipped.replace(/["\\]/g, '\\$&').replace(UNPRINTABLE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
+  return `:"${escaped}"`;
 }
 
 function clip(text: string): string {

@@ -58,7 +58,7 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
       structs: PHOENIX_STRUCTS,
       ...(full ? {} : { maxBinaryLength: ELIDE_BINARIES_OVER }),
     });
-  if (c.error) return `! ${c.error.message} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
+  if (c.error) return `! ${c.error.message.replace(CONTROL_G, escapeChar)} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   switch (c.kind) {
     case 'broadcast':
     case 'presence_diff':
@@ -102,6 +102,9 @@ function field(text: string | undefined): string {
 // (which can make a line read differently from what it holds), and the backslash our escapes use.
 const UNSAFE_IN_FIELD = /[\s\p{Cc}\u202a-\u202e\u2066-\u2069\\]/u;
 const UNSAFE_IN_FIELD_G = new RegExp(UNSAFE_IN_FIELD.source, 'gu');
+// Error messages quote what they found, which may come from hostile bytes: no control character
+// or bidi override reaches the terminal (or breaks the one-line-per-message promise) from there.
+const CONTROL_G = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 const NAMED_ESCAPES: Record<string, string> = { ' ': '\\s', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u001b': '\\e', '\\': '\\\\' };
 
 function escapeChar(ch: string): string {

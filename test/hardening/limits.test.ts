@@ -155,3 +155,16 @@ describe('JSON and msgpack payloads nested very deep', () => {
     expect(classify(shallow).kind).toBe('json');
   });
 });
+
+describe('error messages on a terminal', () => {
+  it('quote atoms from hostile bytes with control characters escaped, and lines stay one line', () => {
+    // A map whose first key is an atom holding ESC [ 2 J (clear screen), CR and a C1 CSI, and
+    // whose value is cut short: the error path names that key.
+    const name = Buffer.from('k\u001b[2J\r\u009bx', 'latin1');
+    const payload = Buffer.from([131, 116, 0, 0, 0, 1, 100, 0, name.length, ...name, 109, 0, 0, 0, 9, 1]);
+    const classified = classify(payload);
+    expect(classified.error?.message).toContain('map value :"k\\u{1B}[2J\\u{D}\\u{9B}x"');
+    const line = formatLine({ seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified }, { palette: { enabled: false } });
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
