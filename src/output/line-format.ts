@@ -16,7 +16,7 @@ import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
 import type { Classified } from '../phoenix/classified.js';
 import { nodeOf } from '../phoenix/classify.js';
 import { formatBytes } from './units.js';
-import { previewBytes } from './preview.js';
+import { jsonTextForTerminal, previewBytes } from './preview.js';
 import { paint, type Palette } from './palette.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
@@ -74,7 +74,7 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
       return render(c.message ?? c.term!);
     case 'json':
     case 'msgpack':
-      return `${c.kind} ${JSON.stringify(c.data, jsonSafe)}`;
+      return `${c.kind} ${jsonTextForTerminal(c.data, jsonSafe)}`;
     case 'raw':
       return `raw ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   }

@@ -9,8 +9,17 @@ export function previewBytes(bytes: Uint8Array, limit: number): string {
   const shown = bytes.length > limit ? bytes.subarray(0, limit) : bytes;
   const more = bytes.length > limit ? `…(+${bytes.length - limit} bytes)` : '';
   const text = printableUtf8(shown);
-  if (text !== undefined) return `${JSON.stringify(text)}${more}`;
+  if (text !== undefined) return `${jsonTextForTerminal(text)}${more}`;
   return `hex ${Buffer.from(shown).toString('hex').replace(/(..)(?!$)/g, '$1 ')}${more}`;
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL and the C1 controls (U+0080–U+009F, where
+ * some terminals read an 8-bit CSI) as they are: written as `\u` escapes here, still valid JSON.
+ */
+export function jsonTextForTerminal(value: unknown, replacer?: (key: string, value: unknown) => unknown): string {
+  const text = JSON.stringify(value, replacer) ?? 'undefined';
+  return text.replace(/[\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function printableUtf8(bytes: Uint8Array): string | undefined {

@@ -168,3 +168,25 @@ describe('error messages on a terminal', () => {
     expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 });
+
+describe('printed lines never carry control characters from the payload', () => {
+  const line = (payload: Uint8Array): string =>
+    formatLine({ seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified: classify(payload) }, { palette: { enabled: false } });
+  const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
+
+  it('node names of pids, ports and references from hostile bytes are quoted and escaped', () => {
+    const node = Buffer.from('n\u001b]0;owned\u0007@h\u009b', 'latin1');
+    const pid = Buffer.from([131, 88, 100, 0, node.length, ...node, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3]);
+    const text = line(pid);
+    expect(text).not.toMatch(CONTROLS);
+    expect(text).toContain('#PID<"n\\e]0;owned\\a@h\\x9B".1.2>');
+  });
+
+  it('JSON, msgpack and raw previews escape DEL and C1 controls too', () => {
+    const json = Buffer.from(JSON.stringify({ body: 'a\u009b2Jb\u007f' }));
+    expect(line(json)).toContain('json {"body":"a\\u009b2Jb\\u007f"}');
+    const raw = Buffer.from('some text \u009b31m with a C1 CSI in it, not JSON');
+    expect(classify(raw).kind).toBe('raw');
+    for (const payload of [json, raw]) expect(line(payload)).not.toMatch(CONTROLS);
+  });
+});

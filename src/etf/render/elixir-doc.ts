@@ -23,7 +23,7 @@ import { inspectAtom, inspectAtomKey, inspectAtomRemoteCall, isKeywordKeyAtom } 
 import { elixirFloat } from './floats.js';
 import { box, seq, type Doc } from './layout.js';
 import { MAPSET_MODULE, mapSetElements, registeredFields, type StructRegistry } from './structs.js';
-import { asciiPrintableList, escapeText, printableText } from './strings.js';
+import { asciiPrintableList, escapeText, nodeNameText, printableText } from './strings.js';
 
 export interface ElixirDocOptions {
   readonly structs: StructRegistry | undefined;
@@ -100,10 +100,10 @@ export class ElixirDocBuilder {
       return this.list(elements, tail, depth);
     }
     if (term instanceof BitBinary) return this.bitBinary(term);
-    if (term instanceof Pid) return `#PID<${term.node.name}.${term.id}.${term.serial}>`;
-    if (term instanceof Port) return `#Port<${term.node.name}.${term.id}>`;
+    if (term instanceof Pid) return `#PID<${nodeNameText(term.node.name)}.${term.id}.${term.serial}>`;
+    if (term instanceof Port) return `#Port<${nodeNameText(term.node.name)}.${term.id}>`;
     // ref_to_list/1 prints the id words most significant first: the reverse of the wire order.
-    if (term instanceof Ref) return `#Reference<${[term.node.name, ...[...term.ids].reverse()].join('.')}>`;
+    if (term instanceof Ref) return `#Reference<${[nodeNameText(term.node.name), ...[...term.ids].reverse()].join('.')}>`;
     if (term instanceof ExportFun) {
       return `&${inspectAtom(term.module.name)}.${inspectAtomRemoteCall(term.fun.name)}/${term.arity}`;
     }

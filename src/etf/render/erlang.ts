@@ -31,7 +31,7 @@ import { erlangAtomNeedsQuotes } from './atoms.js';
 import { DEFAULT_MAX_DEPTH, depthMarker, flattenList } from './elixir-doc.js';
 import { erlangShortFloat } from './floats.js';
 import { box, renderFlat, renderPretty, seq, type Doc } from './layout.js';
-import { decodeUtf8, latin1 } from './strings.js';
+import { decodeUtf8, latin1, nodeNameText } from './strings.js';
 
 export interface ErlangRenderOptions {
   /** Line width for pretty printing (default 80). */
@@ -104,9 +104,9 @@ class ErlangDocBuilder {
       const last = term.bytes[term.bytes.length - 1]! >> (8 - term.bitsInLast);
       return this.bytes(term.bytes.subarray(0, term.bytes.length - 1), `${last}:${term.bitsInLast}`);
     }
-    if (term instanceof Pid) return `<${term.node.name}.${term.id}.${term.serial}>`;
-    if (term instanceof Port) return `#Port<${term.node.name}.${term.id}>`;
-    if (term instanceof Ref) return `#Ref<${[term.node.name, ...[...term.ids].reverse()].join('.')}>`;
+    if (term instanceof Pid) return `<${nodeNameText(term.node.name)}.${term.id}.${term.serial}>`;
+    if (term instanceof Port) return `#Port<${nodeNameText(term.node.name)}.${term.id}>`;
+    if (term instanceof Ref) return `#Ref<${[nodeNameText(term.node.name), ...[...term.ids].reverse()].join('.')}>`;
     if (term instanceof ExportFun) return `fun ${erlangAtom(term.module.name)}:${erlangAtom(term.fun.name)}/${term.arity}`;
     if (term instanceof Fun) return `#Fun<${term.module.name}.${term.oldIndex}.${term.oldUniq}>`;
     if (depth >= this.maxDepth) return depthMarker(this.maxDepth);

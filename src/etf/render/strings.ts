@@ -89,6 +89,15 @@ function escapeCodePoint(cp: number): string {
 const NEEDS_ESCAPE = /["'\\]|#\{|[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]/gu;
 
 /**
+ * A node name inside `#PID<…>`, `#Port<…>`, `#Reference<…>`: as is when it is plain text, else
+ * in quotes with escapes. Node names come off the wire, and one from hostile bytes must not put
+ * control characters on a terminal (nor a `>` that ends the notation early).
+ */
+export function nodeNameText(name: string): string {
+  return /[\x00-\x20\x7f-\x9f"<>\\]/.test(name) || name === '' ? '"' + escapeText(name, '"') + '"' : name;
+}
+
+/**
  * `Code.Identifier.escape(text, quote)` of Elixir 1.14: backslash-escapes the quote character,
  * `#{` (so it is not read back as interpolation), backslash and the named controls, and writes
  * other unprintable characters as `\xHH` / `\x{HHHH}`.
