@@ -46,6 +46,12 @@ export interface WatchTarget {
   onReady?: () => void | Promise<void>;
   /** Where the UI's publish form (`P`) may publish: the Redis being watched. */
   publishTo?: ConnectionSpec;
+  /**
+   * Ends the watch as Ctrl-C does. For callers that take the signals before calling runWatch
+   * (demo, while its redis-server starts) and keep them: handing them over by removing their
+   * listener could drop a signal that arrives just then.
+   */
+  stop?: AbortSignal;
 }
 
 /** The usual source: a Subscriber on the given Redis, warning loudly when TLS is unverified. */
@@ -133,6 +139,8 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  target.stop?.addEventListener('abort', onSignal);
+  if (target.stop?.aborted) onSignal();
   let timer: NodeJS.Timeout | undefined;
   try {
     try {
@@ -164,6 +172,7 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    target.stop?.removeEventListener('abort', onSignal);
     stopping = true;
     await subscriber.close();
     await recorder?.close();

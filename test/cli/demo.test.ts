@@ -3,7 +3,7 @@
  * watched with the usual options — and nothing left running afterwards. Also without
  * redis-server on PATH, where it falls back to an in-process feed.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,13 +31,17 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-/** Pids of processes whose command line mentions `dir` (Linux /proc). */
+/**
+ * Pids of processes working in `dir` or below it (Linux /proc). redis-server changes into its
+ * --dir, and rewrites its command line to `redis-server 127.0.0.1:PORT` once started, so the
+ * working directory is what tells a demo's server apart.
+ */
 function serversUsing(dir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) pids.push(Number(entry));
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) pids.push(Number(entry));
     } catch {
       // gone meanwhile, or not ours to read
     }
@@ -110,10 +114,11 @@ describe('demo with redis-server on PATH', () => {
     // The demo makes its redis-server's dir under TMPDIR: a private one shows what it leaves.
     const tmp = mkdtempSync(join(tmpdir(), 'redis-print-demo-test-'));
     try {
-      for (let run = 0; run < 3; run++) {
-        const demo = startCli(['demo', '--no-tui'], { env: { TMPDIR: tmp } });
-        // Interrupt the moment redis-server exists, before the demo has announced it.
-        while (serversUsing(tmp).length === 0 && demo.child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
+      // The signal lands at different moments of the start-up: before the server is ready,
+      // while the demo hands over to the watcher, while it connects.
+      for (let run = 0; run < 8; run++) {
+        const demo = startCli(['demo', '--no-tui'], { env: { TMPDIR: tmp }, timeoutMs: 10_000 });
+        while (serversUsing(tmp).length === 0 && demo.child.exitCode === null) await new Promise((r) => setTimeout(r, 1));
         demo.kill('SIGINT');
         const result = await demo.done;
         expect(result.code, result.stderr).toBe(0);

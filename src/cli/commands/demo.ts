@@ -37,38 +37,43 @@ export async function demoCommand(argv: string[]): Promise<number> {
   }
 
   // Ctrl-C while redis-server starts must not kill us before we can stop it (the default action
-  // of SIGINT skips every cleanup, 'exit' handlers included); runWatch takes over the signals.
-  let interrupted = false;
-  const onSignal = (): void => void (interrupted = true);
+  // of SIGINT skips every cleanup, 'exit' handlers included). These listeners stay until the end
+  // and reach runWatch through `stop`: removing them to let runWatch take over could drop a
+  // signal that arrives at that moment. (`once`: a second Ctrl-C still kills.)
+  const interrupt = new AbortController();
+  const onSignal = (): void => interrupt.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let redis;
   try {
-    redis = await startPrivateRedis();
-  } catch (error) {
-    throw new CliError(`cannot start a private redis-server: ${error instanceof Error ? error.message : String(error)}`, 2);
+    let redis;
+    try {
+      redis = await startPrivateRedis();
+    } catch (error) {
+      throw new CliError(`cannot start a private redis-server: ${error instanceof Error ? error.message : String(error)}`, 2);
+    }
+    if (interrupt.signal.aborted) {
+      await redis.stop();
+      return 0;
+    }
+    const spec: StandaloneSpec = { mode: 'standalone', host: '127.0.0.1', port: redis.port };
+    process.stderr.write(`# demo: private redis-server on 127.0.0.1:${redis.port}; nodes a@demo, b@demo (adapter 3.x) and c@demo (2.1.8)\n`);
+    let stopTraffic: (() => Promise<void>) | undefined;
+    try {
+      return await runWatch(values, {
+        source: new Subscriber(spec, subscription),
+        subscription,
+        publishTo: spec,
+        stop: interrupt.signal,
+        onReady: async () => {
+          stopTraffic = await publishSimulatedTraffic(spec, (message) => process.stderr.write(`# demo publisher: ${message}\n`));
+        },
+      });
+    } finally {
+      await stopTraffic?.();
+      await redis.stop();
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-  }
-  if (interrupted) {
-    await redis.stop();
-    return 0;
-  }
-  const spec: StandaloneSpec = { mode: 'standalone', host: '127.0.0.1', port: redis.port };
-  process.stderr.write(`# demo: private redis-server on 127.0.0.1:${redis.port}; nodes a@demo, b@demo (adapter 3.x) and c@demo (2.1.8)\n`);
-  let stopTraffic: (() => Promise<void>) | undefined;
-  try {
-    return await runWatch(values, {
-      source: new Subscriber(spec, subscription),
-      subscription,
-      publishTo: spec,
-      onReady: async () => {
-        stopTraffic = await publishSimulatedTraffic(spec, (message) => process.stderr.write(`# demo publisher: ${message}\n`));
-      },
-    });
-  } finally {
-    await stopTraffic?.();
-    await redis.stop();
   }
 }
