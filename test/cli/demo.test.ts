@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { waitUntil } from '../helpers/redis-server.js';
 import { ndjsonProblems } from '../output/ndjson-contract.js';
 import { runCli, startCli, type CliResult } from './run-cli.js';
 import { messageLines, parseLine, summaryOf } from './watch-helpers.js';
@@ -125,6 +126,21 @@ describe('demo with redis-server on PATH', () => {
         expect(serversUsing(tmp)).toEqual([]);
         expect(readdirSync(tmp)).toEqual([]);
       }
+    } finally {
+      for (const pid of serversUsing(tmp)) process.kill(pid, 'SIGKILL');
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('killed outright (SIGKILL, no cleanup possible), its redis-server and temp dir still go', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'redis-print-demo-test-'));
+    try {
+      const demo = startCli(['demo', '--no-tui'], { env: { TMPDIR: tmp } });
+      await demo.waitForStdout(/new:msg/);
+      expect(serversUsing(tmp)).toHaveLength(1);
+      demo.kill('SIGKILL');
+      await demo.done;
+      await waitUntil(() => serversUsing(tmp).length === 0 && readdirSync(tmp).length === 0, 'the watchdog to stop the server and remove its dir');
     } finally {
       for (const pid of serversUsing(tmp)) process.kill(pid, 'SIGKILL');
       rmSync(tmp, { recursive: true, force: true });
