@@ -11,7 +11,8 @@ const MAX_CACHED_LENGTH = 64; // longer atoms are rare; hashing them would cost 
 
 const slotBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(SLOTS);
 const slotAtoms: Atom[] = new Array<Atom>(SLOTS);
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the atom's name (:"\uFEFFok" is not :ok).
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The atom spelled by `bytes[start, start+length)`: Latin-1 (ATOM_EXT, SMALL_ATOM_EXT) or UTF-8

@@ -1,7 +1,7 @@
 import { Atom, ErlFloat, ErlMap, Tuple, type Term } from './term.js';
 
 const MAX_TEXT = 40;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * A map key shown briefly for an error path (`map value "payload"`, `map value :event`).

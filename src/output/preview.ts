@@ -3,7 +3,7 @@
  * quoted, control characters escaped), otherwise hex. Never prints raw control bytes to a
  * terminal.
  */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function previewBytes(bytes: Uint8Array, limit: number): string {
   const shown = bytes.length > limit ? bytes.subarray(0, limit) : bytes;

@@ -20,7 +20,9 @@ import {
 import { inspectAtom } from '../etf/render/atoms.js';
 
 // Non-fatal: a topic with a stray invalid byte should still get a readable label (U+FFFD marks it).
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is part of the topic, not a marker to drop ("\uFEFFrooms:lobby" is
+// another topic than "rooms:lobby", and must not look like it).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A binary's bytes read as UTF-8 (invalid sequences become U+FFFD). */
 export function binaryText(bytes: Uint8Array): string {

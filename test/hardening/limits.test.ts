@@ -8,7 +8,8 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decode, decodeDetailed } from '../../src/etf/decode.js';
 import { DecodeError } from '../../src/etf/errors.js';
-import { Atom } from '../../src/etf/term.js';
+import { encode } from '../../src/etf/encode.js';
+import { Atom, Tuple } from '../../src/etf/term.js';
 import { formatLine } from '../../src/output/line-format.js';
 import { toNdjsonLine, toNdjsonRecord } from '../../src/output/ndjson.js';
 import { classify, DEFAULT_MAX_PAYLOAD_SIZE } from '../../src/phoenix/classify.js';
@@ -188,5 +189,15 @@ describe('printed lines never carry control characters from the payload', () => 
     const raw = Buffer.from('some text \u009b31m with a C1 CSI in it, not JSON');
     expect(classify(raw).kind).toBe('raw');
     for (const payload of [json, raw]) expect(line(payload)).not.toMatch(CONTROLS);
+  });
+});
+
+describe('a leading U+FEFF is text, not a byte-order mark to drop', () => {
+  it('in atoms and in envelope topics (":\\uFEFFok" is not :ok, "\\uFEFFrooms:lobby" not "rooms:lobby")', () => {
+    const bom = Buffer.from('\ufeffok');
+    expect((decode(Buffer.from([131, 119, bom.length, ...bom])) as Atom).name).toBe('\ufeffok');
+    const topic = new TextEncoder().encode('\ufeffrooms:lobby');
+    const envelope = new Tuple([3, Atom.of('except'), Atom.of('a@h'), topic, Atom.of('hello'), Atom.of('Elixir.Phoenix.PubSub')]);
+    expect(classify(encode(envelope)).envelope?.topic).toBe('\ufeffrooms:lobby');
   });
 });
