@@ -111,10 +111,17 @@ function escapeChar(ch: string): string {
   return NAMED_ESCAPES[ch] ?? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`;
 }
 
+// Messages come in bursts within one millisecond: format each millisecond once.
+let clockMs = NaN;
+let clockText = '';
+
 function clock(ms: number): string {
+  if (ms === clockMs) return clockText;
   const d = new Date(ms);
   const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  clockMs = ms;
+  clockText = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return clockText;
 }
 
 /** JSON.stringify replacer for msgpack values: bigints as strings, bytes as base64. */
