@@ -34,14 +34,12 @@ function floatText(value: number): string {
 }
 
 // Atoms repeat in every message (struct names, :except, node names); decoded atoms are shared
-// instances, so their text is kept. Bounded: a stream of distinct atoms must not grow it forever.
-const atomTexts = new Map<Atom, string>();
-const ATOM_TEXTS_MAX = 10_000;
+// instances, so their text is kept — weakly, as the atoms themselves are interned.
+const atomTexts = new WeakMap<Atom, string>();
 
 function atomText(atom: Atom): string {
   let text = atomTexts.get(atom);
   if (text === undefined) {
-    if (atomTexts.size >= ATOM_TEXTS_MAX) atomTexts.clear();
     text = `{"atom":${jsonString(atom.name)}}`;
     atomTexts.set(atom, text);
   }

@@ -6,6 +6,8 @@
  *   const problems = ndjsonProblems(JSON.parse(line));   // [] when the record keeps the contract
  */
 
+import { DEFAULT_MAX_PAYLOAD_SIZE } from '../../src/phoenix/classify.js';
+
 const KINDS = ['broadcast', 'message', 'reply', 'tracker', 'presence_diff', 'term', 'msgpack', 'json', 'raw'];
 const SHAPES = ['v3', 'v1/fastlane', 'v1/pool', 'v1/legacy'];
 const TRACKER_TYPES = ['heartbeat', 'transfer_req', 'transfer_ack', 'graceful_permdown'];
@@ -50,9 +52,11 @@ export function ndjsonProblems(record: unknown): string[] {
   }
 
   const failed = 'error' in record;
+  // Payloads too large to decode (over 16 MiB) are reported without their bytes.
+  const tooLarge = typeof record.bytes === 'number' && record.bytes > DEFAULT_MAX_PAYLOAD_SIZE;
   if (failed) {
     if (!isNonNegInt(record.offset)) bad('error without a non-negative integer offset');
-    if (typeof record.raw_b64 !== 'string') bad('error without raw_b64');
+    if (typeof record.raw_b64 !== 'string' && !tooLarge) bad('error without raw_b64');
     if ('term' in record) bad('error together with term');
     if (record.envelope !== null) bad('error together with an envelope');
   } else if ('offset' in record) {
