@@ -11,7 +11,8 @@
  *   payload                             plain JSON (lossy; see plain-json.ts)
  *   tracker                             {type, replica, vsn, empty?, delta_size?}
  *   term                                typed JSON of the whole ETF payload (lossless)
- *   error, offset, raw_b64              a payload that did not decode (raw_b64 also for kind raw)
+ *   error, offset, raw_b64              a payload that did not decode (raw_b64 also for kind raw;
+ *                                       left out above 16 MiB)
  */
 import { stringifyJson } from '../etf/render/json-text.js';
 import { toPlainJson } from '../etf/render/plain-json.js';
