@@ -7,6 +7,12 @@ import { Atom, BitBinary, ErlFloat, ErlMap, ExportFun, Fun, ImproperList, Pid, P
  *
  * "The same key" is Erlang's map key equality as of OTP 21–26: `=:=`, except that 0.0 and -0.0
  * are one key (binary_to_term on OTP 25 refuses `#{0.0 => 1, -0.0 => 2}`; OTP 27 would not).
+ *
+ * Container keys are compared by a structural hash first, memoized per container: maps nest,
+ * and each level checks its keys, so without the memo a chain of maps keyed by the next map
+ * cost each level a walk (and a text) of everything below it — 40 KB of such nesting took two
+ * minutes. Only keys with equal hashes are compared exactly, by a walk that pairs map entries by
+ * their keys' hashes (linear: a text of each key was quadratic in its depth).
  */
 
 const SMALL = 8;
@@ -48,11 +54,19 @@ export function duplicateKeyIndex(keys: readonly Term[]): number {
     }
     return -1;
   }
-  const seen = new Set<unknown>();
+  // Large maps: by identity, bytes or hash; a hash seen before is checked exactly against the
+  // keys that had it (equal hashes of different keys are rare: the hash is seeded per process).
+  const seen = new Map<unknown, number[]>();
   for (let i = 0; i < n; i++) {
-    const id = keyId(keys[i]!);
-    if (seen.has(id)) return i;
-    seen.add(id);
+    const k = keys[i]!;
+    const id = keyId(k);
+    const earlier = seen.get(id);
+    if (earlier === undefined) {
+      seen.set(id, [i]);
+      continue;
+    }
+    if (typeof id !== 'number' || earlier.some((j) => sameKey(keys[j]!, k))) return i;
+    earlier.push(i);
   }
   return -1;
 }
@@ -63,14 +77,14 @@ export function sameKey(a: Term, b: Term): boolean {
   if (typeof a === 'number' || typeof a === 'bigint' || a instanceof Atom) return false; // canonical: equal only if ===
   if (a instanceof Uint8Array) return b instanceof Uint8Array && bytesEqual(a, b);
   if (typeof b === 'number' || typeof b === 'bigint' || b instanceof Atom || b instanceof Uint8Array) return false;
-  return canonical(a) === canonical(b);
+  return keyHash(a) === keyHash(b) && sameStructure(a, b);
 }
 
-/** A Set key that is equal for equal map keys. */
+/** A Set key that is equal for equal map keys; container keys go by their hash (see duplicateIn). */
 function keyId(k: Term): unknown {
   if (typeof k === 'number' || typeof k === 'bigint' || k instanceof Atom) return k; // decoded integers are canonical
   if (k instanceof Uint8Array) return 'b' + latin1(k);
-  return canonical(k);
+  return keyHash(k);
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -82,6 +96,190 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
+
+// ---- structural hash ---------------------------------------------------------------------------
+
+const SEED = (Math.random() * 0x1_0000_0000) >>> 0;
+/** Hashes of containers already seen (a key that is a map holding maps is hashed once). */
+const memo = new WeakMap<object, number>();
+const floatScratch = new Float64Array(1);
+const floatWords = new Uint32Array(floatScratch.buffer);
+
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+function mixText(h: number, text: string): number {
+  h = mix(h, text.length);
+  for (let i = 0; i < text.length; i++) h = mix(h, text.charCodeAt(i));
+  return h;
+}
+
+function mixBytes(h: number, bytes: Uint8Array): number {
+  h = mix(h, bytes.length);
+  for (let i = 0; i < bytes.length; i++) h = mix(h, bytes[i]!);
+  return h;
+}
+
+/** Hash of a term that is not a container (a 32-bit lane; two seeds give two lanes). */
+function leafHash(t: Term, seed: number): number {
+  if (typeof t === 'number') return mix(mix(seed ^ 1, t | 0), Math.floor(t / 0x1_0000_0000) | 0);
+  if (typeof t === 'bigint') return mixText(seed ^ 2, t.toString(16));
+  if (t instanceof Atom) return mixText(seed ^ 3, t.name);
+  if (t instanceof Uint8Array) return mixBytes(seed ^ 4, t);
+  if (t instanceof ErlFloat) {
+    floatScratch[0] = t.value === 0 ? 0 : t.value; // 0.0 and -0.0 are one key
+    return mix(mix(seed ^ 5, floatWords[0]!), floatWords[1]!);
+  }
+  if (t instanceof BitBinary) return mix(mixBytes(seed ^ 6, t.bytes), t.bitsInLast);
+  // Pids, ports, refs, funs: their canonical text is short (a fun's free variables aside).
+  return mixText(seed ^ 7, canonical(t));
+}
+
+/** The children whose hashes make a container's hash, or undefined for a leaf. */
+function childrenOf(t: Term): readonly Term[] | undefined {
+  if (Array.isArray(t)) return t;
+  if (t instanceof Tuple) return t.elements;
+  if (t instanceof ImproperList) return [...t.elements, t.tail];
+  if (t instanceof ErlMap) return t.keys.flatMap((k, i) => [k, t.values[i]!]);
+  return undefined;
+}
+
+interface HashFrame {
+  term: Term;
+  children: readonly Term[];
+  next: number;
+  h1: number;
+  h2: number;
+  /** Maps: the pair's key hash while its value is being hashed. */
+  k1: number;
+  k2: number;
+}
+
+/**
+ * A 53-bit hash, equal for equal keys (map pairs combined order-free, ±0.0 alike), computed once
+ * per container and iteratively (a 100 000-deep key costs heap, not call stack).
+ */
+function keyHash(root: Term): number {
+  const rootChildren = childrenOf(root);
+  if (rootChildren === undefined) return combine(leafHash(root, SEED), leafHash(root, ~SEED));
+  const known = memo.get(root as object);
+  if (known !== undefined) return known;
+  const stack: HashFrame[] = [frameFor(root, rootChildren)];
+  let done = 0;
+  let d1 = 0;
+  let d2 = 0;
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    if (done !== 0) {
+      // A child finished with hash lanes d1, d2: fold it into its container.
+      done = 0;
+      if (f.term instanceof ErlMap) {
+        if ((f.next & 1) === 1) {
+          f.k1 = d1;
+          f.k2 = d2;
+        } else {
+          // key + value: pairs add up (wrapping), so wire order does not matter
+          f.h1 = (f.h1 + mix(f.k1, d1)) >>> 0;
+          f.h2 = (f.h2 + mix(f.k2 ^ 0x5bd1e995, d2)) >>> 0;
+        }
+      } else {
+        f.h1 = mix(f.h1, d1);
+        f.h2 = mix(f.h2, d2);
+      }
+    }
+    if (f.next < f.children.length) {
+      const child = f.children[f.next++]!;
+      const grandchildren = childrenOf(child);
+      const cached = grandchildren === undefined ? undefined : memo.get(child as object);
+      if (grandchildren === undefined) {
+        d1 = leafHash(child, SEED);
+        d2 = leafHash(child, ~SEED);
+        done = 1;
+      } else if (cached !== undefined) {
+        d1 = Math.floor(cached / 0x20_0000) >>> 0;
+        d2 = (cached % 0x20_0000) >>> 0;
+        done = 1;
+      } else {
+        stack.push(frameFor(child, grandchildren));
+      }
+      continue;
+    }
+    stack.pop();
+    const whole = combine(f.h1, f.h2);
+    memo.set(f.term as object, whole);
+    if (stack.length === 0) return whole;
+    // What the parent folds in must be what a cached lookup gives back.
+    d1 = Math.floor(whole / 0x20_0000) >>> 0;
+    d2 = (whole % 0x20_0000) >>> 0;
+    done = 1;
+  }
+}
+
+function frameFor(term: Term, children: readonly Term[]): HashFrame {
+  const kind = Array.isArray(term) ? 11 : term instanceof Tuple ? 12 : term instanceof ImproperList ? 13 : 14;
+  return { term, children, next: 0, h1: mix(SEED ^ kind, children.length), h2: mix(~SEED ^ kind, children.length), k1: 0, k2: 0 };
+}
+
+/** Two 32-bit lanes as one number below 2^53: 32 bits of the first, 21 of the second. */
+function combine(h1: number, h2: number): number {
+  return (h1 >>> 0) * 0x20_0000 + (h2 >>> 11);
+}
+
+/**
+ * Exact key equality of two terms, iteratively. Maps match pair by pair through their keys'
+ * hashes; keys within one decoded map are distinct (each map is checked when it is read, before
+ * any map that holds it), so a key has at most one partner — only when two keys of one map share
+ * a hash, which a 53-bit seeded hash makes as good as impossible, is their canonical text used.
+ */
+function sameStructure(a: Term, b: Term): boolean {
+  const work: Term[] = [a, b];
+  while (work.length > 0) {
+    const y = work.pop()!;
+    const x = work.pop()!;
+    if (x === y) continue;
+    const xs = childrenOf(x);
+    const ys = childrenOf(y);
+    if (xs === undefined || ys === undefined) {
+      if (xs !== ys || !sameLeaf(x, y)) return false;
+      continue;
+    }
+    if (xs.length !== ys.length || x.constructor !== y.constructor) return false;
+    if (!(x instanceof ErlMap)) {
+      for (let i = 0; i < xs.length; i++) work.push(xs[i]!, ys[i]!);
+      continue;
+    }
+    const yMap = y as ErlMap;
+    const byHash = new Map<number, number[]>();
+    yMap.keys.forEach((k, i) => {
+      const h = keyHash(k);
+      const list = byHash.get(h);
+      if (list === undefined) byHash.set(h, [i]);
+      else list.push(i);
+    });
+    for (let i = 0; i < x.keys.length; i++) {
+      const k = x.keys[i]!;
+      const partners = byHash.get(keyHash(k));
+      if (partners === undefined) return false;
+      const j = partners.length === 1 ? partners[0]! : partners.find((p) => canonical(yMap.keys[p]!) === canonical(k));
+      if (j === undefined) return false;
+      work.push(k, yMap.keys[j]!, x.values[i]!, yMap.values[j]!);
+    }
+  }
+  return true;
+}
+
+function sameLeaf(x: Term, y: Term): boolean {
+  if (typeof x === 'number' || typeof x === 'bigint' || x instanceof Atom) return x === y;
+  if (x instanceof Uint8Array) return y instanceof Uint8Array && bytesEqual(x, y);
+  if (x instanceof ErlFloat) return y instanceof ErlFloat && x.value === y.value; // 0.0 === -0.0: one key
+  if (x instanceof BitBinary) return y instanceof BitBinary && x.bitsInLast === y.bitsInLast && bytesEqual(x.bytes, y.bytes);
+  // Pids, ports, refs, funs: short canonical texts (a fun's free variables aside).
+  return !(typeof y === 'number' || typeof y === 'bigint') && canonical(x) === canonical(y);
+}
+
+// ---- canonical text ----------------------------------------------------------------------------
 
 /** A container being described: its children's texts so far, and how to join them. */
 interface Frame {
