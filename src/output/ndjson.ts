@@ -17,7 +17,7 @@
 import { stringifyJson } from '../etf/render/json-text.js';
 import { toPlainJson } from '../etf/render/plain-json.js';
 import { toTypedJson } from '../etf/render/typed-json.js';
-import { jsonString, typedJsonText } from './typed-json-text.js';
+import { jsonString, typedJsonText } from '../etf/render/typed-json-text.js';
 import type { Envelope, TrackerInfo } from '../phoenix/classified.js';
 import { DEFAULT_MAX_PAYLOAD_SIZE } from '../phoenix/classify.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';

@@ -37,7 +37,7 @@ import { DEFAULT_MAX_DEPTH, depthMarker } from './elixir-doc.js';
 import { renderElixir } from './elixir.js';
 import { MAPSET_MODULE, mapSetElements } from './structs.js';
 import { decodeUtf8 } from './strings.js';
-import { toBase64 } from './typed-json.js';
+import { toBase64 } from './typed-json-text.js';
 
 export type PlainJson = null | boolean | number | string | PlainJson[] | { [key: string]: PlainJson };
 

@@ -38,7 +38,7 @@ import {
   Tuple,
   type Term,
 } from '../term.js';
-import { stringifyJson } from './json-text.js';
+import { toBase64 } from './typed-json-text.js';
 import { decodeUtf8 } from './strings.js';
 
 export interface PidJson {
@@ -76,9 +76,6 @@ export type TypedJson =
       };
     };
 
-export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
 
 /** A number when it is a safe integer, else its decimal string (as for `int`). */
 function bigToJson(n: number | bigint): number | string {
@@ -165,7 +162,8 @@ export function toTypedJson(term: Term): TypedJson {
   return root[0] as TypedJson;
 }
 
-/** Typed JSON as text, written iteratively and keeping -0 (see the module comment). */
-export function stringifyTypedJson(term: Term): string {
-  return stringifyJson(toTypedJson(term));
-}
+/**
+ * Typed JSON as text, keeping -0 (see the module comment): written straight from the term by
+ * typed-json-text.ts, the same text as `stringifyJson(toTypedJson(term))` at a fraction of the cost.
+ */
+export { typedJsonText as stringifyTypedJson } from './typed-json-text.js';
