@@ -77,7 +77,17 @@ export function sameKey(a: Term, b: Term): boolean {
   if (typeof a === 'number' || typeof a === 'bigint' || a instanceof Atom) return false; // canonical: equal only if ===
   if (a instanceof Uint8Array) return b instanceof Uint8Array && bytesEqual(a, b);
   if (typeof b === 'number' || typeof b === 'bigint' || b instanceof Atom || b instanceof Uint8Array) return false;
+  // Different kinds or sizes are different keys: no need to hash what may be a huge key.
+  if (a.constructor !== b.constructor || sizeOf(a) !== sizeOf(b)) return false;
   return keyHash(a) === keyHash(b) && sameStructure(a, b);
+}
+
+function sizeOf(t: Term): number {
+  if (Array.isArray(t)) return t.length;
+  if (t instanceof Tuple) return t.elements.length;
+  if (t instanceof ErlMap) return t.keys.length;
+  if (t instanceof ImproperList) return t.elements.length;
+  return 0;
 }
 
 /** A Set key that is equal for equal map keys; container keys go by their hash (see duplicateIn). */
