@@ -10,7 +10,7 @@ import { Atom, ErlMap, Tuple, termEquals, type Term } from '../../src/etf/term.j
 import { classify } from '../../src/phoenix/classify.js';
 import { channelFor } from '../../src/phoenix/channel.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { askYesNo, guardTarget } from '../../src/cli/publish/confirm.js';
+import { askYesNo, guardTarget } from '../../src/cli/write-target-guard.js';
 import { draftFromMessage } from '../../src/phoenix/publish-draft.js';
 import { expandBareCompressed, parsePublishArgs, type PublishRequest } from '../../src/cli/publish/flags.js';
 import { chooseGeneration, type ClusterObservation } from '../../src/cli/publish/generation.js';
@@ -326,11 +326,11 @@ describe('the non-loopback guard and the prompt', () => {
   const local = { mode: 'standalone', host: '127.0.0.1', port: 6379 } as const;
 
   it('refuses a remote target without --yes or a terminal, asks on a terminal, passes loopback', () => {
-    expect(() => guardTarget(remote, { yes: false, dryRun: false, interactive: false })).toThrow(/--yes.*no connection was made/);
-    expect(guardTarget(remote, { yes: false, dryRun: false, interactive: true })).toMatchObject({ ask: true });
-    expect(guardTarget(remote, { yes: true, dryRun: false, interactive: false })).toEqual({ ask: false });
-    expect(guardTarget(remote, { yes: false, dryRun: true, interactive: false })).toEqual({ ask: false });
-    expect(guardTarget(local, { yes: false, dryRun: false, interactive: false })).toEqual({ ask: false });
+    expect(() => guardTarget(remote, { yes: false, dryRun: false, interactive: false, action: 'publish' })).toThrow(/--yes.*no connection was made/);
+    expect(guardTarget(remote, { yes: false, dryRun: false, interactive: true, action: 'publish' })).toMatchObject({ ask: true });
+    expect(guardTarget(remote, { yes: true, dryRun: false, interactive: false, action: 'publish' })).toEqual({ ask: false });
+    expect(guardTarget(remote, { yes: false, dryRun: true, interactive: false, action: 'publish' })).toEqual({ ask: false });
+    expect(guardTarget(local, { yes: false, dryRun: false, interactive: false, action: 'publish' })).toEqual({ ask: false });
   });
 
   it('takes y/yes as yes; anything else, an empty line or EOF is no', async () => {

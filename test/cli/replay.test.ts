@@ -163,8 +163,8 @@ describe('replay', () => {
     it('is refused without a terminal unless --yes, before any connection is made', async () => {
       const before = await connectionCount(target);
       const refused = await runCli(['replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible']);
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/refusing to replay 74 messages into redis:\/\/0\.0\.0\.0:\d+\/0: it is not on this machine .* add --yes to go ahead/);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/replay 74 messages: redis:\/\/0\.0\.0\.0:\d+\/0 is not on this machine.*Pass --yes.*no connection was made/);
       // One more: connectionCount's own connection. The CLI never connected.
       expect(await connectionCount(target)).toBe(before + 1);
 
@@ -186,7 +186,7 @@ describe('replay', () => {
       try {
         const before = await publishCount(target);
         const session = inTerminal(['replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible']);
-        await session.waitFor(/replay 74 messages into redis:\/\/0\.0\.0\.0:\d+\/0, which is NOT this machine\? \[y\/N\]/);
+        await session.waitFor(/replay 74 messages to redis:\/\/0\.0\.0\.0:\d+\/0 \(not on this machine\)\? \[y\/N\]/);
         session.type(`${answer}\n`);
         const code = await session.done;
         if (sends) {

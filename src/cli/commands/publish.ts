@@ -18,7 +18,7 @@ import { RedisConnectionError } from '../../redis/errors.js';
 import { Publisher } from '../../redis/publisher.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
-import { askYesNo, guardTarget } from '../publish/confirm.js';
+import { askYesNo, guardTarget } from '../write-target-guard.js';
 import { parsePublishArgs, type MessageRequest, type PublishRequest } from '../publish/flags.js';
 import { chooseGeneration, observeCluster, type Generation, type GenerationChoice } from '../publish/generation.js';
 import { describePlan, planPublish, PublishDraftError, type PublishMessage, type PublishPlan } from '../../phoenix/publish-plan.js';
@@ -36,6 +36,7 @@ export async function publishCommand(argv: string[]): Promise<number> {
   const guard = guardTarget(spec, {
     yes: request.yes,
     dryRun: request.dryRun,
+    action: 'publish',
     interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
   });
   const message = await loadMessage(request.message);

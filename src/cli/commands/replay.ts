@@ -23,7 +23,7 @@ import { ProgressLine } from '../capture/progress-line.js';
 import { planReplay, type ReplayPlan } from '../capture/replay-plan.js';
 import type { ReplaySpeed } from '../capture/replay-schedule.js';
 import { ReplaySender } from '../capture/replay-sender.js';
-import { confirmWriteTarget } from '../capture/write-target-guard.js';
+import { confirmTarget } from '../write-target-guard.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
@@ -68,7 +68,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     return plan.records === 0 && !problem ? 0 : 1;
   }
 
-  await confirmWriteTarget(spec, { yes: values.yes ?? false, action: `replay ${plan.selectedCount} messages` });
+  await confirmTarget(spec, { yes: values.yes ?? false, action: `replay ${plan.selectedCount} messages` });
   const publisher = await connect(spec);
   process.stderr.write(
     `# replaying ${plan.selectedCount} of ${plan.records} records from ${path} to ${publisher.target} ` +
