@@ -23,6 +23,11 @@ const CHANNEL = 'phx:Elixir.Bench.PubSub.Adapter';
 /** Records written per event-loop turn: messages arrive in bursts from the socket, not one loop. */
 const BURST = 1000;
 
+/** The bench/run.mjs section entry point. */
+export function run() {
+  return captureBench();
+}
+
 export async function captureBench({ records = 500_000, rounds = 3, log = console.log } = {}) {
   const capture = await import(new URL('../dist/capture/index.js', import.meta.url).href);
   const dir = mkdtempSync(join(tmpdir(), 'redis-print-capture-bench-'));

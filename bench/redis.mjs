@@ -32,6 +32,11 @@ const CHANNEL = 'phx:Elixir.Bench.PubSub.Adapter';
 const RUN_TIMEOUT_MS = 60_000;
 
 /** The section: returns rows and prints a table through `log`. */
+/** The bench/run.mjs section entry point. */
+export function run() {
+  return redisBench();
+}
+
 export async function redisBench({ messages = 300_000, publishers = 2, rounds = 3, log = console.log } = {}) {
   const server = await startServer();
   const rows = [];

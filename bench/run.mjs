@@ -3,6 +3,8 @@
 // is one line below; naming sections on the command line runs only those.
 const sections = {
   codec: () => import('./codec.mjs'),
+  redis: () => import('./redis.mjs'),
+  capture: () => import('./capture.mjs'),
   'capture-cli': () => import('./capture-cli.mjs'),
   ui: () => import('./ui.mjs'),
   e2e: () => import('./e2e.mjs'),
