@@ -1,0 +1,52 @@
+/**
+ * A small seeded run of the mutation fuzzer (bench/fuzz.mjs, on the built code in dist/): 20 000
+ * mutants of every fixture through decode, classify, the line and NDJSON printers and the
+ * renderers must each end in a value or a DecodeError, within the memory bounds, keeping every
+ * output contract. Time bounds are off here (tests never assert on time); `npm run fuzz` has them.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const FUZZ = fileURLToPath(new URL('../../bench/fuzz.mjs', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'redis-print-fuzz-smoke-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Summary {
+  inputs: number;
+  outcomes: { ok: number; 'decode-error': number; 'not-etf': number };
+  mutations: Record<string, number>;
+  findings: number;
+  findingList: Array<{ index: number; kind: string; detail: string; file: string }>;
+}
+
+it('20 000 seeded mutants: a value or a DecodeError each, no finding', async () => {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(process.execPath, [FUZZ, '--count', '20000', '--seed', '7', '--max-ms', '0', '--json', '--out', out], {
+      maxBuffer: 64 * 1024 * 1024,
+    }));
+  } catch (error) {
+    // Exit 1 means findings: show them (the summary is still on stdout).
+    stdout = (error as { stdout?: string }).stdout ?? '';
+    if (stdout === '') throw error;
+  }
+  const summary = JSON.parse(stdout) as Summary;
+  expect(summary.findingList).toEqual([]);
+  expect(summary.findings).toBe(0);
+  expect(summary.inputs).toBe(20_000);
+  const { ok, 'decode-error': refused, 'not-etf': other } = summary.outcomes;
+  expect(ok + refused + other).toBe(20_000);
+  // The mutants reach every outcome and every kind of damage.
+  expect(ok).toBeGreaterThan(1000);
+  expect(refused).toBeGreaterThan(10_000);
+  expect(other).toBeGreaterThan(100);
+  for (const m of ['bitflip', 'truncate', 'huge-length', 'tag-swap', 'nest', 'repeat-key', 'size-lie', 'zlib-damage', 'json-nest', 'msgpack-nest']) {
+    expect(summary.mutations[m], m).toBeGreaterThan(0);
+  }
+}, 600_000);
