@@ -1,0 +1,190 @@
+/**
+ * Hostile payloads on a live channel, through a real redis-server, to the built `redis-print`:
+ * compression bombs, a term bomb, 100 000-deep nesting, a 512 MiB declared binary, a 70 000-byte
+ * atom and a 100 MiB payload, each followed by an ordinary broadcast. Watch prints an error for
+ * each, the broadcast after it arrives, and the process's peak RSS (VmHWM) stays bounded; the
+ * terminal UI still answers keys afterwards. Memory is a bound, not a timing.
+ *
+ * The server lets 100 MiB through to a subscriber (`client-output-buffer-limit pubsub 0 0 0`; with
+ * Redis' default of 32 MB it would drop the subscriber instead, and watch would report the gap).
+ */
+import { readFileSync } from 'node:fs';
+import { createDeflate, deflateSync } from 'node:zlib';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
+import { listRows, Tmux } from '../ui/tmux.js';
+import { startUi, statusLine } from '../ui/tui-helpers.js';
+import { loadFixtures, messageLines, startWatch } from '../cli/watch-helpers.js';
+
+const MiB = 1024 * 1024;
+/** A generous bound: the 100 MiB payload alone is held twice while ioredis assembles it. */
+const RSS_BOUND = 400 * MiB;
+const hello = loadFixtures().find((f) => f.entry.label === 'broadcast-hello' && f.entry.channel.endsWith('.Adapter') && !f.entry.wire_compressed)!;
+const CHANNEL = hello.entry.channel;
+
+interface Hostile {
+  name: string;
+  payload: Buffer;
+  /** What the error line must say. */
+  error: RegExp;
+}
+
+const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+};
+
+/** 1 GiB of zeros through zlib level 9: a stream of about 1 MiB. */
+async function gigabyteOfZeros(): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9 });
+  const chunks: Buffer[] = [];
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve) => deflate.on('end', resolve));
+  const zeros = Buffer.alloc(MiB);
+  for (let i = 0; i < 1024; i++) {
+    if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+async function hostilePayloads(): Promise<Hostile[]> {
+  const zeros = await gigabyteOfZeros();
+  const bomb = (declared: number): Buffer => Buffer.concat([Buffer.from([131, 80]), u32(declared), zeros]);
+  // 64 MiB of [] in one list: 65 KB compressed, 2.5 GiB of heap before maxTerms existed.
+  const nils = Buffer.alloc(64 * MiB, 106);
+  nils[0] = 108;
+  nils.writeUInt32BE(64 * MiB - 6, 1);
+  const termBomb = Buffer.concat([Buffer.from([131, 80]), u32(nils.length), deflateSync(nils, { level: 9 })]);
+  const deep = Buffer.concat([Buffer.from([131]), Buffer.alloc(200_000, Buffer.from([104, 1])), Buffer.from([97, 1])]);
+  const atomBytes = 70_000; // ATOM_UTF8_EXT has a 16-bit length: it wraps to 4464, as a naive writer would write it
+  const atom = Buffer.concat([Buffer.from([131, 118]), Buffer.from([(atomBytes >> 8) & 0xff, atomBytes & 0xff]), Buffer.alloc(atomBytes, 97)]);
+  const hundred = Buffer.alloc(100 * MiB, 120);
+  hundred.set([131, 109]);
+  hundred.writeUInt32BE(100 * MiB - 6, 2);
+  return [
+    { name: 'compression bomb declaring 4 GiB', payload: bomb(0xffffffff), error: /declares 4294967295 inflated bytes, over the maxInflatedSize cap/ },
+    { name: 'compression bomb declaring 64 MiB (1 MiB inflating to 1 GiB)', payload: bomb(64 * MiB), error: /inflates to more than its declared 67108864 bytes/ },
+    { name: 'compression bomb declaring 1 KB', payload: bomb(1000), error: /inflates to more than its declared 1000 bytes/ },
+    { name: 'term bomb: 65 KB inflating to a 64 MiB list of []', payload: termBomb, error: /more than maxTerms 4000000 terms/ },
+    { name: '100 000-deep nesting', payload: deep, error: /nesting deeper than maxDepth 10000/ },
+    { name: '512 MiB declared binary', payload: Buffer.from([131, 109, ...u32(512 * MiB), 97, 98, 99]), error: /BINARY_EXT length 536870912 exceeds the 3 bytes left/ },
+    { name: 'atom of 70 000 bytes', payload: atom, error: /atom of 4464 characters \(the limit is 255\)/ },
+    { name: 'payload of 100 MiB', payload: hundred, error: /payload of 100\.0 MiB is over the 16\.0 MiB that is decoded; not decoded/ },
+  ];
+}
+
+/** Peak and current resident memory of a process, from /proc (VmHWM is the high-water mark). */
+function memoryOf(pid: number): { peak: number; now: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)![1]) * 1024;
+  return { peak: kb('VmHWM'), now: kb('VmRSS') };
+}
+
+const mib = (bytes: number): string => `${(bytes / MiB).toFixed(0)} MiB`;
+
+let server: RedisServer;
+let client: Redis;
+let hostile: Hostile[];
+
+beforeAll(async () => {
+  [server, hostile] = await Promise.all([startRedis({ args: ['--client-output-buffer-limit', 'pubsub 0 0 0'] }), hostilePayloads()]);
+  client = adminClient(server);
+}, 120_000);
+afterAll(async () => {
+  client?.disconnect();
+  await server?.stop();
+});
+
+/** Each hostile payload, then the ordinary broadcast, in this order on the wire. */
+async function publishBurst(): Promise<void> {
+  for (const h of hostile) {
+    expect(await client.publish(CHANNEL, h.payload), h.name).toBeGreaterThan(0);
+    await client.publish(CHANNEL, hello.payload);
+  }
+}
+
+describe('watch --no-tui', () => {
+  test('--json: an error record for each hostile payload, the broadcast after each arrives, peak RSS bounded', async () => {
+    const watch = await startWatch(['--json', '--url', server.url]);
+    try {
+      await publishBurst();
+      const records = await waitForRecords(watch, hostile.length * 2);
+      const memory = memoryOf(watch.child.pid!);
+      console.log(`watch --json after the hostile burst: peak RSS ${mib(memory.peak)}, now ${mib(memory.now)}`);
+      hostile.forEach((h, i) => {
+        const bad = records[2 * i]!;
+        const good = records[2 * i + 1]!;
+        expect(bad, h.name).toMatchObject({ seq: 2 * i + 1, kind: 'raw', bytes: h.payload.length, error: expect.stringMatching(h.error) });
+        expect(good, `the broadcast after the ${h.name}`).toMatchObject({ seq: 2 * i + 2, kind: 'broadcast', topic: 'rooms:lobby', event: 'new:msg' });
+      });
+      // Undecodable payloads up to the decode limit carry their bytes; the 100 MiB one does not.
+      expect(records[0]).toHaveProperty('raw_b64', hostile[0]!.payload.toString('base64'));
+      expect(records[2 * (hostile.length - 1)]).not.toHaveProperty('raw_b64');
+      expect(memory.peak).toBeLessThan(RSS_BOUND);
+    } finally {
+      watch.kill('SIGINT');
+      await watch.done;
+    }
+  });
+
+  test('lines: an error line for each, the broadcast line after each, peak RSS bounded', async () => {
+    const watch = await startWatch(['--no-tui', '--url', server.url]);
+    try {
+      await publishBurst();
+      await waitUntil(() => messageLines(watch.stdout).length >= hostile.length * 2, 'a line for every message', 60_000);
+      const lines = messageLines(watch.stdout);
+      const memory = memoryOf(watch.child.pid!);
+      console.log(`watch (lines) after the hostile burst: peak RSS ${mib(memory.peak)}, now ${mib(memory.now)}`);
+      expect(lines).toHaveLength(hostile.length * 2);
+      hostile.forEach((h, i) => {
+        expect(lines[2 * i], h.name).toMatch(new RegExp(` ! .*${h.error.source}`));
+        expect(lines[2 * i + 1]).toMatch(/ rooms:lobby new:msg .*%\{"body" => "hello from u1"/);
+      });
+      // One line per message however large: the preview of the 100 MiB payload is cut.
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(300_000);
+      expect(memory.peak).toBeLessThan(RSS_BOUND);
+    } finally {
+      watch.kill('SIGINT');
+      await watch.done;
+    }
+  });
+});
+
+describe('the terminal UI', () => {
+  let term: Tmux | undefined;
+  afterEach(async () => {
+    await term?.kill();
+    term = undefined;
+  });
+
+  test('lists every hostile payload and broadcast, and still answers a key press afterwards', async () => {
+    term = await Tmux.start({ width: 160, height: 50 });
+    await startUi(term, server);
+    const pid = await term.programPid();
+    await publishBurst();
+    const screen = await term.waitFor((s) => listRows(s).length >= hostile.length * 2, 'a row for every message', 60_000);
+    expect(statusLine(screen)).toMatch(new RegExp(`\\b${hostile.length * 2}\\b`));
+    const memory = memoryOf(pid);
+    console.log(`UI after the hostile burst: peak RSS ${mib(memory.peak)}, now ${mib(memory.now)}`);
+    // The help view replaces the list, and q from it brings the list back: the UI is live.
+    await term.keys('?');
+    await term.waitFor((s) => listRows(s).length === 0, 'the help view');
+    await term.keys('Escape');
+    await term.waitFor((s) => listRows(s).length >= hostile.length * 2, 'the list again');
+    expect(memory.peak).toBeLessThan(RSS_BOUND);
+    await term.keys('q');
+  });
+});
+
+/** The first `n` NDJSON records on stdout (waits for them). */
+async function waitForRecords(watch: Awaited<ReturnType<typeof startWatch>>, n: number): Promise<Array<Record<string, unknown>>> {
+  const lines = (): string[] => watch.stdout.split('\n').filter((l) => l !== '');
+  await waitUntil(() => lines().length >= n, `${n} NDJSON records`, 60_000);
+  return lines()
+    .slice(0, n)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
