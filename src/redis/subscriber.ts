@@ -86,6 +86,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private heartbeatExpired = false;
+  /** When the link last showed it was alive (a message, a PING reply, subscribing). */
+  private lastAlive = 0;
 
   constructor(
     private readonly spec: ConnectionSpec,
@@ -170,12 +172,14 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     redis.on('pmessageBuffer', (pattern: string, channel: Buffer, payload: Buffer) => {
       this.counters.messages++;
       this.counters.bytes += payload.length;
-      this.emit('message', { receivedAt: Date.now(), channel: channel.toString('utf8'), pattern, payload });
+      const receivedAt = (this.lastAlive = Date.now());
+      this.emit('message', { receivedAt, channel: channel.toString('utf8'), pattern, payload });
     });
     redis.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
       this.counters.messages++;
       this.counters.bytes += payload.length;
-      this.emit('message', { receivedAt: Date.now(), channel: channel.toString('utf8'), pattern: null, payload });
+      const receivedAt = (this.lastAlive = Date.now());
+      this.emit('message', { receivedAt, channel: channel.toString('utf8'), pattern: null, payload });
     });
     let established = false;
     redis.once('end', () => {
@@ -205,6 +209,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     }
     established = true;
     this.link = redis;
+    this.lastAlive = Date.now();
     this.startHeartbeat(redis);
     this.emit('ready', { target });
     if (this.lostAt !== 0) {
@@ -218,7 +223,9 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     this.link = null;
     this.stopHeartbeat();
     if (this.closing) return;
-    this.lostAt = Date.now();
+    // A link the heartbeat gave up on went quiet up to two periods earlier: the gap that matters
+    // to the user (what may have been missed) starts at its last sign of life, not at the verdict.
+    this.lostAt = this.heartbeatExpired ? this.lastAlive : Date.now();
     this.attempt = 0;
     const reason = cause
       ? connectionError(cause, this.spec, 'lost connection to').message
@@ -269,10 +276,11 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       }, period);
       timeout.unref();
       // Any reply (even NOPERM for a user without +ping) proves the connection is alive.
-      redis.ping().then(
-        () => clearTimeout(timeout),
-        () => clearTimeout(timeout),
-      );
+      const alive = (): void => {
+        clearTimeout(timeout);
+        this.lastAlive = Date.now();
+      };
+      redis.ping().then(alive, alive);
     }, period);
     this.heartbeatTimer.unref();
   }
