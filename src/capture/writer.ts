@@ -6,6 +6,7 @@
  * half only leaves a torn tail that the reader reports and the next append trims.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Encoder, encode } from '@msgpack/msgpack';
 import type { RawMessage } from '../model/raw-message.js';
@@ -96,8 +97,7 @@ export class CaptureWriter {
     if (!(flushBytes >= 1)) throw new RangeError(`flushBytes must be at least 1, got ${flushBytes}`);
     const header = completeHeader(headerInput);
     const headerBytes = encode(headerToWire(header));
-    const flags = options.append ? 'a' : options.overwrite ? 'w' : 'wx';
-    const file = await open(path, flags);
+    const file = await openExactly(path, options);
     try {
       const appendReport = options.append ? await prepareAppend(path, file) : null;
       await writeFully(file, [headerBytes]);
@@ -189,6 +189,29 @@ export class CaptureWriter {
     if (this.chunkUsed > 0) this.sealed.push(this.chunk.subarray(0, this.chunkUsed));
     this.chunk = minBytes === 0 ? NO_CHUNK : new Uint8Array(Math.max(CHUNK_BYTES, minBytes));
     this.chunkUsed = 0;
+  }
+}
+
+const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_EXCL, O_NOFOLLOW } = constants;
+
+/**
+ * Opens the file at `path` itself, never what a symbolic link there points to: a link planted
+ * where the user records (a shared /tmp) must not turn a recording into a write elsewhere. A new
+ * file is created exclusively; appending and overwriting refuse a link (O_NOFOLLOW).
+ */
+async function openExactly(path: string, options: CaptureWriterOptions): Promise<FileHandle> {
+  const flags = options.append
+    ? O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW
+    : options.overwrite
+      ? O_WRONLY | O_TRUNC | O_CREAT | O_NOFOLLOW
+      : O_WRONLY | O_CREAT | O_EXCL;
+  try {
+    return await open(path, flags, 0o666);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new Error(`${path} is a symbolic link: not writing through it (name the file itself)`);
+    }
+    throw err;
   }
 }
 

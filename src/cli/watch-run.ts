@@ -11,7 +11,8 @@ import { paletteFor } from '../output/palette.js';
 import { MessagePipeline } from '../output/pipeline.js';
 import type { WatchedMessage } from '../output/watched-message.js';
 import type { EventEmitter } from 'node:events';
-import { isTlsUnverified, type ConnectionSpec } from '../redis/connection-spec.js';
+import type { ConnectionSpec } from '../redis/connection-spec.js';
+import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
 import { durationFlag, intFlag } from './args.js';
@@ -56,9 +57,7 @@ export interface WatchTarget {
 
 /** The usual source: a Subscriber on the given Redis, warning loudly when TLS is unverified. */
 export function subscriberFor(spec: ConnectionSpec, subscription: Subscription): Subscriber {
-  if (isTlsUnverified(spec)) {
-    process.stderr.write('redis-print: WARNING: --insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic\n');
-  }
+  warnIfUnverified(spec);
   return new Subscriber(spec, subscription);
 }
 

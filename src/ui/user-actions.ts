@@ -3,6 +3,7 @@
  * `w` writes the shown messages to a capture, `P` opens the publish form. Paths are asked on the
  * prompt line with a sensible default; an existing file is never replaced without a yes.
  */
+import { constants } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { RawMessage } from '../model/raw-message.js';
 import { formatBytes } from '../output/units.js';
@@ -38,7 +39,8 @@ export function startSave(state: UiState, redraw: Redraw): void {
 async function savePayload(state: UiState, m: WatchedMessage, path: string, overwrite: boolean, redraw: Redraw): Promise<void> {
   if (path === '') return state.say('not saved: no path given', 'problem');
   try {
-    await writeFile(path, m.raw.payload, { flag: overwrite ? 'w' : 'wx' });
+    // Replacing writes the file at `path`, never through a symbolic link planted there.
+    await writeFile(path, m.raw.payload, { flag: overwrite ? REPLACE_NOT_THROUGH_LINKS : 'wx' });
     state.say(`saved ${formatBytes(m.raw.payload.length)} to ${path} (the payload exactly as received; redis-print decode ${path})`);
   } catch (error) {
     if (isExists(error)) {
@@ -146,10 +148,13 @@ export function sendPublish(state: UiState, sink: PublishSink | undefined, redra
     });
 }
 
+const REPLACE_NOT_THROUGH_LINKS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
 function isExists(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
 }
 
 function reason(error: unknown): string {
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ELOOP') return 'it is a symbolic link (not writing through it)';
   return error instanceof Error ? error.message : String(error);
 }

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { classify } from '../../phoenix/classify.js';
 import { channelFor } from '../../phoenix/channel.js';
 import type { ConnectionSpec } from '../../redis/connection-spec.js';
-import { isTlsUnverified } from '../../redis/connection-spec.js';
+import { warnIfUnverified } from '../insecure-warning.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import { Publisher } from '../../redis/publisher.js';
 import { connectionSpecFromFlags } from '../connection.js';
@@ -76,7 +76,7 @@ class Link {
 
   async publisher(): Promise<Publisher> {
     if (this.connected) return this.connected;
-    if (isTlsUnverified(this.spec)) warn('--insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic');
+    warnIfUnverified(this.spec);
     const publisher = new Publisher(this.spec);
     await redisStep(() => publisher.connect());
     this.connected = publisher;

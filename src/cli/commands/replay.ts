@@ -14,7 +14,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CaptureFormatError } from '../../capture/capture-error.js';
-import { isTlsUnverified, type ConnectionSpec } from '../../redis/connection-spec.js';
+import type { ConnectionSpec } from '../../redis/connection-spec.js';
+import { warnIfUnverified } from '../insecure-warning.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import { Publisher } from '../../redis/publisher.js';
 import { connectionOptions, filterOptions, parseCommandArgs } from '../args.js';
@@ -170,9 +171,7 @@ function recordList(indices: number[], count: number): string {
 }
 
 async function connect(spec: ConnectionSpec): Promise<Publisher> {
-  if (isTlsUnverified(spec)) {
-    process.stderr.write('redis-print: WARNING: --insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic\n');
-  }
+  warnIfUnverified(spec);
   const publisher = new Publisher(spec);
   try {
     await publisher.connect();
