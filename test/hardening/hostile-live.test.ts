@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { listRows, Tmux } from '../ui/tmux.js';
-import { startUi, statusLine } from '../ui/tui-helpers.js';
+import { broadcastPayload, startUi, statusLine } from '../ui/tui-helpers.js';
 import { loadFixtures, messageLines, startWatch } from '../cli/watch-helpers.js';
 
 const MiB = 1024 * 1024;
@@ -170,11 +170,16 @@ describe('the terminal UI', () => {
     expect(statusLine(screen)).toMatch(new RegExp(`\\b${hostile.length * 2}\\b`));
     const memory = memoryOf(pid);
     console.log(`UI after the hostile burst: peak RSS ${mib(memory.peak)}, now ${mib(memory.now)}`);
+    // Text from the wire is shown as text: blessed tags and escape sequences in a topic or a
+    // body neither style the screen nor move the cursor.
+    await client.publish(CHANNEL, broadcastPayload('rooms:{red-bg}tagged{/}', 'new:msg', '\u001b[2J{bold}body{/bold}'));
+    const tagged = await term.waitFor(/rooms:\{red-bg\}tagged/, 'the tagged topic, literally');
+    expect(tagged).toContain('\\e[2J{bold}body{/bold}');
     // The help view replaces the list, and q from it brings the list back: the UI is live.
     await term.keys('?');
     await term.waitFor((s) => listRows(s).length === 0, 'the help view');
     await term.keys('Escape');
-    await term.waitFor((s) => listRows(s).length >= hostile.length * 2, 'the list again');
+    await term.waitFor((s) => listRows(s).length >= hostile.length * 2 + 1, 'the list again');
     expect(memory.peak).toBeLessThan(RSS_BOUND);
     await term.keys('q');
   });
