@@ -26,12 +26,10 @@
  *   node bench/run.mjs e2e                                              as a section of npm run bench
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startBenchRedis } from './bench-redis.mjs';
 
 const HERE = fileURLToPath(import.meta.url);
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -63,7 +61,7 @@ export async function run() {
 }
 
 export async function e2eBench({ messages = 200_000, publishers = 2, rounds = 3, log = console.log } = {}) {
-  const server = await startServer();
+  const server = await startBenchRedis();
   const subscribers = [
     { name: 'bare ioredis 5 subscriber (no decoding)', args: (port, n) => [HERE, '--bare-subscriber', String(port), String(n)], countFrom: bareCount },
     { name: 'redis-print --json > /dev/null', args: (port, n) => [MAIN, '--json', '--no-tui', '--url', `redis://127.0.0.1:${port}`, '--count', String(n)], countFrom: summaryCount },
@@ -259,45 +257,6 @@ async function bareSubscriberMain(port, count) {
 
 // --- plumbing -------------------------------------------------------------------------------
 
-async function startServer() {
-  const port = await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address();
-      probe.close(() => resolve(p));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'redis-print-e2e-bench-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  args.push('--client-output-buffer-limit', 'pubsub 0 0 0'); // queue, never drop: see the top comment
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
-    child.stdout.on('data', (d) => {
-      if (/Ready to accept connections/.test(String(d))) {
-        clearTimeout(timer);
-        child.stdout.resume();
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => {
-          process.removeListener('exit', killOnExit);
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

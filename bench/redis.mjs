@@ -19,12 +19,11 @@
  *   import { redisBench } from './redis.mjs'                 as a section of bench/run.mjs
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startBenchRedis } from './bench-redis.mjs';
 
 const HERE = fileURLToPath(import.meta.url);
 const PAYLOAD_BYTES = 230;
@@ -38,7 +37,7 @@ export function run() {
 }
 
 export async function redisBench({ messages = 300_000, publishers = 2, rounds = 3, log = console.log } = {}) {
-  const server = await startServer();
+  const server = await startBenchRedis();
   const rows = [];
   try {
     const list = await variants(server.port);
@@ -213,46 +212,6 @@ async function publisherMain(port, count) {
   process.stdout.write(JSON.stringify({ published }));
 }
 
-async function startServer() {
-  const port = await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address();
-      probe.close(() => resolve(p));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'redis-print-bench-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  args.push('--client-output-buffer-limit', 'pubsub 0 0 0'); // queue, never drop: see the top comment
-  const child = spawn('redis-server', args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
-    child.stdout.on('data', (d) => {
-      if (/Ready to accept connections/.test(String(d))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => {
-          process.removeListener('exit', killOnExit);
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   if (process.argv[2] === '--publisher') {

@@ -15,11 +15,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startBenchRedis } from './bench-redis.mjs';
 
 const HERE = fileURLToPath(import.meta.url);
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -29,7 +29,7 @@ const HEIGHT = 40;
 
 export async function run(options = {}) {
   const { rate = 20_000, seconds = 20, log = console.log } = options;
-  const server = await startServer();
+  const server = await startBenchRedis();
   const dir = mkdtempSync(join(tmpdir(), 'redis-print-ui-bench-'));
   const term = new Terminal(`redis-print-ui-bench-${process.pid}`);
   try {
@@ -250,45 +250,6 @@ async function smallBroadcasts() {
   });
 }
 
-async function startServer() {
-  const port = await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address();
-      probe.close(() => resolve(p));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'redis-print-ui-bench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  args.push('--client-output-buffer-limit', 'pubsub 0 0 0');
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
-    child.stdout.on('data', (d) => {
-      if (/Ready to accept connections/.test(String(d))) {
-        clearTimeout(timer);
-        child.stdout.resume();
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => {
-          process.removeListener('exit', killOnExit);
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 function frame(screen) {
   const lines = screen.replace(/\n+$/, '').split('\n');
