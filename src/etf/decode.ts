@@ -3,6 +3,7 @@ import * as T from './tags.js';
 import { DecodeError } from './errors.js';
 import { DEFAULT_MAX_INFLATED_SIZE, inflateTerm } from './inflate.js';
 import { TermReader } from './reader.js';
+import { ERLANG_MAX_BIG_BYTES } from './reader-fields.js';
 import { FastReader } from './fast-reader.js';
 
 export interface DecodeOptions {
@@ -23,12 +24,20 @@ export interface DecodeOptions {
    * and 30 s for 65 KB). Real messages are far below it (the 1000-row fixture: 7018).
    */
   maxTerms?: number;
+  /**
+   * Largest integer accepted, in digit bytes of SMALL_BIG_EXT/LARGE_BIG_EXT. Default 4 194 296,
+   * the most binary_to_term accepts (2^25 − 64 bits). Lower it where integers get printed: JS
+   * writes a 4 MiB integer in decimal in about 8 s (360 KB: 1 s), and such a payload compresses
+   * to a few KB. At least 255 (SMALL_BIG_EXT's own maximum).
+   */
+  maxBigBytes?: number;
   /** Also return the byte range of every node (`DecodeResult.spans`). */
   spans?: boolean;
 }
 
 export const DEFAULT_MAX_DEPTH = 10_000;
 export const DEFAULT_MAX_TERMS = 4_000_000;
+export const DEFAULT_MAX_BIG_BYTES = ERLANG_MAX_BIG_BYTES;
 
 export interface DecodeResult {
   term: Term;
@@ -54,11 +63,11 @@ const fastReader = new FastReader();
 function readTerm(
   bytes: Uint8Array,
   start: number,
-  limits: { maxDepth: number; maxTerms: number },
+  limits: { maxDepth: number; maxTerms: number; maxBigBytes: number },
   spans: boolean,
   inInflated: boolean,
 ): { term: Term; end: number; span: TermSpan | undefined } {
-  const { maxDepth, maxTerms } = limits;
+  const { maxDepth, maxTerms, maxBigBytes } = limits;
   // Every term takes at least one byte, so the fast path (which does not count) cannot build
   // more than maxTerms from this many bytes; longer inputs go where terms are counted.
   if (!spans && bytes.length - start <= maxTerms) {
@@ -69,7 +78,7 @@ function readTerm(
       // GIVE_UP (or anything unexpected): the precise reader decides and explains.
     }
   }
-  const term = reader.read(bytes, start, maxDepth, spans, inInflated, maxTerms);
+  const term = reader.read(bytes, start, maxDepth, spans, inInflated, maxTerms, maxBigBytes);
   return { term, end: reader.position, span: reader.span };
 }
 
@@ -79,7 +88,9 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
 }
 
 export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): DecodeResult {
-  const limits = { maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH, maxTerms: options?.maxTerms ?? DEFAULT_MAX_TERMS };
+  const maxBigBytes = options?.maxBigBytes ?? DEFAULT_MAX_BIG_BYTES;
+  if (!(maxBigBytes >= 255)) throw new RangeError(`maxBigBytes must be at least 255, got ${maxBigBytes}`);
+  const limits = { maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH, maxTerms: options?.maxTerms ?? DEFAULT_MAX_TERMS, maxBigBytes };
   const spans = options?.spans === true;
   if (bytes.length === 0) throw new DecodeError('empty input', 0, undefined, []);
   if (bytes[0] !== T.VERSION_MAGIC) {

@@ -156,6 +156,8 @@ export class FastReader {
       case T.LARGE_BIG_EXT: {
         this.need(at + 6);
         const n = readU32(b, at + 1);
+        // Longer ones (beyond 2040 bits: never in real messages) meet the size limit on the precise path.
+        if (n > 255) throw GIVE_UP;
         this.need(at + 6 + n);
         this.pos = at + 6 + n;
         return bigFromDigits(b, at + 6, n, b[at + 5] !== 0);

@@ -10,11 +10,16 @@ import { bigFromDigits, join64, readU32 } from './scalars.js';
  * pids, ports, refs, fun headers). TermReader (reader.ts) adds containers, spans and the path
  * that error messages show.
  */
+/** binary_to_term refuses integers with more digit bytes than this (checked on OTP 25: 2^25 − 64 bits). */
+export const ERLANG_MAX_BIG_BYTES = 4_194_296;
+
 export abstract class FieldReader {
   protected bytes: Uint8Array = NO_BYTES;
   protected pos = 0;
   protected end = 0;
   protected inInflated = false;
+  /** DecodeOptions.maxBigBytes. */
+  protected maxBigBytes = Infinity;
 
   /** Where the reader is inside the term, outermost first (for error messages). */
   protected abstract path(): string[];
@@ -117,6 +122,10 @@ export abstract class FieldReader {
 
   /** Digits of a SMALL_BIG_EXT/LARGE_BIG_EXT; `pos` is at the sign byte. */
   protected bigDigits(at: number, tag: number, n: number): number | bigint {
+    if (n > this.maxBigBytes) {
+      const erlang = this.maxBigBytes === ERLANG_MAX_BIG_BYTES ? ', the most binary_to_term accepts' : ' (raise the maxBigBytes option to allow it)';
+      throw this.fail(`${T.tagName(tag)} of ${n} digit bytes is over maxBigBytes ${this.maxBigBytes}${erlang}`, at, tag);
+    }
     this.need(at, tag, 1 + n);
     const negative = this.bytes[this.pos] !== 0;
     const first = this.pos + 1;

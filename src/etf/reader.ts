@@ -57,13 +57,22 @@ export class TermReader extends FieldReader {
   span: TermSpan | undefined;
 
   /** Reads one term starting at `start`; returns it and leaves `position` just past it. */
-  read(bytes: Uint8Array, start: number, maxDepth: number, spans: boolean, inInflated: boolean, maxTerms = Infinity): Term {
+  read(
+    bytes: Uint8Array,
+    start: number,
+    maxDepth: number,
+    spans: boolean,
+    inInflated: boolean,
+    maxTerms = Infinity,
+    maxBigBytes = Infinity,
+  ): Term {
     this.bytes = bytes;
     this.pos = start;
     this.end = bytes.length;
     this.sp = 0;
     this.maxDepth = maxDepth;
     this.maxTerms = this.termsLeft = maxTerms;
+    this.maxBigBytes = maxBigBytes;
     this.inInflated = inInflated;
     this.withSpans = spans;
     this.span = undefined;

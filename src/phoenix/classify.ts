@@ -22,7 +22,28 @@ export interface ClassifyOptions {
   maxInflatedSize?: number;
   /** Larger payloads are reported, not decoded (default DEFAULT_MAX_PAYLOAD_SIZE). */
   maxPayloadSize?: number;
+  /** Larger integers (digit bytes) make the payload undecodable (default DEFAULT_MAX_BIG_BYTES_SHOWN). */
+  maxBigBytes?: number;
+  /** Terms with more nodes make the payload undecodable (default DEFAULT_MAX_TERMS_SHOWN). */
+  maxTerms?: number;
 }
+
+/**
+ * Most terms (nodes) a payload may hold to be decoded: showing a term costs about 200 bytes of
+ * memory per node across the decoder, the printers and NDJSON (a 3.9 MB list of 3.9 M [] took
+ * a watcher to 800 MB, 1 M of them to 335 MB), and the heap a watcher grew for one message is
+ * still there when the next large one arrives. Real messages hold thousands (the 1000-row
+ * fixture: 7018); the codec's own default is eight times this.
+ */
+export const DEFAULT_MAX_TERMS_SHOWN = 500_000;
+
+/**
+ * Integers of more digit bytes than this are refused: whatever classify decodes gets printed, and
+ * printing an integer in decimal is slow in JS (a 360 KB one took a watcher a second per message,
+ * 4 MiB — which binary_to_term still accepts, and which compresses to 4 KB — eight). 8 KiB is
+ * 19 728 decimal digits, far beyond any counter or clock a message carries.
+ */
+export const DEFAULT_MAX_BIG_BYTES_SHOWN = 8192;
 
 /**
  * Largest payload that is decoded. Showing a payload costs several times its size (an NDJSON line
@@ -57,7 +78,11 @@ function classifyOther(payload: Uint8Array): Classified {
 function classifyEtf(payload: Uint8Array, options: ClassifyOptions): Classified {
   let decoded: DecodeResult;
   try {
-    const decodeOptions: { spans: boolean; maxInflatedSize?: number } = { spans: options.spans === true };
+    const decodeOptions: { spans: boolean; maxInflatedSize?: number; maxBigBytes: number; maxTerms: number } = {
+      spans: options.spans === true,
+      maxBigBytes: options.maxBigBytes ?? DEFAULT_MAX_BIG_BYTES_SHOWN,
+      maxTerms: options.maxTerms ?? DEFAULT_MAX_TERMS_SHOWN,
+    };
     if (options.maxInflatedSize !== undefined) decodeOptions.maxInflatedSize = options.maxInflatedSize;
     decoded = decodeDetailed(payload, decodeOptions);
   } catch (err) {

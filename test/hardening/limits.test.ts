@@ -6,13 +6,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decode, decodeDetailed } from '../../src/etf/decode.js';
+import { decode, decodeDetailed, DEFAULT_MAX_BIG_BYTES } from '../../src/etf/decode.js';
 import { DecodeError } from '../../src/etf/errors.js';
 import { encode } from '../../src/etf/encode.js';
 import { Atom, Tuple } from '../../src/etf/term.js';
 import { formatLine } from '../../src/output/line-format.js';
 import { toNdjsonLine, toNdjsonRecord } from '../../src/output/ndjson.js';
-import { classify, DEFAULT_MAX_PAYLOAD_SIZE } from '../../src/phoenix/classify.js';
+import { classify, DEFAULT_MAX_BIG_BYTES_SHOWN, DEFAULT_MAX_PAYLOAD_SIZE, DEFAULT_MAX_TERMS_SHOWN } from '../../src/phoenix/classify.js';
+import { erlAccepts } from '../helpers/erl.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -199,5 +200,56 @@ describe('a leading U+FEFF is text, not a byte-order mark to drop', () => {
     const topic = new TextEncoder().encode('\ufeffrooms:lobby');
     const envelope = new Tuple([3, Atom.of('except'), Atom.of('a@h'), topic, Atom.of('hello'), Atom.of('Elixir.Phoenix.PubSub')]);
     expect(classify(encode(envelope)).envelope?.topic).toBe('\ufeffrooms:lobby');
+  });
+});
+
+describe('integers', () => {
+  const big = (digitBytes: number): Buffer => {
+    const b = Buffer.alloc(7 + digitBytes, 0xff);
+    b.set([131, 111]);
+    b.writeUInt32BE(digitBytes, 2);
+    b[6] = 0; // sign: positive
+    return b;
+  };
+
+  it('are accepted up to the size binary_to_term accepts, and not beyond', async () => {
+    const edge = [big(DEFAULT_MAX_BIG_BYTES), big(DEFAULT_MAX_BIG_BYTES + 1)];
+    const ours = edge.map((b) => {
+      try {
+        decode(b);
+        return true;
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        expect(e.message).toMatch(/LARGE_BIG_EXT of 4194297 digit bytes is over maxBigBytes 4194296, the most binary_to_term accepts/);
+        return false;
+      }
+    });
+    expect(ours).toEqual([true, false]);
+    expect(await erlAccepts(edge)).toEqual(ours);
+  });
+
+  it('that would take seconds to print are not decoded for watch (a 4 KB payload holds a 4 MiB one)', () => {
+    // 4 MiB of 0xff digits compress to a few KB; in decimal that number takes JS about 8 s.
+    const huge = big(DEFAULT_MAX_BIG_BYTES);
+    const payload = compressed(huge.subarray(1));
+    expect(payload.length).toBeLessThan(16 * 1024);
+    expect(classify(payload).error?.message).toMatch(/LARGE_BIG_EXT of 4194296 digit bytes is over maxBigBytes 8192/);
+    expect(classify(big(DEFAULT_MAX_BIG_BYTES_SHOWN)).kind).toBe('term');
+    expect(classify(big(DEFAULT_MAX_BIG_BYTES_SHOWN + 1)).error?.message).toMatch(/over maxBigBytes 8192/);
+  });
+});
+
+describe('what watch decodes', () => {
+  it('holds at most 500 000 terms (about 200 bytes each to show)', () => {
+    const list = (elements: number): Buffer => {
+      const b = Buffer.alloc(7 + elements, 106);
+      b.set([131, 108]);
+      b.writeUInt32BE(elements, 2);
+      return b;
+    };
+    // The list itself and its elements are terms.
+    expect(classify(list(DEFAULT_MAX_TERMS_SHOWN - 1)).kind).toBe('term');
+    expect(classify(list(DEFAULT_MAX_TERMS_SHOWN)).error?.message).toMatch(/more than maxTerms 500000 terms/);
+    expect(decode(list(DEFAULT_MAX_TERMS_SHOWN))).toHaveLength(DEFAULT_MAX_TERMS_SHOWN);
   });
 });
