@@ -7,18 +7,15 @@ import { decode } from '../../src/etf/decode.js';
 import { fromTypedJson } from '../../src/etf/render/typed-json-read.js';
 import { termEquals } from '../../src/etf/term.js';
 import { erlDecodeCheck, erlSameTerm } from '../helpers/erl.js';
+import type { Manifest, ManifestEntry } from '../helpers/manifest.js';
 import { runCli } from './run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/phoenix/', import.meta.url));
 
-interface ManifestEntry {
-  file: string;
-  inspect: string;
-}
 
 function manifest(version: string): Array<ManifestEntry & { path: string }> {
   const dir = join(FIXTURES, version);
-  const parsed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: ManifestEntry[] };
+  const parsed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
   return parsed.files.map((f) => ({ ...f, path: join(dir, f.file) }));
 }
 

@@ -6,34 +6,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { adminClient, type RedisServer } from '../helpers/redis-server.js';
+import type { ManifestEntry, TermJson } from '../helpers/manifest.js';
 import { startCli, type CliOptions, type LiveCli } from './run-cli.js';
 
 const fixturesDir = new URL('../../fixtures/phoenix/', import.meta.url);
 
-/** The manifest's JSON form of terms (see its `term_json_mapping`). */
-export type TermJson = unknown;
-
-export interface ManifestEntry {
-  file: string;
-  channel: string;
-  operation: string;
-  label: string;
-  wire_compressed: boolean;
-  size: number;
-  topic: string;
-  inspect: string;
-  envelope: {
-    vsn: number;
-    mode?: { atom: string };
-    node_name?: { atom: string } | string;
-    dispatcher?: { atom: string };
-    node_ref_hex?: string;
-    fastlane?: { atom: string };
-    pool_size?: number;
-    from_pid?: { atom: string } | { pid: { node: string } };
-  };
-  term_json: TermJson;
-}
+export type { ManifestEntry, TermJson } from '../helpers/manifest.js';
 
 export interface Fixture {
   adapter: string;

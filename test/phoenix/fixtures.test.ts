@@ -9,41 +9,9 @@ import { generationOfChannel } from '../../src/phoenix/channel.js';
 import { classify, nodeOf } from '../../src/phoenix/classify.js';
 import type { Classified, Envelope, TrackerInfo } from '../../src/phoenix/classified.js';
 import { describeEnvelope } from '../../src/phoenix/envelope.js';
+import type { ManifestEntry, TermJson } from '../helpers/manifest.js';
 
 const fixturesDir = new URL('../../fixtures/phoenix/', import.meta.url);
-
-/** The manifest's JSON rendering of terms (see its `term_json_mapping`). */
-type TermJson =
-  | number
-  | string
-  | TermJson[]
-  | { atom: string }
-  | { bigint: string }
-  | { tuple: TermJson[] }
-  | { map: Array<[TermJson, TermJson]> }
-  | { pid: { node: string } }
-  | Record<string, unknown>;
-
-interface ManifestEntry {
-  file: string;
-  channel: string;
-  operation: string;
-  label: string;
-  wire_compressed: boolean;
-  size: number;
-  topic: string;
-  envelope: {
-    vsn: number;
-    mode?: { atom: string };
-    node_name?: { atom: string } | string;
-    dispatcher?: { atom: string };
-    node_ref_hex?: string;
-    fastlane?: { atom: string };
-    pool_size?: number;
-    from_pid?: { atom: string } | { pid: { node: string } };
-  };
-  term_json: TermJson;
-}
 
 const entries: Array<{ dir: string; entry: ManifestEntry }> = [];
 for (const dir of readdirSync(fixturesDir)) {
