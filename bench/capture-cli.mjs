@@ -60,15 +60,31 @@ export async function captureCliBench({ messages = 200_000, rounds = 3, log = co
   const replay = best((r) => r.replay);
   const lost = results.reduce((n, r) => n + r.record.lost + r.replay.lost, 0);
   const bytes = payloads.size;
-  log(`\ncapture CLI: ${messages} msgs × ~${Math.round(bytes)} B (v3 broadcasts) per round, best of ${rounds}; pubsub output buffer unlimited`);
+  log(
+    `\ncapture CLI: ${messages} msgs × ~${Math.round(bytes)} B (v3 broadcasts) per round, best of ${rounds}; pubsub output buffer unlimited`,
+  );
   log(`${'run'.padEnd(52)} ${'msgs/s'.padStart(9)} ${'MB/s'.padStart(6)} ${'lost'.padStart(6)}`);
   const row = (name, r, lostCount) =>
-    log(`${name.padEnd(52)} ${String(Math.round(r.msgsPerSec)).padStart(9)} ${((r.msgsPerSec * bytes) / 1e6).toFixed(1).padStart(6)} ${String(lostCount).padStart(6)}`);
-  row('record -o FILE --count N (flood → file closed)', record, results.reduce((n, r) => n + r.record.lost, 0));
-  row('replay --as-fast-as-possible (start → last received)', replay, results.reduce((n, r) => n + r.replay.lost, 0));
+    log(
+      `${name.padEnd(52)} ${String(Math.round(r.msgsPerSec)).padStart(9)} ${((r.msgsPerSec * bytes) / 1e6).toFixed(1).padStart(6)} ${String(lostCount).padStart(6)}`,
+    );
+  row(
+    'record -o FILE --count N (flood → file closed)',
+    record,
+    results.reduce((n, r) => n + r.record.lost, 0),
+  );
+  row(
+    'replay --as-fast-as-possible (start → last received)',
+    replay,
+    results.reduce((n, r) => n + r.replay.lost, 0),
+  );
   row('replay, send phase as the CLI reports it', { msgsPerSec: replay.sendMsgsPerSec }, 0);
-  log(`(capture file: ${(results[0].fileBytes / 1e6).toFixed(1)} MB per round; records compared byte for byte with what was published;`);
-  log(` the Lua publisher of the best record round sent at ${Math.round(record.publishMsgsPerSec)} msgs/s, so the recorder set the pace)`);
+  log(
+    `(capture file: ${(results[0].fileBytes / 1e6).toFixed(1)} MB per round; records compared byte for byte with what was published;`,
+  );
+  log(
+    ` the Lua publisher of the best record round sent at ${Math.round(record.publishMsgsPerSec)} msgs/s, so the recorder set the pace)`,
+  );
   return { record, replay, lost };
 }
 
@@ -85,10 +101,19 @@ async function makePayloads(count) {
   const MARK = 0x7eadbeef; // an INTEGER_EXT no other part of the term contains
   const payload = new ErlMap([text('body'), text('seq')], [text('x'.repeat(60)), MARK]);
   const message = broadcastStruct('rooms:lobby', 'new:msg', payload);
-  const bytes = encode(buildV3({ mode: 'except', node: Atom.of('bench@127.0.0.1'), topic: 'rooms:lobby', message, dispatcher: Atom.of('Elixir.Phoenix.Channel.Server') }));
+  const bytes = encode(
+    buildV3({
+      mode: 'except',
+      node: Atom.of('bench@127.0.0.1'),
+      topic: 'rooms:lobby',
+      message,
+      dispatcher: Atom.of('Elixir.Phoenix.Channel.Server'),
+    }),
+  );
   const mark = Buffer.from([98, 0x7e, 0xad, 0xbe, 0xef]);
   const at = bytes.indexOf(mark);
-  if (at < 0 || bytes.indexOf(mark, at + 1) >= 0) throw new Error('cannot find the sequence number in the encoded payload');
+  if (at < 0 || bytes.indexOf(mark, at + 1) >= 0)
+    throw new Error('cannot find the sequence number in the encoded payload');
   const prefix = bytes.subarray(0, at + 1);
   const suffix = bytes.subarray(at + 5);
   const number = Buffer.alloc(4);
@@ -113,7 +138,17 @@ end
 return last - first + 1`;
 
 async function recordRun(Redis, port, file, payloads) {
-  const recorder = startCli(['record', '-o', file, '-p', String(port), '--pattern', 'phx:*', '--count', String(payloads.count)]);
+  const recorder = startCli([
+    'record',
+    '-o',
+    file,
+    '-p',
+    String(port),
+    '--pattern',
+    'phx:*',
+    '--count',
+    String(payloads.count),
+  ]);
   await recorder.waitForStderr(/^# recording /m);
   const publisher = new Redis({ host: '127.0.0.1', port, enableReadyCheck: false });
   await publisher.ping();
@@ -204,7 +239,23 @@ async function startServer(dir) {
   const port = await freePort();
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--client-output-buffer-limit', 'pubsub', '0', '0', '0'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--client-output-buffer-limit',
+      'pubsub',
+      '0',
+      '0',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise((resolve, reject) => {

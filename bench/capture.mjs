@@ -66,7 +66,9 @@ export async function captureBench({ records = 500_000, rounds = 3, log = consol
   log(`count check: ${lost === 0 ? 'every accepted record read back (0 lost)' : `${lost} RECORDS LOST`}`);
   log(`record shape (@msgpack/msgpack, ns per record, encode + decode):`);
   for (const s of shape) {
-    log(`  ${s.name.padEnd(40)} encode ${s.encodeNs.toFixed(0).padStart(5)}  decode ${s.decodeNs.toFixed(0).padStart(5)}  ${s.bytes} B`);
+    log(
+      `  ${s.name.padEnd(40)} encode ${s.encodeNs.toFixed(0).padStart(5)}  decode ${s.decodeNs.toFixed(0).padStart(5)}  ${s.bytes} B`,
+    );
   }
   if (lost !== 0) throw new Error(`capture bench lost ${lost} records`);
   return { rows, shape, lost };
@@ -89,11 +91,15 @@ function makePayloads(count) {
 }
 
 async function writeRun(capture, path, records, payloads) {
-  const header = { tool: { name: 'redis-print-bench', version: '0' }, target: 'redis://127.0.0.1:6379', patterns: ['phx:*'] };
+  const header = {
+    tool: { name: 'redis-print-bench', version: '0' },
+    target: 'redis://127.0.0.1:6379',
+    patterns: ['phx:*'],
+  };
   const start = process.hrtime.bigint();
   const writer = await capture.CaptureWriter.open(path, header, { overwrite: true });
   const t0 = Date.now();
-  for (let i = 0; i < records; ) {
+  for (let i = 0; i < records;) {
     const end = Math.min(records, i + BURST);
     for (; i < end; i++) {
       writer.write({ receivedAt: t0 + i, channel: CHANNEL, pattern: 'phx:*', payload: payloads[i & 1023] });
@@ -103,7 +109,8 @@ async function writeRun(capture, path, records, payloads) {
   await writer.close();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const fileBytes = statSync(path).size;
-  if (fileBytes !== writer.stats.flushedBytes) throw new Error(`file has ${fileBytes} B, writer flushed ${writer.stats.flushedBytes} B`);
+  if (fileBytes !== writer.stats.flushedBytes)
+    throw new Error(`file has ${fileBytes} B, writer flushed ${writer.stats.flushedBytes} B`);
   return {
     records: writer.stats.flushedRecords,
     accepted: writer.stats.records,
@@ -150,7 +157,10 @@ function recordShapeBench(payloads) {
   const encoder = new Encoder();
   const decoder = new Decoder();
   const shapes = [
-    { name: '[t, channel, pattern, payload] (chosen)', make: (i) => [1.7e12 + i, CHANNEL, 'phx:*', payloads[i & 1023]] },
+    {
+      name: '[t, channel, pattern, payload] (chosen)',
+      make: (i) => [1.7e12 + i, CHANNEL, 'phx:*', payloads[i & 1023]],
+    },
     { name: '{t, c, p, d} map', make: (i) => ({ t: 1.7e12 + i, c: CHANNEL, p: 'phx:*', d: payloads[i & 1023] }) },
   ].map((shape) => ({
     ...shape,
@@ -170,7 +180,12 @@ function recordShapeBench(payloads) {
     }
   }
   if (sink === 0) throw new Error('unreachable: keeps the loops from being optimised away');
-  return shapes.map(({ name, encodeNs, decodeNs, samples }) => ({ name, encodeNs, decodeNs, bytes: samples[0].length }));
+  return shapes.map(({ name, encodeNs, decodeNs, samples }) => ({
+    name,
+    encodeNs,
+    decodeNs,
+    bytes: samples[0].length,
+  }));
 }
 
 if (process.argv[1] === HERE) {

@@ -153,10 +153,14 @@ function erlangJsDecode(bytes) {
 
 function erlangJsEncode(term, compressed) {
   let out;
-  Erlang.term_to_binary(term, (err, bytes) => {
-    if (err) throw err;
-    out = bytes;
-  }, compressed ? 6 : false);
+  Erlang.term_to_binary(
+    term,
+    (err, bytes) => {
+      if (err) throw err;
+      out = bytes;
+    },
+    compressed ? 6 : false,
+  );
   return out;
 }
 
@@ -190,7 +194,8 @@ export async function run() {
       for (const fn of Object.values(contenders[op])) if (fn) for (let i = 0; i < 20; i++) fn(); // warm up
       // Rounds interleave (ours, erlang_js, erlpack, Erlang, ours, …); each keeps its best.
       for (let r = 0; r < ROUNDS; r++) {
-        for (const [lib, fn] of Object.entries(contenders[op])) row[op][lib] = Math.max(row[op][lib] ?? 0, fn ? round(fn) : 0);
+        for (const [lib, fn] of Object.entries(contenders[op]))
+          row[op][lib] = Math.max(row[op][lib] ?? 0, fn ? round(fn) : 0);
         row[op].erlang = Math.max(row[op].erlang ?? 0, await erlang.round(index, op));
       }
     }
@@ -198,7 +203,9 @@ export async function run() {
   }
   erlang.stop();
   for (const op of ['decode', 'encode']) {
-    console.log(`\n${op} (messages per CPU second, MB/s for ours; ratios: ours ÷ best of erlang_js/erlpack, ours ÷ Erlang)`);
+    console.log(
+      `\n${op} (messages per CPU second, MB/s for ours; ratios: ours ÷ best of erlang_js/erlpack, ours ÷ Erlang)`,
+    );
     const table = rows.map((r) => {
       const c = r[op];
       const bestJs = Math.max(c.erlang_js, c.erlpack);

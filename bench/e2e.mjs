@@ -63,9 +63,21 @@ export async function run() {
 export async function e2eBench({ messages = 200_000, publishers = 2, rounds = 3, log = console.log } = {}) {
   const server = await startBenchRedis();
   const subscribers = [
-    { name: 'bare ioredis 5 subscriber (no decoding)', args: (port, n) => [HERE, '--bare-subscriber', String(port), String(n)], countFrom: bareCount },
-    { name: 'redis-print --json > /dev/null', args: (port, n) => [MAIN, '--json', '--no-tui', '--url', `redis://127.0.0.1:${port}`, '--count', String(n)], countFrom: summaryCount },
-    { name: 'redis-print --no-tui (lines) > /dev/null', args: (port, n) => [MAIN, '--no-tui', '--url', `redis://127.0.0.1:${port}`, '--count', String(n)], countFrom: summaryCount },
+    {
+      name: 'bare ioredis 5 subscriber (no decoding)',
+      args: (port, n) => [HERE, '--bare-subscriber', String(port), String(n)],
+      countFrom: bareCount,
+    },
+    {
+      name: 'redis-print --json > /dev/null',
+      args: (port, n) => [MAIN, '--json', '--no-tui', '--url', `redis://127.0.0.1:${port}`, '--count', String(n)],
+      countFrom: summaryCount,
+    },
+    {
+      name: 'redis-print --no-tui (lines) > /dev/null',
+      args: (port, n) => [MAIN, '--no-tui', '--url', `redis://127.0.0.1:${port}`, '--count', String(n)],
+      countFrom: summaryCount,
+    },
   ];
   const modes = ['flood', 'drain'];
   const runs = subscribers.map(() => ({ flood: [], drain: [] }));
@@ -80,7 +92,9 @@ export async function e2eBench({ messages = 200_000, publishers = 2, rounds = 3,
           payloadBytes = result.payloadBytes;
           runs[i][mode].push(result);
           if (process.env.E2E_DEBUG) {
-            log(`  ${mode} ${subscriber.name}: ${Math.round(result.msgsPerSec)} msgs/s, ${result.cpuMicrosPerMsg.toFixed(2)} µs/msg, publishers ${Math.round(result.publishPerSec)} msgs/s, lost ${result.lost}`);
+            log(
+              `  ${mode} ${subscriber.name}: ${Math.round(result.msgsPerSec)} msgs/s, ${result.cpuMicrosPerMsg.toFixed(2)} µs/msg, publishers ${Math.round(result.publishPerSec)} msgs/s, lost ${result.lost}`,
+            );
           }
         }
       }
@@ -104,9 +118,15 @@ export async function e2eBench({ messages = 200_000, publishers = 2, rounds = 3,
   });
   const bare = rows[0];
   const pct = (a, b) => `${((100 * a) / b).toFixed(0)}%`.padStart(5);
-  log(`\nend to end: ${messages} PUBLISHes of ~${payloadBytes} B v3 broadcasts per round from ${publishers} publisher processes, best of ${rounds}`);
-  log('(flood: publishing while receiving; drain: receiving a backlog with the CPU to itself; % of the bare subscriber)');
-  log(`${'subscriber'.padEnd(42)} ${'flood/s'.padStart(8)} ${'%'.padStart(5)} ${'drain/s'.padStart(8)} ${'%'.padStart(5)} ${'CPU µs/msg'.padStart(10)} ${'received'.padStart(9)} ${'lost'.padStart(5)}`);
+  log(
+    `\nend to end: ${messages} PUBLISHes of ~${payloadBytes} B v3 broadcasts per round from ${publishers} publisher processes, best of ${rounds}`,
+  );
+  log(
+    '(flood: publishing while receiving; drain: receiving a backlog with the CPU to itself; % of the bare subscriber)',
+  );
+  log(
+    `${'subscriber'.padEnd(42)} ${'flood/s'.padStart(8)} ${'%'.padStart(5)} ${'drain/s'.padStart(8)} ${'%'.padStart(5)} ${'CPU µs/msg'.padStart(10)} ${'received'.padStart(9)} ${'lost'.padStart(5)}`,
+  );
   for (const r of rows) {
     log(
       `${r.name.padEnd(42)} ${String(Math.round(r.floodMsgsPerSec)).padStart(8)} ${pct(r.floodMsgsPerSec, bare.floodMsgsPerSec)} ` +
@@ -120,15 +140,23 @@ export async function e2eBench({ messages = 200_000, publishers = 2, rounds = 3,
 
 async function measure(subscriber, port, messages, publisherCount, mode) {
   const devNull = openSync('/dev/null', 'w');
-  const child = spawn(process.execPath, ['--import', CPU_PROBE, ...subscriber.args(port, messages)], { stdio: ['ignore', devNull, 'pipe'] });
+  const child = spawn(process.execPath, ['--import', CPU_PROBE, ...subscriber.args(port, messages)], {
+    stdio: ['ignore', devNull, 'pipe'],
+  });
   closeSync(devNull);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => child.on('close', () => resolve(performance.now())));
   // Subscribed: redis-print says `# watching`, the bare subscriber `subscribed`.
-  await waitFor(() => /^# watching|^subscribed/m.test(stderr) || child.exitCode !== null, 15_000, 'subscriber to subscribe');
+  await waitFor(
+    () => /^# watching|^subscribed/m.test(stderr) || child.exitCode !== null,
+    15_000,
+    'subscriber to subscribe',
+  );
 
-  const armed = await Promise.all(Array.from({ length: publisherCount }, () => armPublisher(port, Math.ceil(messages / publisherCount))));
+  const armed = await Promise.all(
+    Array.from({ length: publisherCount }, () => armPublisher(port, Math.ceil(messages / publisherCount))),
+  );
   if (mode === 'drain') child.kill('SIGSTOP');
   const release = performance.now();
   for (const p of armed) p.go();
@@ -175,7 +203,9 @@ function bareCount(stderr) {
 /** A publisher process, connected and with its payloads built; `go()` starts the flood. */
 function armPublisher(port, count) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HERE, '--publisher', String(port), String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [HERE, '--publisher', String(port), String(count)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     let armed = false;
     let settle;
@@ -224,7 +254,16 @@ async function broadcasts() {
   const { Atom, ErlMap } = await import(new URL('../dist/etf/term.js', import.meta.url).href);
   const { broadcastStruct, buildV3 } = await import(new URL('../dist/phoenix/build.js', import.meta.url).href);
   const users = ['ana', 'bo', 'chen', 'dara', 'eli', 'fatou', 'gus', 'hiro'];
-  const lines = ['hi all', 'deploying now', 'anyone seen the flaky test?', 'lgtm', 'Ça marche 👍', 'brb', 'merging', 'ok'];
+  const lines = [
+    'hi all',
+    'deploying now',
+    'anyone seen the flaky test?',
+    'lgtm',
+    'Ça marche 👍',
+    'brb',
+    'merging',
+    'ok',
+  ];
   return Array.from({ length: VARIANTS }, (_, i) => {
     const payload = ErlMap.fromPairs([
       [Buffer.from('body'), Buffer.from(lines[i % lines.length])],
@@ -233,7 +272,13 @@ async function broadcasts() {
     ]);
     const topic = `rooms:${['lobby', 'elixir', 'random'][i % 3]}`;
     const message = broadcastStruct(topic, 'new:msg', payload);
-    const term = buildV3({ mode: 'except', node: Atom.of('a@10.0.0.5'), topic, message, dispatcher: Atom.of('Elixir.Phoenix.Channel.Server') });
+    const term = buildV3({
+      mode: 'except',
+      node: Atom.of('a@10.0.0.5'),
+      topic,
+      message,
+      dispatcher: Atom.of('Elixir.Phoenix.Channel.Server'),
+    });
     return encode(term, { minorVersion: 1 });
   });
 }
@@ -257,7 +302,6 @@ async function bareSubscriberMain(port, count) {
 
 // --- plumbing -------------------------------------------------------------------------------
 
-
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -276,7 +320,9 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   } else if (process.argv[2] === '--bare-subscriber') {
     await bareSubscriberMain(Number(process.argv[3]), Number(process.argv[4]));
   } else {
-    const { values } = parseArgs({ options: { messages: { type: 'string' }, publishers: { type: 'string' }, rounds: { type: 'string' } } });
+    const { values } = parseArgs({
+      options: { messages: { type: 'string' }, publishers: { type: 'string' }, rounds: { type: 'string' } },
+    });
     await e2eBench({
       ...(values.messages ? { messages: Number(values.messages) } : {}),
       ...(values.publishers ? { publishers: Number(values.publishers) } : {}),

@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 
 import {
   decodeDetailed,
@@ -79,7 +79,17 @@ const MS_SCALE = { decode: 1, watch: 1, ui: 1, render: Infinity };
 // ---- flags -------------------------------------------------------------------------------------
 
 function parseFlags(argv) {
-  const flags = { count: 1_000_000, seconds: Infinity, seed: 1, from: 0, maxMs: 50, json: false, out: undefined, replay: undefined, save: false };
+  const flags = {
+    count: 1_000_000,
+    seconds: Infinity,
+    seed: 1,
+    from: 0,
+    maxMs: 50,
+    json: false,
+    out: undefined,
+    replay: undefined,
+    save: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -109,7 +119,9 @@ function parseFlags(argv) {
 
 function usage(problem) {
   if (problem) console.error(`fuzz: ${problem}`);
-  console.error('usage: node bench/fuzz.mjs [--count N] [--seconds S] [--seed N] [--from I] [--max-ms MS] [--json] [--out DIR] [--save] | --replay FILE');
+  console.error(
+    'usage: node bench/fuzz.mjs [--count N] [--seconds S] [--seed N] [--from I] [--max-ms MS] [--json] [--out DIR] [--save] | --replay FILE',
+  );
   process.exit(2);
 }
 
@@ -134,7 +146,10 @@ function rngFor(seed, index) {
 
 // ---- the corpus --------------------------------------------------------------------------------
 
-const TAGS = [70, 77, 82, 88, 89, 90, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121];
+const TAGS = [
+  70, 77, 82, 88, 89, 90, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115,
+  116, 117, 118, 119, 120, 121,
+];
 
 /** Offset (after the tag) and width of the length/count field of each tag that has one. */
 const LENGTH_FIELDS = {
@@ -148,7 +163,10 @@ const LENGTH_FIELDS = {
   109: [[0, 4]], // BINARY_EXT
   110: [[0, 1]], // SMALL_BIG_EXT
   111: [[0, 4]], // LARGE_BIG_EXT
-  112: [[0, 4], [25, 4]], // NEW_FUN_EXT Size, NumFree
+  112: [
+    [0, 4],
+    [25, 4],
+  ], // NEW_FUN_EXT Size, NumFree
   114: [[0, 2]], // NEW_REFERENCE_EXT
   115: [[0, 1]], // SMALL_ATOM_EXT
   116: [[0, 4]], // MAP_EXT
@@ -186,7 +204,13 @@ function loadCorpus() {
       // Spans of a plain payload count from byte 0 of the payload: make them body offsets.
       const shift = detailed.inflated ? 0 : 1;
       const nodes = allNodes(detailed.spans).map((s) => ({ start: s.start - shift, end: s.end - shift }));
-      bases.push({ name: `${dir}/${file}`, original, body: Uint8Array.from(body), nodes, compressed: detailed.compressed });
+      bases.push({
+        name: `${dir}/${file}`,
+        original,
+        body: Uint8Array.from(body),
+        nodes,
+        compressed: detailed.compressed,
+      });
     }
   }
   return bases;
@@ -228,13 +252,22 @@ function mutateOther(base, rng) {
       for (let k = 1 + rng.int(4); k > 0; k--) out[rng.int(n)] ^= 1 << rng.int(8);
       return ['bitflip', out];
     case 1:
-      for (let k = 1 + rng.int(3); k > 0; k--) out[rng.int(n)] = rng.pick([0, 0x7f, 0x80, 0xff, 0xc1, 0xdc, 0xdd, 0xde, 0xdf, 0x22, 0x5b, 0x7b, 131]);
+      for (let k = 1 + rng.int(3); k > 0; k--)
+        out[rng.int(n)] = rng.pick([0, 0x7f, 0x80, 0xff, 0xc1, 0xdc, 0xdd, 0xde, 0xdf, 0x22, 0x5b, 0x7b, 131]);
       return ['byteset', out];
     case 2:
       return ['truncate', b.slice(0, rng.int(n))];
     default: {
       const at = rng.int(n + 1);
-      return ['insert', splice(b, at, 0, Uint8Array.from({ length: 1 + rng.int(8) }, () => rng.int(256)))];
+      return [
+        'insert',
+        splice(
+          b,
+          at,
+          0,
+          Uint8Array.from({ length: 1 + rng.int(8) }, () => rng.int(256)),
+        ),
+      ];
     }
   }
 }
@@ -304,7 +337,9 @@ function mutateBody(body, baseNodes, corpus, rng) {
     }
     case 3: {
       // insertion of random bytes, or of a tag
-      const insert = rng.chance(0.5) ? Uint8Array.from({ length: 1 + rng.int(16) }, () => rng.int(256)) : Uint8Array.of(rng.pick(TAGS));
+      const insert = rng.chance(0.5)
+        ? Uint8Array.from({ length: 1 + rng.int(16) }, () => rng.int(256))
+        : Uint8Array.of(rng.pick(TAGS));
       return ['insert', splice(body, rng.chance(0.5) ? node().start : rng.int(n + 1), 0, insert)];
     }
     case 4: {
@@ -345,7 +380,12 @@ function mutateBody(body, baseNodes, corpus, rng) {
       // a tuple, a list, a map value, or a map key (%{<inner> => 1, [] => 2}: each level's key
       // check sees everything below it)
       const kind = rng.int(4);
-      const open = [[104, 1], [108, 0, 0, 0, 1], [116, 0, 0, 0, 1, 106], [116, 0, 0, 0, 2]][kind];
+      const open = [
+        [104, 1],
+        [108, 0, 0, 0, 1],
+        [116, 0, 0, 0, 1, 106],
+        [116, 0, 0, 0, 2],
+      ][kind];
       const close = [[], [106], [], [97, 1, 106, 97, 2]][kind];
       const inner = body.subarray(s.start, s.end);
       const wrapped = new Uint8Array(depth * (open.length + close.length) + inner.length);
@@ -418,7 +458,17 @@ function makeInput(corpus, other, rng) {
   mutations.push('compressed');
   if (form === 1) {
     // the declared size lies
-    const size = rng.pick([0, 1, body.length - 1, body.length + 1, body.length * 2, 64 * 1024 * 1024, 64 * 1024 * 1024 + 1, 0xffffffff, rng.int(0x7fffffff)]);
+    const size = rng.pick([
+      0,
+      1,
+      body.length - 1,
+      body.length + 1,
+      body.length * 2,
+      64 * 1024 * 1024,
+      64 * 1024 * 1024 + 1,
+      0xffffffff,
+      rng.int(0x7fffffff),
+    ]);
     new DataView(bytes.buffer).setUint32(2, Math.max(0, size) >>> 0);
     mutations.push('size-lie');
   } else if (form === 2) {
@@ -428,7 +478,13 @@ function makeInput(corpus, other, rng) {
     const kind = rng.int(3);
     if (kind === 0) for (let k = 1 + rng.int(3); k > 0; k--) bytes[6 + rng.int(zip)] ^= 1 << rng.int(8);
     else if (kind === 1) bytes = bytes.slice(0, 6 + rng.int(zip));
-    else bytes = splice(bytes, 6 + rng.int(zip + 1), 0, Uint8Array.from({ length: 1 + rng.int(8) }, () => rng.int(256)));
+    else
+      bytes = splice(
+        bytes,
+        6 + rng.int(zip + 1),
+        0,
+        Uint8Array.from({ length: 1 + rng.int(8) }, () => rng.int(256)),
+      );
     mutations.push('zlib-damage');
   }
   return { base: base.name, mutations, bytes };
@@ -497,11 +553,23 @@ function runPath(bytes, seq, stats) {
     outcome = fast ? 'ok' : 'decode-error';
   }
   // The precise (span) path must agree with the fast one, value for value and error for error.
-  check((fast === undefined) === (precise === undefined), `fast path ${fast ? 'accepts' : 'refuses'}, span path ${precise ? 'accepts' : 'refuses'}: ${(fastError ?? preciseError)?.message}`);
-  if (fastError) check(fastError.message === preciseError.message, `different errors: ${fastError.message} | ${preciseError.message}`);
+  check(
+    (fast === undefined) === (precise === undefined),
+    `fast path ${fast ? 'accepts' : 'refuses'}, span path ${precise ? 'accepts' : 'refuses'}: ${(fastError ?? preciseError)?.message}`,
+  );
+  if (fastError)
+    check(
+      fastError.message === preciseError.message,
+      `different errors: ${fastError.message} | ${preciseError.message}`,
+    );
 
   // watch: classify, then the line and NDJSON printers.
-  const raw = { receivedAt: 1_700_000_000_000, channel: 'phx:Elixir.Fuzz.PubSub.Adapter', pattern: 'phx:*', payload: bytes };
+  const raw = {
+    receivedAt: 1_700_000_000_000,
+    channel: 'phx:Elixir.Fuzz.PubSub.Adapter',
+    pattern: 'phx:*',
+    payload: bytes,
+  };
   const classified = classify(bytes);
   const message = { seq, raw, classified };
   const lines = [formatLine(message, { palette: PALETTE }), formatLine(message, { palette: PALETTE, width: 120 })];
@@ -512,10 +580,15 @@ function runPath(bytes, seq, stats) {
 
   for (const c of [classified, withSpans]) {
     if (outcome === 'ok') check(c.term !== undefined, `classify lost a term that decodes (${c.error?.message})`);
-    if (outcome === 'decode-error' && c.error) check(c.error.message === fastError.message.replace(/\s*\n\s*/g, ' '), `classify swallowed another error: ${c.error.message}`);
+    if (outcome === 'decode-error' && c.error)
+      check(
+        c.error.message === fastError.message.replace(/\s*\n\s*/g, ' '),
+        `classify swallowed another error: ${c.error.message}`,
+      );
     check(c.kind === classified.kind, 'classify with and without spans disagree');
   }
-  for (const line of lines) check(!/[\u0000-\u001f\u007f-\u009f]/.test(line), 'a printed line holds a control character');
+  for (const line of lines)
+    check(!/[\u0000-\u001f\u007f-\u009f]/.test(line), 'a printed line holds a control character');
   check(!ndjson.includes('\n'), 'an NDJSON line holds a newline');
   const record = JSON.parse(ndjson);
   check(record.seq === seq && record.kind === classified.kind, 'the NDJSON line does not say what was classified');
@@ -543,7 +616,10 @@ function runPath(bytes, seq, stats) {
     // Erlang's encoder writes pids, ports and references in their newest formats, whatever they
     // came in as: the typed JSON's "format" marker is the only difference allowed.
     const sameButFormat = (text) => text.replace(/,"format":"(old|new|v4)"/g, '');
-    check(sameButFormat(stringifyTypedJson(decodeDetailed(again, { maxDepth: Infinity }).term)) === sameButFormat(typed), 're-encoded term decodes differently');
+    check(
+      sameButFormat(stringifyTypedJson(decodeDetailed(again, { maxDepth: Infinity }).term)) === sameButFormat(typed),
+      're-encoded term decodes differently',
+    );
   }
   stage('render');
   return outcome;
@@ -589,7 +665,7 @@ function replay(file) {
       const outcome = runPath(bytes, 1, stats);
       if (run === 0) console.log(`outcome: ${outcome}`);
     } catch (e) {
-      console.log(`FINDING: ${e instanceof Finding ? e.message : e?.stack ?? e}`);
+      console.log(`FINDING: ${e instanceof Finding ? e.message : (e?.stack ?? e)}`);
       process.exitCode = 1;
       return;
     }
@@ -597,7 +673,10 @@ function replay(file) {
       if (best[name] === undefined || stats[name].ms < best[name].ms) best[name] = stats[name];
     }
   }
-  for (const name of STAGES) console.log(`  ${name.padEnd(6)} ${best[name].ms.toFixed(1)} ms, heap growth ${(best[name].heap / 1048576).toFixed(1)} MiB`);
+  for (const name of STAGES)
+    console.log(
+      `  ${name.padEnd(6)} ${best[name].ms.toFixed(1)} ms, heap growth ${(best[name].heap / 1048576).toFixed(1)} MiB`,
+    );
 }
 
 async function main() {
@@ -617,7 +696,9 @@ async function main() {
   const log = (text) => {
     if (!flags.json) console.log(text);
   };
-  log(`fuzz: ${corpus.length} fixtures and ${other.length} JSON/msgpack forms, seed ${flags.seed}, inputs ${flags.from}…${flags.from + flags.count - 1}${Number.isFinite(flags.seconds) ? `, at most ${flags.seconds} s` : ''}`);
+  log(
+    `fuzz: ${corpus.length} fixtures and ${other.length} JSON/msgpack forms, seed ${flags.seed}, inputs ${flags.from}…${flags.from + flags.count - 1}${Number.isFinite(flags.seconds) ? `, at most ${flags.seconds} s` : ''}`,
+  );
 
   const record = (index, input, kind, detail) => {
     outDir ??= outDirectory(flags.out);
@@ -625,7 +706,9 @@ async function main() {
     writeFileSync(file, input.bytes);
     findings.push({ index, kind, detail, file, base: input.base, mutations: input.mutations });
     if (!flags.json) {
-      console.log(`FINDING ${kind} at input ${index} (seed ${flags.seed}; ${input.base}; ${input.mutations.join('+')}): ${detail}`);
+      console.log(
+        `FINDING ${kind} at input ${index} (seed ${flags.seed}; ${input.base}; ${input.mutations.join('+')}): ${detail}`,
+      );
       console.log(`  hex ${hex(input.bytes)}`);
       console.log(`  saved ${file}; again: node bench/fuzz.mjs --replay ${file}`);
     }
@@ -636,7 +719,9 @@ async function main() {
   const started = process.hrtime.bigint();
   let lastReport = Date.now();
   const stats = {};
-  const worst = Object.fromEntries(STAGES.map((name) => [name, { ms: 0, msInput: -1, ratio: 0, ratioInput: -1, heap: 0 }]));
+  const worst = Object.fromEntries(
+    STAGES.map((name) => [name, { ms: 0, msInput: -1, ratio: 0, ratioInput: -1, heap: 0 }]),
+  );
   for (let index = flags.from; index < flags.from + flags.count; index++) {
     if ((index & 255) === 0) {
       if (Date.now() > deadline) break;
@@ -657,7 +742,17 @@ async function main() {
     try {
       outcome = runPath(input.bytes, index + 1, stats);
     } catch (e) {
-      record(index, input, e instanceof Finding ? 'contract' : 'exception', e instanceof Finding ? e.message : String(e?.stack ?? e).split('\n').slice(0, 4).join(' | '));
+      record(
+        index,
+        input,
+        e instanceof Finding ? 'contract' : 'exception',
+        e instanceof Finding
+          ? e.message
+          : String(e?.stack ?? e)
+              .split('\n')
+              .slice(0, 4)
+              .join(' | '),
+      );
       continue;
     }
     counts[outcome]++;
@@ -673,7 +768,12 @@ async function main() {
       if (heap / size > w.ratio && size >= 4096) Object.assign(w, { ratio: heap / size, ratioInput: index });
       // heapUsed only grows between collections, so growth over the budget is real allocation.
       if (heap > size * HEAP_FACTOR[name] + HEAP_SLACK[name]) {
-        record(index, input, 'memory', `${name}: heap grew ${(heap / 1048576).toFixed(1)} MiB for ${size} bytes (bound ${HEAP_FACTOR[name]} × size + ${HEAP_SLACK[name] / 1048576} MiB)`);
+        record(
+          index,
+          input,
+          'memory',
+          `${name}: heap grew ${(heap / 1048576).toFixed(1)} MiB for ${size} bytes (bound ${HEAP_FACTOR[name]} × size + ${HEAP_SLACK[name] / 1048576} MiB)`,
+        );
       }
       if (flags.maxMs > 0 && ms > flags.maxMs * MS_SCALE[name]) slow = true;
     }
@@ -688,7 +788,13 @@ async function main() {
         for (const name of STAGES) best[name] = Math.min(best[name], stats[name].ms, stats[name].cpuMs);
       }
       for (const name of STAGES) {
-        if (best[name] > flags.maxMs * MS_SCALE[name]) record(index, input, 'slow', `${name}: ${best[name].toFixed(1)} ms (bound ${flags.maxMs * MS_SCALE[name]} ms)`);
+        if (best[name] > flags.maxMs * MS_SCALE[name])
+          record(
+            index,
+            input,
+            'slow',
+            `${name}: ${best[name].toFixed(1)} ms (bound ${flags.maxMs * MS_SCALE[name]} ms)`,
+          );
       }
     }
     if (!flags.json && Date.now() - lastReport > 10_000) {
@@ -716,12 +822,24 @@ async function main() {
     stages: Object.fromEntries(
       STAGES.map((name) => {
         const w = worst[name];
-        return [name, { maxMs: Number(w.ms.toFixed(2)), slowestInput: w.msInput, maxHeapGrowthMiB: Number((w.heap / 1048576).toFixed(1)), maxHeapPerInputByte: Number(w.ratio.toFixed(1)), ratioInput: w.ratioInput }];
+        return [
+          name,
+          {
+            maxMs: Number(w.ms.toFixed(2)),
+            slowestInput: w.msInput,
+            maxHeapGrowthMiB: Number((w.heap / 1048576).toFixed(1)),
+            maxHeapPerInputByte: Number(w.ratio.toFixed(1)),
+            ratioInput: w.ratioInput,
+          },
+        ];
       }),
     ),
     peakHeapMiB: Number((peakHeap / 1048576).toFixed(1)),
     peakRssMiB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
-    heapAfterGcMiB: { start: Number((heapAtStart / 1048576).toFixed(1)), end: Number((heapAtEnd / 1048576).toFixed(1)) },
+    heapAfterGcMiB: {
+      start: Number((heapAtStart / 1048576).toFixed(1)),
+      end: Number((heapAtEnd / 1048576).toFixed(1)),
+    },
     findingsDir: outDir ?? null,
     findingList: findings.slice(0, 50),
   };
@@ -729,12 +847,22 @@ async function main() {
     console.log(JSON.stringify(summary));
   } else {
     log(`inputs ${inputs} in ${summary.seconds} s (${summary.inputsPerSecond}/s, mean ${summary.meanInputBytes} B)`);
-    log(`outcomes: value ${counts.ok}, DecodeError ${counts['decode-error']}, not ETF ${counts['not-etf']}; findings ${findings.length}`);
-    log(`mutations: ${Object.entries(mutationCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    log(
+      `outcomes: value ${counts.ok}, DecodeError ${counts['decode-error']}, not ETF ${counts['not-etf']}; findings ${findings.length}`,
+    );
+    log(
+      `mutations: ${Object.entries(mutationCounts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     for (const [name, w] of Object.entries(summary.stages)) {
-      log(`  ${name.padEnd(6)} max ${w.maxMs} ms (input ${w.slowestInput}); heap growth max ${w.maxHeapGrowthMiB} MiB, ${w.maxHeapPerInputByte} B per input byte (input ${w.ratioInput})`);
+      log(
+        `  ${name.padEnd(6)} max ${w.maxMs} ms (input ${w.slowestInput}); heap growth max ${w.maxHeapGrowthMiB} MiB, ${w.maxHeapPerInputByte} B per input byte (input ${w.ratioInput})`,
+      );
     }
-    log(`peak heap ${summary.peakHeapMiB} MiB, peak RSS ${summary.peakRssMiB} MiB; heap after GC ${summary.heapAfterGcMiB.start} → ${summary.heapAfterGcMiB.end} MiB`);
+    log(
+      `peak heap ${summary.peakHeapMiB} MiB, peak RSS ${summary.peakRssMiB} MiB; heap after GC ${summary.heapAfterGcMiB.start} → ${summary.heapAfterGcMiB.end} MiB`,
+    );
     if (outDir) log(`findings saved in ${outDir}`);
   }
   if (findings.length > 0) process.exitCode = 1;

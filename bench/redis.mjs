@@ -46,7 +46,8 @@ export async function redisBench({ messages = 300_000, publishers = 2, rounds = 
     for (const variant of list) await measure(variant, server.port, Math.min(50_000, messages), publishers);
     const runs = list.map(() => []);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, variant] of list.entries()) runs[i].push(await measure(variant, server.port, messages, publishers));
+      for (const [i, variant] of list.entries())
+        runs[i].push(await measure(variant, server.port, messages, publishers));
     }
     for (const results of runs) {
       const best = results.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
@@ -60,10 +61,16 @@ export async function redisBench({ messages = 300_000, publishers = 2, rounds = 
   } finally {
     await server.stop();
   }
-  const publisher = hasRedisBenchmark() ? `redis-benchmark -c ${publishers} -P 64` : `${publishers} ioredis publisher processes`;
-  log(`\nredis pub/sub receive: ${messages} msgs × ${PAYLOAD_BYTES} B per round, best of ${rounds}, published by ${publisher}`);
+  const publisher = hasRedisBenchmark()
+    ? `redis-benchmark -c ${publishers} -P 64`
+    : `${publishers} ioredis publisher processes`;
+  log(
+    `\nredis pub/sub receive: ${messages} msgs × ${PAYLOAD_BYTES} B per round, best of ${rounds}, published by ${publisher}`,
+  );
   log('(msgs/s: best round; CPU µs/msg: the subscriber process, lowest round; received/lost: all rounds)');
-  log(`${'subscriber'.padEnd(40)} ${'msgs/s'.padStart(9)} ${'MB/s'.padStart(6)} ${'CPU µs/msg'.padStart(10)} ${'received'.padStart(9)} ${'lost'.padStart(6)}`);
+  log(
+    `${'subscriber'.padEnd(40)} ${'msgs/s'.padStart(9)} ${'MB/s'.padStart(6)} ${'CPU µs/msg'.padStart(10)} ${'received'.padStart(9)} ${'lost'.padStart(6)}`,
+  );
   for (const r of rows) {
     log(
       `${r.name.padEnd(40)} ${String(Math.round(r.msgsPerSec)).padStart(9)} ${(r.bytesPerSec / 1e6).toFixed(1).padStart(6)} ` +
@@ -149,8 +156,20 @@ async function publish(port, messages, publisherCount) {
     const unit = 64 * publisherCount;
     const total = Math.ceil(messages / unit) * unit;
     await runChild('redis-benchmark', [
-      '-h', '127.0.0.1', '-p', String(port), '-c', String(publisherCount), '-n', String(total), '-P', '64', '-q',
-      'PUBLISH', CHANNEL, payloadText(),
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-c',
+      String(publisherCount),
+      '-n',
+      String(total),
+      '-P',
+      '64',
+      '-q',
+      'PUBLISH',
+      CHANNEL,
+      payloadText(),
     ]);
     return total;
   }
@@ -160,7 +179,9 @@ async function publish(port, messages, publisherCount) {
 }
 
 function hasRedisBenchmark() {
-  return ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')].some((dir) => dir && existsSync(join(dir, 'redis-benchmark')));
+  return ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')].some(
+    (dir) => dir && existsSync(join(dir, 'redis-benchmark')),
+  );
 }
 
 function payloadText() {
@@ -182,7 +203,9 @@ function runChild(command, args) {
 /** A publisher in its own process, so it does not share the subscriber's event loop. */
 function runPublisher(port, count) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HERE, '--publisher', String(port), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [HERE, '--publisher', String(port), String(count)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
@@ -211,7 +234,6 @@ async function publisherMain(port, count) {
   client.disconnect();
   process.stdout.write(JSON.stringify({ published }));
 }
-
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   if (process.argv[2] === '--publisher') {

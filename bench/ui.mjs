@@ -50,21 +50,33 @@ export async function run(options = {}) {
     const published = await publisher.done;
     const cpuShare = (cpuSecondsOf(pid) - cpuBefore) / ((performance.now() - floodStart) / 1000);
     // Let the UI drain what Redis queued for it, then quit and read its own count.
-    await term.waitFor((s) => statusReceived(s) !== undefined && statusReceivedStable(s), 'the UI to catch up', 60_000).catch(() => undefined);
+    await term
+      .waitFor((s) => statusReceived(s) !== undefined && statusReceivedStable(s), 'the UI to catch up', 60_000)
+      .catch(() => undefined);
     clearInterval(rssTimer);
     peakRss = Math.max(peakRss, rssOf(pid));
     term.keys('q');
     await term.waitFor(promptBack, 'the UI to quit', 30_000);
-    const summary = readFileSync(stderrFile, 'utf8').match(/# received (\d+), shown (\d+), filtered (\d+), undecodable (\d+), dropped (\d+)/);
+    const summary = readFileSync(stderrFile, 'utf8').match(
+      /# received (\d+), shown (\d+), filtered (\d+), undecodable (\d+), dropped (\d+)/,
+    );
     const received = summary ? Number(summary[1]) : NaN;
 
-    log(`\nlive UI (tmux ${WIDTH}×${HEIGHT}) under ${rate} small broadcasts/s for ${seconds} s (publisher paced, Redis never drops)`);
+    log(
+      `\nlive UI (tmux ${WIDTH}×${HEIGHT}) under ${rate} small broadcasts/s for ${seconds} s (publisher paced, Redis never drops)`,
+    );
     log(`  published            ${published.sent} (${Math.round(published.sent / published.seconds)} msgs/s achieved)`);
-    log(`  received by the UI   ${received}${received === published.sent ? ' — all of them' : ` — MISSING ${published.sent - received}`}${summary ? `; in the 10 000 buffer ${summary[2]}, dropped (evicted) ${summary[5]}` : ''}`);
+    log(
+      `  received by the UI   ${received}${received === published.sent ? ' — all of them' : ` — MISSING ${published.sent - received}`}${summary ? `; in the 10 000 buffer ${summary[2]}, dropped (evicted) ${summary[5]}` : ''}`,
+    );
     log(`  peak RSS             ${(peakRss / 1024 / 1024).toFixed(0)} MB (target < 250 MB)`);
     log(`  CPU of the UI        ${(cpuShare * 100).toFixed(0)}% of one core during the flood`);
-    log(`  key → screen, idle   median ${ms(median(idle))}, max ${ms(Math.max(...idle))} over ${idle.length} presses (target < 100 ms)`);
-    log(`  key → screen, flood  median ${ms(median(loaded))}, max ${ms(Math.max(...loaded))} over ${loaded.length} presses`);
+    log(
+      `  key → screen, idle   median ${ms(median(idle))}, max ${ms(Math.max(...idle))} over ${idle.length} presses (target < 100 ms)`,
+    );
+    log(
+      `  key → screen, flood  median ${ms(median(loaded))}, max ${ms(Math.max(...loaded))} over ${loaded.length} presses`,
+    );
     log(`\nthe main screen during the flood:\n${frame(floodScreen)}`);
   } finally {
     term.kill();
@@ -134,7 +146,10 @@ function statusReceivedStable(screen) {
 }
 
 function statusReceived(screen) {
-  return screen.match(/recv (\S+)|(\S+) rx/)?.slice(1).find(Boolean);
+  return screen
+    .match(/recv (\S+)|(\S+) rx/)
+    ?.slice(1)
+    .find(Boolean);
 }
 
 class Terminal {
@@ -143,7 +158,21 @@ class Terminal {
   }
 
   start(command) {
-    execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', String(WIDTH), '-y', String(HEIGHT), `env PS1='BENCH$ ' bash --norc --noprofile`]);
+    execFileSync('tmux', [
+      '-L',
+      this.socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      String(WIDTH),
+      '-y',
+      String(HEIGHT),
+      `env PS1='BENCH$ ' bash --norc --noprofile`,
+    ]);
     execFileSync('tmux', ['-L', this.socket, 'send-keys', '-t', 'main', '-l', command]);
     execFileSync('tmux', ['-L', this.socket, 'send-keys', '-t', 'main', 'Enter']);
   }
@@ -157,7 +186,9 @@ class Terminal {
   }
 
   programPid() {
-    const shell = execFileSync('tmux', ['-L', this.socket, 'display-message', '-p', '-t', 'main', '#{pane_pid}'], { encoding: 'utf8' }).trim();
+    const shell = execFileSync('tmux', ['-L', this.socket, 'display-message', '-p', '-t', 'main', '#{pane_pid}'], {
+      encoding: 'utf8',
+    }).trim();
     return Number(execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
   }
 
@@ -202,11 +233,15 @@ function rssOf(pid) {
 
 /** A publisher process pacing itself; resolves with what it sent. */
 function startPublisher(port, rate, seconds) {
-  const child = spawn(process.execPath, [HERE, '--publisher', String(port), String(rate), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [HERE, '--publisher', String(port), String(rate), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const done = new Promise((resolve, reject) => {
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`publisher exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`publisher exited with ${code}`)),
+    );
   });
   return { done };
 }
@@ -245,11 +280,16 @@ async function smallBroadcasts() {
   return Array.from({ length: 64 }, (_, i) => {
     const topic = `rooms:${i % 16}`;
     const payload = new ErlMap([text('body'), text('id')], [text(`message ${i}`), i]);
-    const term = buildV3({ mode: 'except', node: Atom.of(`n${i % 3}@bench`), topic, message: broadcastStruct(topic, events[i % 4], payload), dispatcher: modules.channelServer });
+    const term = buildV3({
+      mode: 'except',
+      node: Atom.of(`n${i % 3}@bench`),
+      topic,
+      message: broadcastStruct(topic, events[i % 4], payload),
+      dispatcher: modules.channelServer,
+    });
     return encode(term, { minorVersion: 1 });
   });
 }
-
 
 function frame(screen) {
   const lines = screen.replace(/\n+$/, '').split('\n');

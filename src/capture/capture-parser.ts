@@ -58,7 +58,10 @@ export class CaptureParser {
    */
   fault: CaptureFormatError | null = null;
 
-  constructor(private readonly source: string, options: CaptureParserOptions = {}) {
+  constructor(
+    private readonly source: string,
+    options: CaptureParserOptions = {},
+  ) {
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.decodeRecords = options.decodeRecords ?? true;
   }
@@ -82,7 +85,13 @@ export class CaptureParser {
     return pos;
   }
 
-  private parseValues(bytes: Uint8Array, start: number, limit: number, fileOffset: number, entries: CaptureEntry[]): number {
+  private parseValues(
+    bytes: Uint8Array,
+    start: number,
+    limit: number,
+    fileOffset: number,
+    entries: CaptureEntry[],
+  ): number {
     let pos = start;
     while (pos < limit) {
       const at = fileOffset + (pos - start);
@@ -113,7 +122,11 @@ export class CaptureParser {
     if (this.segments.length === 0) {
       if (tailOffset + tailLength === 0) throw this.notACapture(0, 'the file is empty');
       if (looksLikeHeaderStart(tail)) {
-        throw new CaptureFormatError(this.source, 0, `the capture header is cut off (the file ends at byte ${tailOffset + tailLength})`);
+        throw new CaptureFormatError(
+          this.source,
+          0,
+          `the capture header is cut off (the file ends at byte ${tailOffset + tailLength})`,
+        );
       }
       throw this.notACapture(0, 'it does not start with a capture header');
     }

@@ -69,8 +69,10 @@ export function headerToWire(header: CaptureHeader): Record<string, unknown> {
 
 /** The bytes every capture starts with after its map-header byte: `format` then its value. */
 export const HEADER_SIGNATURE: Uint8Array = new Uint8Array([
-  0xa6, ...Buffer.from('format', 'latin1'),
-  0xa0 | CAPTURE_FORMAT.length, ...Buffer.from(CAPTURE_FORMAT, 'latin1'),
+  0xa6,
+  ...Buffer.from('format', 'latin1'),
+  0xa0 | CAPTURE_FORMAT.length,
+  ...Buffer.from(CAPTURE_FORMAT, 'latin1'),
 ]);
 
 /** A decoded header, or the reason it is not one. */
@@ -87,7 +89,10 @@ export function headerFromWire(value: unknown): HeaderParse {
     return { ok: false, reason: `the map has no format: "${CAPTURE_FORMAT}"` };
   }
   if (value['version'] !== CAPTURE_VERSION) {
-    return { ok: false, reason: `capture version ${String(value['version'])} is not supported (this reader knows ${CAPTURE_VERSION})` };
+    return {
+      ok: false,
+      reason: `capture version ${String(value['version'])} is not supported (this reader knows ${CAPTURE_VERSION})`,
+    };
   }
   const tool = value['tool'] ?? { name: '', version: '' };
   if (!isPlainRecord(tool) || typeof tool['name'] !== 'string' || typeof tool['version'] !== 'string') {

@@ -7,7 +7,10 @@
 
 /** A byte that MessagePack never uses (0xc1) was found where a value should start. */
 export class InvalidMsgpackByteError extends Error {
-  constructor(readonly offset: number, readonly byte: number) {
+  constructor(
+    readonly offset: number,
+    readonly byte: number,
+  ) {
     super(`0x${byte.toString(16).padStart(2, '0')} is not a MessagePack type byte`);
     this.name = 'InvalidMsgpackByteError';
   }
@@ -66,28 +69,58 @@ function variableStep(bytes: Uint8Array, pos: number, limit: number, head: numbe
   step.bodySize = 0;
   step.elements = 0;
   switch (head) {
-    case 0xc0: case 0xc2: case 0xc3: // nil, false, true
+    case 0xc0:
+    case 0xc2:
+    case 0xc3: // nil, false, true
       step.headerSize = 1;
       return step;
-    case 0xcc: case 0xd0: return fixed(2);
-    case 0xcd: case 0xd1: return fixed(3);
-    case 0xca: case 0xce: case 0xd2: return fixed(5);
-    case 0xcb: case 0xcf: case 0xd3: return fixed(9);
-    case 0xd4: return fixed(3); // fixext 1: type byte + 1
-    case 0xd5: return fixed(4);
-    case 0xd6: return fixed(6);
-    case 0xd7: return fixed(10);
-    case 0xd8: return fixed(18);
-    case 0xc4: case 0xd9: return sized(bytes, pos, limit, 1, 0);
-    case 0xc5: case 0xda: return sized(bytes, pos, limit, 2, 0);
-    case 0xc6: case 0xdb: return sized(bytes, pos, limit, 4, 0);
-    case 0xc7: return sized(bytes, pos, limit, 1, 1); // ext 8: length, then a type byte
-    case 0xc8: return sized(bytes, pos, limit, 2, 1);
-    case 0xc9: return sized(bytes, pos, limit, 4, 1);
-    case 0xdc: return counted(bytes, pos, limit, 2, 1);
-    case 0xdd: return counted(bytes, pos, limit, 4, 1);
-    case 0xde: return counted(bytes, pos, limit, 2, 2);
-    case 0xdf: return counted(bytes, pos, limit, 4, 2);
+    case 0xcc:
+    case 0xd0:
+      return fixed(2);
+    case 0xcd:
+    case 0xd1:
+      return fixed(3);
+    case 0xca:
+    case 0xce:
+    case 0xd2:
+      return fixed(5);
+    case 0xcb:
+    case 0xcf:
+    case 0xd3:
+      return fixed(9);
+    case 0xd4:
+      return fixed(3); // fixext 1: type byte + 1
+    case 0xd5:
+      return fixed(4);
+    case 0xd6:
+      return fixed(6);
+    case 0xd7:
+      return fixed(10);
+    case 0xd8:
+      return fixed(18);
+    case 0xc4:
+    case 0xd9:
+      return sized(bytes, pos, limit, 1, 0);
+    case 0xc5:
+    case 0xda:
+      return sized(bytes, pos, limit, 2, 0);
+    case 0xc6:
+    case 0xdb:
+      return sized(bytes, pos, limit, 4, 0);
+    case 0xc7:
+      return sized(bytes, pos, limit, 1, 1); // ext 8: length, then a type byte
+    case 0xc8:
+      return sized(bytes, pos, limit, 2, 1);
+    case 0xc9:
+      return sized(bytes, pos, limit, 4, 1);
+    case 0xdc:
+      return counted(bytes, pos, limit, 2, 1);
+    case 0xdd:
+      return counted(bytes, pos, limit, 4, 1);
+    case 0xde:
+      return counted(bytes, pos, limit, 2, 2);
+    case 0xdf:
+      return counted(bytes, pos, limit, 4, 2);
     default:
       throw new InvalidMsgpackByteError(pos, head); // only 0xc1 reaches here
   }

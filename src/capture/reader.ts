@@ -38,7 +38,10 @@ const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 export class CaptureReader implements AsyncIterable<CaptureEntry> {
   private result: CaptureSummary | null = null;
 
-  constructor(readonly path: string, private readonly options: CaptureReadOptions = {}) {}
+  constructor(
+    readonly path: string,
+    private readonly options: CaptureReadOptions = {},
+  ) {}
 
   /** Null until the iteration has completed. */
   get summary(): CaptureSummary | null {

@@ -88,17 +88,38 @@ export class RecordDecoder {
     }
     switch (head) {
       // Same arithmetic as @msgpack/msgpack: 64-bit integers become (possibly inexact) numbers.
-      case 0xcf: this.pos = at + 8; return u32(bytes, at) * 0x100000000 + u32(bytes, at + 4);
-      case 0xd3: this.pos = at + 8; return (u32(bytes, at) | 0) * 0x100000000 + u32(bytes, at + 4);
-      case 0xce: this.pos = at + 4; return u32(bytes, at);
-      case 0xd2: this.pos = at + 4; return u32(bytes, at) | 0;
-      case 0xcd: this.pos = at + 2; return (bytes[at]! << 8) | bytes[at + 1]!;
-      case 0xd1: this.pos = at + 2; return (((bytes[at]! << 8) | bytes[at + 1]!) << 16) >> 16;
-      case 0xcc: this.pos = at + 1; return bytes[at]!;
-      case 0xd0: this.pos = at + 1; return (bytes[at]! << 24) >> 24;
-      case 0xcb: this.pos = at + 8; return float(bytes, at, 8);
-      case 0xca: this.pos = at + 4; return float(bytes, at, 4);
-      default: return null;
+      case 0xcf:
+        this.pos = at + 8;
+        return u32(bytes, at) * 0x100000000 + u32(bytes, at + 4);
+      case 0xd3:
+        this.pos = at + 8;
+        return (u32(bytes, at) | 0) * 0x100000000 + u32(bytes, at + 4);
+      case 0xce:
+        this.pos = at + 4;
+        return u32(bytes, at);
+      case 0xd2:
+        this.pos = at + 4;
+        return u32(bytes, at) | 0;
+      case 0xcd:
+        this.pos = at + 2;
+        return (bytes[at]! << 8) | bytes[at + 1]!;
+      case 0xd1:
+        this.pos = at + 2;
+        return (((bytes[at]! << 8) | bytes[at + 1]!) << 16) >> 16;
+      case 0xcc:
+        this.pos = at + 1;
+        return bytes[at]!;
+      case 0xd0:
+        this.pos = at + 1;
+        return (bytes[at]! << 24) >> 24;
+      case 0xcb:
+        this.pos = at + 8;
+        return float(bytes, at, 8);
+      case 0xca:
+        this.pos = at + 4;
+        return float(bytes, at, 4);
+      default:
+        return null;
     }
   }
 

@@ -88,7 +88,11 @@ export class CaptureWriter {
    * Opens `path` (exactly that file, nothing derived from content) and writes the session header
    * before resolving, so the file is a valid capture from the first moment.
    */
-  static async open(path: string, headerInput: CaptureHeaderInput, options: CaptureWriterOptions = {}): Promise<CaptureWriter> {
+  static async open(
+    path: string,
+    headerInput: CaptureHeaderInput,
+    options: CaptureWriterOptions = {},
+  ): Promise<CaptureWriter> {
     const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     if (!(flushIntervalMs >= 1 && flushIntervalMs <= 1000)) {
       throw new RangeError(`flushIntervalMs must be 1–1000, got ${flushIntervalMs}`);
@@ -101,7 +105,16 @@ export class CaptureWriter {
     try {
       const appendReport = options.append ? await prepareAppend(path, file) : null;
       await writeFully(file, [headerBytes]);
-      return new CaptureWriter(path, file, header, appendReport, headerBytes.length, flushBytes, flushIntervalMs, options.onError);
+      return new CaptureWriter(
+        path,
+        file,
+        header,
+        appendReport,
+        headerBytes.length,
+        flushBytes,
+        flushIntervalMs,
+        options.onError,
+      );
     } catch (err) {
       await file.close();
       throw err;
@@ -117,13 +130,22 @@ export class CaptureWriter {
     if (this.failure !== null) throw this.failure;
     if (this.closing !== null) throw new Error(`${this.path}: capture writer is closed`);
     // Checked here because a wrong type would be written fine and only fail when read back.
-    if (typeof message.receivedAt !== 'number' || typeof message.channel !== 'string' || !(message.payload instanceof Uint8Array)) {
+    if (
+      typeof message.receivedAt !== 'number' ||
+      typeof message.channel !== 'string' ||
+      !(message.payload instanceof Uint8Array)
+    ) {
       throw new TypeError('capture record needs receivedAt: number, channel: string, payload: Uint8Array');
     }
     if (message.pattern !== null && typeof message.pattern !== 'string') {
       throw new TypeError('capture record pattern must be a string or null');
     }
-    const record = this.encoder.encodeSharedRef([message.receivedAt, message.channel, message.pattern, message.payload]);
+    const record = this.encoder.encodeSharedRef([
+      message.receivedAt,
+      message.channel,
+      message.pattern,
+      message.payload,
+    ]);
     if (record.length > this.chunk.length - this.chunkUsed) this.sealChunk(record.length);
     this.chunk.set(record, this.chunkUsed);
     this.chunkUsed += record.length;

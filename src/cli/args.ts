@@ -51,7 +51,10 @@ export function parseCommandArgs<T extends OptionSpecs>(command: string, argv: s
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // parseArgs messages are multi-sentence ("... To specify a positional argument ..."): keep the first.
-    const first = message.split(/\.\s/)[0]!.replace(/^Unknown option/, 'unknown option').replace(/'/g, '');
+    const first = message
+      .split(/\.\s/)[0]!
+      .replace(/^Unknown option/, 'unknown option')
+      .replace(/'/g, '');
     throw new UsageError(`${command}: ${first}`);
   }
 }

@@ -61,7 +61,9 @@ export async function printCapture(path: string, flags: CapturePrintFlags): Prom
   await out.flush();
   const tail = reader.summary?.truncatedTail;
   if (tail) {
-    process.stderr.write(`redis-print: ${path}: the file ends inside a record (${tail.bytes} bytes cut off); every record before it was read\n`);
+    process.stderr.write(
+      `redis-print: ${path}: the file ends inside a record (${tail.bytes} bytes cut off); every record before it was read\n`,
+    );
     problem = 1;
   }
   process.stderr.write(`# ${path}: ${pipeline.summary()}\n`);

@@ -57,8 +57,9 @@ function build(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ConnectionSpec {
   if (tls) base.tls = tls;
 
   const common = { username: base.username, password: base.password, db: base.db, tls: base.tls };
-  const clean = <T extends object>(spec: T): T =>
-    Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as T;
+  // Drops the keys whose value is undefined, so optional fields are absent rather than undefined.
+  const clean = <T extends object>(spec: T): ConnectionSpec =>
+    Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as unknown as ConnectionSpec;
 
   if (flags.sentinel !== undefined) {
     const masterName = flags['master-name'];

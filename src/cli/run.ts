@@ -40,7 +40,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     // Anything else is our bug: still one line, with a way to see more.
     process.stderr.write(`redis-print: internal error: ${oneLine(error)}\n`);
-    if (process.env.REDIS_PRINT_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (process.env.REDIS_PRINT_DEBUG && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
     return 2;
   }
 }

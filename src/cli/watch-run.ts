@@ -120,7 +120,11 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   // (The reason already reads "lost connection to …" / "cannot reconnect to …: refused".)
   subscriber.on('reconnecting', (e) => {
     const next = `${(e.delayMs / 1000).toFixed(1)} s`;
-    notice(e.attempt === 1 ? `${e.reason}; reconnecting in ${next}` : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`);
+    notice(
+      e.attempt === 1
+        ? `${e.reason}; reconnecting in ${next}`
+        : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`,
+    );
   });
   subscriber.on('reconnected', (e) =>
     notice(`reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`),
@@ -152,7 +156,10 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     }
     starting = false;
     if (!stopping) {
-      const what = [...target.subscription.patterns.map((p) => `psubscribe ${p}`), ...target.subscription.channels.map((c) => `subscribe ${c}`)];
+      const what = [
+        ...target.subscription.patterns.map((p) => `psubscribe ${p}`),
+        ...target.subscription.channels.map((c) => `subscribe ${c}`),
+      ];
       if (!session) process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`); // the UI's status bar says it
       await target.onReady?.();
       if (timeoutMs !== undefined) timer = setTimeout(() => finish(pipeline.counters.shown > 0 ? 0 : 1), timeoutMs);

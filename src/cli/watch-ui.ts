@@ -19,7 +19,11 @@ export function wantsUi(flags: WatchFlags): boolean {
  * Opens the UI on `target.source`. `pipeline` must have no filter: the filter flags become the
  * UI's starting filter instead, which `/` can change.
  */
-export async function openWatchUi(flags: WatchFlags, target: WatchTarget, pipeline: MessagePipeline): Promise<UiSession> {
+export async function openWatchUi(
+  flags: WatchFlags,
+  target: WatchTarget,
+  pipeline: MessagePipeline,
+): Promise<UiSession> {
   const bufferSize = intFlag('buffer', flags.buffer, 10_000);
   const { runUi } = await import('../ui/app.js');
   const header = async () => ({

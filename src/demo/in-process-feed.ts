@@ -16,18 +16,21 @@ export class InProcessFeed extends EventEmitter<SubscriberEvents> {
     super();
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.timer = setInterval(() => this.deliver(this.cluster.next()), TICK_MS);
+    return Promise.resolve();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.emit('closed');
+    return Promise.resolve();
   }
 
   private deliver(messages: DemoMessage[]): void {
     const receivedAt = Date.now();
-    for (const m of messages) this.emit('message', { receivedAt, channel: m.channel, pattern: 'phx:*', payload: m.payload });
+    for (const m of messages)
+      this.emit('message', { receivedAt, channel: m.channel, pattern: 'phx:*', payload: m.payload });
   }
 }

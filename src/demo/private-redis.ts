@@ -26,7 +26,20 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   // complain). The watchdog covers the demo dying without a chance to clean up.
   const child = spawn(
     'redis-server',
-    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'],
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--protected-mode',
+      'yes',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const watchdog = startWatchdog(child, dir);
@@ -72,10 +85,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 function startWatchdog(server: ChildProcess, dir: string): ChildProcess | undefined {
   if (server.pid === undefined) return undefined;
   const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -9 "$2" 2>/dev/null; rm -rf "$3"';
-  const watchdog = spawn('sh', ['-c', script, 'redis-print-demo-watchdog', String(process.pid), String(server.pid), dir], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const watchdog = spawn(
+    'sh',
+    ['-c', script, 'redis-print-demo-watchdog', String(process.pid), String(server.pid), dir],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   watchdog.on('error', () => undefined);
   watchdog.unref();
   return watchdog;
@@ -84,7 +101,10 @@ function startWatchdog(server: ChildProcess, dir: string): ChildProcess | undefi
 function waitReady(child: ChildProcess, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}: ${lastLine(log)}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start on port ${port}: ${lastLine(log)}`)),
+      10_000,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (log.includes('Ready to accept connections')) {

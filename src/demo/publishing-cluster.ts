@@ -7,7 +7,10 @@ import { SimulatedCluster } from './simulated-cluster.js';
  * The simulated cluster publishing through a real Redis, as the adapter does: plain PUBLISH of
  * the ETF bytes, one message after another. Returns a stop function.
  */
-export async function publishSimulatedTraffic(spec: ConnectionSpec, onError: (message: string) => void): Promise<() => Promise<void>> {
+export async function publishSimulatedTraffic(
+  spec: ConnectionSpec,
+  onError: (message: string) => void,
+): Promise<() => Promise<void>> {
   const cluster = new SimulatedCluster();
   const publisher = new Publisher(spec);
   await publisher.connect();

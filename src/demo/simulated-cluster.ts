@@ -135,7 +135,13 @@ export class SimulatedCluster {
   private join(node: SimNode): DemoMessage {
     node.clock++;
     const user = this.pick(USERS);
-    const message = new Tuple([k('pub'), k('heartbeat'), this.replicaRef(node), this.deltaState(node, user), this.clocks(node)]);
+    const message = new Tuple([
+      k('pub'),
+      k('heartbeat'),
+      this.replicaRef(node),
+      this.deltaState(node, user),
+      this.clocks(node),
+    ]);
     return this.wrap(node, PRESENCE_TOPIC, message, PUBSUB_DISPATCHER);
   }
 
@@ -178,7 +184,13 @@ export class SimulatedCluster {
       ]),
     );
     const payload = map([[bin('messages'), rows]]);
-    return this.wrap(this.nodes[0]!, 'rooms:lobby', broadcastStruct('rooms:lobby', 'history', payload), CHANNEL_SERVER, 6);
+    return this.wrap(
+      this.nodes[0]!,
+      'rooms:lobby',
+      broadcastStruct('rooms:lobby', 'history', payload),
+      CHANNEL_SERVER,
+      6,
+    );
   }
 
   /** A chat broadcast cut short, as a broken publisher might send: watch must say so and go on. */

@@ -27,7 +27,11 @@ export function atomFromBytes(bytes: Uint8Array, start: number, length: number, 
   const slot =
     length === 0
       ? 0
-      : (length * 0x9e5 + bytes[start]! * 0x3b + bytes[end - 1]! * 0x1f1 + bytes[start + (length >> 1)]! * 0x65 + (utf8 ? 0x800 : 0)) &
+      : (length * 0x9e5 +
+          bytes[start]! * 0x3b +
+          bytes[end - 1]! * 0x1f1 +
+          bytes[start + (length >> 1)]! * 0x65 +
+          (utf8 ? 0x800 : 0)) &
         (SLOTS - 1);
   const cached = slotBytes[slot];
   // The last byte of a cached key records its encoding (1 = UTF-8) so that both live in one table.

@@ -90,11 +90,20 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Term {
 export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): DecodeResult {
   const maxBigBytes = options?.maxBigBytes ?? DEFAULT_MAX_BIG_BYTES;
   if (!(maxBigBytes >= 255)) throw new RangeError(`maxBigBytes must be at least 255, got ${maxBigBytes}`);
-  const limits = { maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH, maxTerms: options?.maxTerms ?? DEFAULT_MAX_TERMS, maxBigBytes };
+  const limits = {
+    maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxTerms: options?.maxTerms ?? DEFAULT_MAX_TERMS,
+    maxBigBytes,
+  };
   const spans = options?.spans === true;
   if (bytes.length === 0) throw new DecodeError('empty input', 0, undefined, []);
   if (bytes[0] !== T.VERSION_MAGIC) {
-    throw new DecodeError(`not External Term Format: the first byte is ${bytes[0]}, not the version magic 131`, 0, undefined, []);
+    throw new DecodeError(
+      `not External Term Format: the first byte is ${bytes[0]}, not the version magic 131`,
+      0,
+      undefined,
+      [],
+    );
   }
   if (bytes.length < 2) throw new DecodeError('the input ends right after the version magic 131', 1, undefined, []);
   const first = bytes[1]!;
@@ -110,11 +119,11 @@ export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): Deco
     const inflated = inflateTerm(bytes, options?.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE);
     const { term, end, span } = readTerm(inflated, 0, limits, spans, true);
     const result: DecodeResult = { term, compressed: true, inflated, trailing: inflated.length - end };
-    if (spans) result.spans = span;
+    if (spans && span) result.spans = span;
     return result;
   }
   const { term, end, span } = readTerm(bytes, 1, limits, spans, false);
   const result: DecodeResult = { term, compressed: false, trailing: bytes.length - end };
-  if (spans) result.spans = span;
+  if (spans && span) result.spans = span;
   return result;
 }

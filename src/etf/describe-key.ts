@@ -35,7 +35,9 @@ const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 function atomText(name: string): string {
   const clipped = clip(name);
   if (!/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\s"\\]/u.test(clipped)) return ':' + clipped;
-  const escaped = clipped.replace(/["\\]/g, '\\$&').replace(UNPRINTABLE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
+  const escaped = clipped
+    .replace(/["\\]/g, '\\$&')
+    .replace(UNPRINTABLE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
   return `:"${escaped}"`;
 }
 

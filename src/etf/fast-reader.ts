@@ -1,4 +1,6 @@
-import { Atom, ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
+/* eslint-disable @typescript-eslint/only-throw-error -- GIVE_UP is a symbol: a fast path's bail-out builds no stack trace */
+import type { Atom } from './term.js';
+import { ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
 import * as T from './tags.js';
 import { atomFromBytes } from './atom-cache.js';
 import { bytesEqual, duplicateKeyIndex, sameKey } from './map-keys.js';
@@ -201,7 +203,11 @@ export class FastReader {
       for (let j = 0; j < i; j++) {
         if (keySigs[base + j] !== sig) continue;
         const same =
-          sig === IDENTITY ? keys[j] === key : sig === OTHER ? sameKey(keys[j]!, key) : bytesEqual(keys[j] as Uint8Array, key as Uint8Array);
+          sig === IDENTITY
+            ? keys[j] === key
+            : sig === OTHER
+              ? sameKey(keys[j]!, key)
+              : bytesEqual(keys[j] as Uint8Array, key as Uint8Array);
         if (same) throw GIVE_UP;
       }
     }

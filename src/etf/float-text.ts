@@ -36,7 +36,8 @@ export function formatFloatExt(x: number): string {
     const rest = digits.slice(SIGNIFICANT);
     const firstDropped = rest.charCodeAt(0) - 48;
     const tie = firstDropped === 5 && /^50*$/.test(rest);
-    const roundUp = firstDropped > 5 || (firstDropped === 5 && !tie) || (tie && (head.charCodeAt(SIGNIFICANT - 1) - 48) % 2 === 1);
+    const roundUp =
+      firstDropped > 5 || (firstDropped === 5 && !tie) || (tie && (head.charCodeAt(SIGNIFICANT - 1) - 48) % 2 === 1);
     if (roundUp) {
       head = (BigInt(head) + 1n).toString();
       if (head.length > SIGNIFICANT) {

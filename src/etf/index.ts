@@ -6,7 +6,15 @@
  * It knows nothing of Redis, Phoenix or terminals.
  */
 export * from './term.js';
-export { decode, decodeDetailed, DEFAULT_MAX_BIG_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TERMS, type DecodeOptions, type DecodeResult } from './decode.js';
+export {
+  decode,
+  decodeDetailed,
+  DEFAULT_MAX_BIG_BYTES,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_TERMS,
+  type DecodeOptions,
+  type DecodeResult,
+} from './decode.js';
 export { DEFAULT_MAX_INFLATED_SIZE } from './inflate.js';
 export { encode, type EncodeOptions } from './encode.js';
 export { fromPlain, type PlainValue } from './plain.js';

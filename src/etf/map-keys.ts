@@ -1,4 +1,17 @@
-import { Atom, BitBinary, ErlFloat, ErlMap, ExportFun, Fun, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ExportFun,
+  Fun,
+  ImproperList,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  type Term,
+} from './term.js';
 
 /**
  * binary_to_term refuses a map that holds a key twice, so the decoder must find duplicates —
@@ -45,7 +58,13 @@ export function duplicateKeyIndex(keys: readonly Term[]): number {
       }
       for (let i = 0; i < j; i++) {
         if (kinds[i] !== kind) continue;
-        if (kind === IDENTITY ? keys[i] === b : kind === BINARY ? sigs[i] === sig && bytesEqual(keys[i] as Uint8Array, b as Uint8Array) : sameKey(keys[i]!, b)) {
+        if (
+          kind === IDENTITY
+            ? keys[i] === b
+            : kind === BINARY
+              ? sigs[i] === sig && bytesEqual(keys[i] as Uint8Array, b as Uint8Array)
+              : sameKey(keys[i]!, b)
+        ) {
           return j;
         }
       }
@@ -229,7 +248,15 @@ function keyHash(root: Term): number {
 
 function frameFor(term: Term, children: readonly Term[]): HashFrame {
   const kind = Array.isArray(term) ? 11 : term instanceof Tuple ? 12 : term instanceof ImproperList ? 13 : 14;
-  return { term, children, next: 0, h1: mix(SEED ^ kind, children.length), h2: mix(~SEED ^ kind, children.length), k1: 0, k2: 0 };
+  return {
+    term,
+    children,
+    next: 0,
+    h1: mix(SEED ^ kind, children.length),
+    h2: mix(~SEED ^ kind, children.length),
+    k1: 0,
+    k2: 0,
+  };
 }
 
 /** Two 32-bit lanes as one number below 2^53: 32 bits of the first, 21 of the second. */
@@ -284,7 +311,8 @@ function sameLeaf(x: Term, y: Term): boolean {
   if (typeof x === 'number' || typeof x === 'bigint' || x instanceof Atom) return x === y;
   if (x instanceof Uint8Array) return y instanceof Uint8Array && bytesEqual(x, y);
   if (x instanceof ErlFloat) return y instanceof ErlFloat && x.value === y.value; // 0.0 === -0.0: one key
-  if (x instanceof BitBinary) return y instanceof BitBinary && x.bitsInLast === y.bitsInLast && bytesEqual(x.bytes, y.bytes);
+  if (x instanceof BitBinary)
+    return y instanceof BitBinary && x.bitsInLast === y.bitsInLast && bytesEqual(x.bytes, y.bytes);
   // Pids, ports, refs, funs: short canonical texts (a fun's free variables aside).
   return !(typeof y === 'number' || typeof y === 'bigint') && canonical(x) === canonical(y);
 }
@@ -356,7 +384,8 @@ function canonical(root: Term): string {
     if (t instanceof Pid) return `p${t.node.name.length}:${t.node.name}${t.id},${t.serial},${t.creation};`;
     if (t instanceof Port) return `o${t.node.name.length}:${t.node.name}${t.id},${t.creation};`;
     if (t instanceof Ref) return `r${t.node.name.length}:${t.node.name}${t.creation},${t.ids.join(',')};`;
-    if (t instanceof ExportFun) return `e${t.module.name.length}:${t.module.name}${t.fun.name.length}:${t.fun.name}${t.arity};`;
+    if (t instanceof ExportFun)
+      return `e${t.module.name.length}:${t.module.name}${t.fun.name.length}:${t.fun.name}${t.arity};`;
     if (t instanceof Fun) {
       const head = `F${t.arity},${latin1(t.uniq)},${t.index},${t.module.name.length}:${t.module.name}${t.oldIndex},${t.oldUniq},`;
       return { children: [t.pid, ...t.freeVars], texts: [], finish: (x) => `${head}${x.length}(${x.join('')})` };

@@ -1,4 +1,18 @@
-import { Atom, BitBinary, ErlFloat, ErlMap, ExportFun, Fun, ImproperList, Pid, Port, Ref, Tuple, atoms, type Term } from './term.js';
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ExportFun,
+  Fun,
+  ImproperList,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  atoms,
+  type Term,
+} from './term.js';
 import { EncodeError } from './errors.js';
 
 /**
@@ -7,12 +21,7 @@ import { EncodeError } from './errors.js';
  * true/false/null are the atoms true/false/nil. Term values pass through unchanged.
  */
 export type PlainValue =
-  | Term
-  | string
-  | boolean
-  | null
-  | readonly PlainValue[]
-  | { readonly [key: string]: PlainValue };
+  Term | string | boolean | null | readonly PlainValue[] | { readonly [key: string]: PlainValue };
 
 const utf8 = new TextEncoder();
 
@@ -66,7 +75,7 @@ function convert(v: unknown, jobs: Job[], open: Set<object>): Term {
   if (isTermInstance(v)) return v as Term;
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) {
-    throw new EncodeError(`a ${(v as object).constructor?.name ?? 'object'} has no Erlang term`);
+    throw new EncodeError(`a ${v.constructor?.name ?? 'object'} has no Erlang term`);
   }
   enter(v, jobs, open);
   const record = v as Record<string, unknown>;

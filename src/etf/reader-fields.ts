@@ -1,4 +1,5 @@
-import { Atom, BitBinary, ErlFloat, Fun, Pid, Port, Ref, type Term } from './term.js';
+import type { Atom } from './term.js';
+import { BitBinary, ErlFloat, Fun, Pid, Port, Ref, type Term } from './term.js';
 import * as T from './tags.js';
 import { DecodeError } from './errors.js';
 import { atomFromBytes, AtomTextError } from './atom-cache.js';
@@ -46,7 +47,12 @@ export abstract class FieldReader {
   protected needLength(at: number, tag: number, n: number, minBytes: number): void {
     const left = this.end - this.pos;
     if (n * minBytes > left) {
-      const what = tag === T.MAP_EXT ? 'pairs' : tag === T.LIST_EXT || tag === T.SMALL_TUPLE_EXT || tag === T.LARGE_TUPLE_EXT ? 'elements' : 'length';
+      const what =
+        tag === T.MAP_EXT
+          ? 'pairs'
+          : tag === T.LIST_EXT || tag === T.SMALL_TUPLE_EXT || tag === T.LARGE_TUPLE_EXT
+            ? 'elements'
+            : 'length';
       const need = minBytes === 1 ? '' : ` (${minBytes} bytes each at least)`;
       throw this.fail(`${T.tagName(tag)} ${what} ${n}${need} exceeds the ${left} bytes left`, at, tag);
     }
@@ -123,8 +129,15 @@ export abstract class FieldReader {
   /** Digits of a SMALL_BIG_EXT/LARGE_BIG_EXT; `pos` is at the sign byte. */
   protected bigDigits(at: number, tag: number, n: number): number | bigint {
     if (n > this.maxBigBytes) {
-      const erlang = this.maxBigBytes === ERLANG_MAX_BIG_BYTES ? ', the most binary_to_term accepts' : ' (raise the maxBigBytes option to allow it)';
-      throw this.fail(`${T.tagName(tag)} of ${n} digit bytes is over maxBigBytes ${this.maxBigBytes}${erlang}`, at, tag);
+      const erlang =
+        this.maxBigBytes === ERLANG_MAX_BIG_BYTES
+          ? ', the most binary_to_term accepts'
+          : ' (raise the maxBigBytes option to allow it)';
+      throw this.fail(
+        `${T.tagName(tag)} of ${n} digit bytes is over maxBigBytes ${this.maxBigBytes}${erlang}`,
+        at,
+        tag,
+      );
     }
     this.need(at, tag, 1 + n);
     const negative = this.bytes[this.pos] !== 0;
@@ -209,7 +222,8 @@ export abstract class FieldReader {
     this.need(at, tag, 2);
     const words = (this.bytes[this.pos]! << 8) | this.bytes[this.pos + 1]!;
     this.pos += 2;
-    if (words > 5) throw this.fail(`${T.tagName(tag)} with ${words} id words (binary_to_term takes at most 5)`, at, tag);
+    if (words > 5)
+      throw this.fail(`${T.tagName(tag)} with ${words} id words (binary_to_term takes at most 5)`, at, tag);
     const node = this.atomField(at, tag, 'ref node');
     const newer = tag === T.NEWER_REFERENCE_EXT;
     this.need(at, tag, (newer ? 4 : 1) + 4 * words);
@@ -239,7 +253,10 @@ export abstract class FieldReader {
     const pidTag = this.pos < this.end ? b[this.pos]! : -1;
     if (pidTag !== T.NEW_PID_EXT && pidTag !== T.PID_EXT) {
       const found = pidTag < 0 ? 'the end of the input' : T.tagName(pidTag);
-      throw this.withSegment(this.fail(`expected a pid, found ${found}`, pidAt, pidTag < 0 ? undefined : pidTag), 'fun pid');
+      throw this.withSegment(
+        this.fail(`expected a pid, found ${found}`, pidAt, pidTag < 0 ? undefined : pidTag),
+        'fun pid',
+      );
     }
     this.pos++;
     const pid = this.pidBody(pidAt, pidTag);
@@ -260,7 +277,6 @@ export abstract class FieldReader {
   protected withSegment(e: DecodeError, segment: string): DecodeError {
     return new DecodeError(e.reason, e.offset, e.tag, [...e.path, segment], e.inInflated);
   }
-
 }
 
 export const NO_BYTES = new Uint8Array(0);

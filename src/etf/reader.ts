@@ -44,7 +44,6 @@ class Frame {
   spans: TermSpan[] | undefined;
 }
 
-
 export class TermReader extends FieldReader {
   private readonly stack: Frame[] = [];
   private sp = 0;
@@ -302,7 +301,11 @@ export class TermReader extends FieldReader {
           value = f.result!;
         }
         this.sp--;
-        if (spans) span = f.spans!.length > 0 ? { start: f.start, end: this.pos, children: f.spans! } : { start: f.start, end: this.pos };
+        if (spans)
+          span =
+            f.spans!.length > 0
+              ? { start: f.start, end: this.pos, children: f.spans! }
+              : { start: f.start, end: this.pos };
         f.items = f.values = NO_TERMS;
         f.result = undefined;
         f.spans = undefined;
@@ -378,7 +381,11 @@ export class TermReader extends FieldReader {
     const dup = duplicateKeyIndex(f.items);
     if (dup < 0) return;
     this.sp--; // the path leads to the map, not into it
-    throw this.fail(`MAP_EXT has the key ${describeKey(f.items[dup]!)} twice (binary_to_term refuses that)`, f.start, T.MAP_EXT);
+    throw this.fail(
+      `MAP_EXT has the key ${describeKey(f.items[dup]!)} twice (binary_to_term refuses that)`,
+      f.start,
+      T.MAP_EXT,
+    );
   }
 
   private push(at: number, tag: number, kind: number, count: number): Frame {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/only-throw-error -- GIVE_UP is a symbol: a fast path's bail-out builds no stack trace */
 import {
   Atom,
   BitBinary,
@@ -113,12 +114,13 @@ export class TermWriter {
     if (v instanceof Atom) return this.atom(v);
     if (v instanceof ErlMap) {
       const { keys, values } = v;
-      if (keys.length !== values.length) throw new EncodeError(`ErlMap with ${keys.length} keys but ${values.length} values`);
+      if (keys.length !== values.length)
+        throw new EncodeError(`ErlMap with ${keys.length} keys but ${values.length} values`);
       out.u8(T.MAP_EXT);
       out.u32(keys.length);
       return this.pairs(v, keys, values, depth);
     }
-    if (Array.isArray(v)) return this.list(v as Work[], depth);
+    if (Array.isArray(v)) return this.list(v, depth);
     if (v === END_OF_LIST) return out.u8(T.NIL_EXT);
     if (v instanceof Tuple) {
       const items = v.elements;
@@ -298,7 +300,9 @@ export class TermWriter {
   private bitBinary(v: BitBinary): void {
     const { bytes, bitsInLast } = v;
     if (!Number.isInteger(bitsInLast) || bitsInLast < 1 || bitsInLast > 8 || bytes.length === 0) {
-      throw new EncodeError(`BitBinary of ${bytes.length} bytes with ${bitsInLast} bits in the last (1..8, at least one byte)`);
+      throw new EncodeError(
+        `BitBinary of ${bytes.length} bytes with ${bitsInLast} bits in the last (1..8, at least one byte)`,
+      );
     }
     const out = this.out;
     if (bitsInLast === 8) {
@@ -377,7 +381,12 @@ export class TermWriter {
     const keys = Object.keys(v);
     this.out.u8(T.MAP_EXT);
     this.out.u32(keys.length);
-    this.pairs(v, keys, keys.map((k) => v[k]!), depth);
+    this.pairs(
+      v,
+      keys,
+      keys.map((k) => v[k]!),
+      depth,
+    );
   }
 }
 
@@ -390,7 +399,8 @@ function isByteList(items: readonly Work[]): boolean {
 }
 
 function uint32(x: number, what: string): number {
-  if (!Number.isInteger(x) || x < 0 || x > 0xffff_ffff) throw new EncodeError(`${what} ${x} is not a 32-bit unsigned integer`);
+  if (!Number.isInteger(x) || x < 0 || x > 0xffff_ffff)
+    throw new EncodeError(`${what} ${x} is not a 32-bit unsigned integer`);
   return x;
 }
 

@@ -84,12 +84,12 @@ export const FILTER_KINDS: readonly string[] = [
 export const EMPTY_SPEC: FilterSpec = { clauses: [] };
 
 export interface FilterFlags {
-  topic?: readonly string[];
-  event?: readonly string[];
-  node?: readonly string[];
-  kind?: readonly string[];
-  channel?: readonly string[];
-  grep?: readonly string[];
+  topic?: readonly string[] | undefined;
+  event?: readonly string[] | undefined;
+  node?: readonly string[] | undefined;
+  kind?: readonly string[] | undefined;
+  channel?: readonly string[] | undefined;
+  grep?: readonly string[] | undefined;
 }
 
 /** One clause per given flag: repeats of a flag OR together, different flags AND. */
@@ -164,7 +164,11 @@ export function compileFilter(
     if (globs.length === 0) continue;
     const any = fieldMatcher(clause.field, globs);
     costed.push({ cost: FIELD_COST[clause.field], test: clause.negate ? (m) => !any(m) : any });
-    kept.push(globs.length === clause.values.length ? clause : { ...clause, values: globs.map((g) => g.source), offsets: undefined });
+    kept.push(
+      globs.length === clause.values.length
+        ? clause
+        : { field: clause.field, negate: clause.negate, values: globs.map((g) => g.source) },
+    );
   }
   const fieldTests = costed.sort((a, b) => a.cost - b.cost).map((c) => c.test);
 

@@ -97,11 +97,7 @@ function tokenize(pattern: string): Token[] | GlobError {
 }
 
 /** Reads `[...]` starting at chars[start] === '['; `end` is the index of the closing `]`. */
-function readClass(
-  chars: string[],
-  start: number,
-  offset: number,
-): { token: Token; end: number } | GlobError {
+function readClass(chars: string[], start: number, offset: number): { token: Token; end: number } | GlobError {
   let i = start + 1;
   let negate = false;
   if (chars[i] === '!' || chars[i] === '^') {

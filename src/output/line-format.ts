@@ -58,7 +58,8 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
       structs: PHOENIX_STRUCTS,
       ...(full ? {} : { maxBinaryLength: ELIDE_BINARIES_OVER }),
     });
-  if (c.error) return `! ${c.error.message.replace(CONTROL_G, escapeChar)} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
+  if (c.error)
+    return `! ${c.error.message.replace(CONTROL_G, escapeChar)} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   switch (c.kind) {
     case 'broadcast':
     case 'presence_diff':
@@ -105,7 +106,14 @@ const UNSAFE_IN_FIELD_G = new RegExp(UNSAFE_IN_FIELD.source, 'gu');
 // Error messages quote what they found, which may come from hostile bytes: no control character
 // or bidi override reaches the terminal (or breaks the one-line-per-message promise) from there.
 const CONTROL_G = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
-const NAMED_ESCAPES: Record<string, string> = { ' ': '\\s', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u001b': '\\e', '\\': '\\\\' };
+const NAMED_ESCAPES: Record<string, string> = {
+  ' ': '\\s',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\u001b': '\\e',
+  '\\': '\\\\',
+};
 
 function escapeChar(ch: string): string {
   return NAMED_ESCAPES[ch] ?? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`;
@@ -141,7 +149,7 @@ export function truncateVisible(line: string, width: number): string {
   let visible = 0;
   let out = '';
   let coloured = false;
-  for (let i = 0; i < line.length; ) {
+  for (let i = 0; i < line.length;) {
     if (line.charCodeAt(i) === 0x1b) {
       const end = line.indexOf('m', i);
       const stop = end === -1 ? line.length : end + 1;
@@ -163,7 +171,7 @@ export function truncateVisible(line: string, width: number): string {
 /** Terminal columns `text` takes, ANSI colour codes not counted. */
 export function visibleWidth(text: string): number {
   let n = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text.charCodeAt(i) === 0x1b) {
       const end = text.indexOf('m', i);
       i = end === -1 ? text.length : end + 1;

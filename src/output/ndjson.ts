@@ -109,7 +109,8 @@ export function toNdjsonLine(m: WatchedMessage): string {
   if (c.tracker) line += `,"tracker":${JSON.stringify(trackerJson(c.tracker))}`;
   if (c.term !== undefined) line += `,"term":${typedJsonText(c.term)}`;
   if (c.error) line += `,"error":${jsonString(c.error.message)},"offset":${c.error.offset}`;
-  if (hasRawBytes(m)) line += `,"raw_b64":"${Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64')}"`;
+  if (hasRawBytes(m))
+    line += `,"raw_b64":"${Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64')}"`;
   return `${line}}`;
 }
 
@@ -198,7 +199,8 @@ function envelopeJson(env: Envelope): NdjsonEnvelope {
 function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (value instanceof Uint8Array) return { base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  if (value instanceof Uint8Array)
+    return { base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (Array.isArray(value)) return value.map(jsonSafe);
   if (value !== null && typeof value === 'object') {
@@ -220,5 +222,8 @@ function isExtData(value: object): value is { type: number; data: Uint8Array } {
  * base64 alone would be a third larger than the payload (record them to keep them).
  */
 function hasRawBytes(m: WatchedMessage): boolean {
-  return (m.classified.error !== undefined || m.classified.kind === 'raw') && m.raw.payload.length <= DEFAULT_MAX_PAYLOAD_SIZE;
+  return (
+    (m.classified.error !== undefined || m.classified.kind === 'raw') &&
+    m.raw.payload.length <= DEFAULT_MAX_PAYLOAD_SIZE
+  );
 }

@@ -10,7 +10,9 @@ export function previewBytes(bytes: Uint8Array, limit: number): string {
   const more = bytes.length > limit ? `…(+${bytes.length - limit} bytes)` : '';
   const text = printableUtf8(shown);
   if (text !== undefined) return `${jsonTextForTerminal(text)}${more}`;
-  return `hex ${Buffer.from(shown).toString('hex').replace(/(..)(?!$)/g, '$1 ')}${more}`;
+  return `hex ${Buffer.from(shown)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ')}${more}`;
 }
 
 /**

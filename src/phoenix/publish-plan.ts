@@ -86,7 +86,15 @@ export function planPublish(draft: PublishDraft): PublishPlan {
     const validation = validateForPublish(bytes, draft.channel, target);
     // Refused bytes may still decode (e.g. the other generation's envelope): show what they are.
     const term = validation.ok ? validation.classified.term : classify(bytes).term;
-    return { channel: draft.channel, generation: draft.generation, expectedShape, term, bytes, built: false, validation };
+    return {
+      channel: draft.channel,
+      generation: draft.generation,
+      expectedShape,
+      term,
+      bytes,
+      built: false,
+      validation,
+    };
   }
 
   const term = buildEnvelope(draft, draft.message);
@@ -107,16 +115,19 @@ function checkDraft(draft: PublishDraft): void {
     );
   }
   if (draft.generation === 3 && (v1Only.length > 0 || draft.v1Shape !== undefined)) {
-    throw new PublishDraftError(`${[...v1Only, ...(draft.v1Shape ? ['v1Shape'] : [])].join(', ')} apply to 2.x envelopes only`);
+    throw new PublishDraftError(
+      `${[...v1Only, ...(draft.v1Shape ? ['v1Shape'] : [])].join(', ')} apply to 2.x envelopes only`,
+    );
   }
   if (draft.only !== undefined && draft.sender !== undefined) {
     throw new PublishDraftError('only and sender exclude each other: :only names the target, :except the sender');
   }
   if (draft.message.kind === 'etf') {
-    const built = (['only', 'sender', 'dispatcher', 'fastlane', 'poolSize', 'nodeRef', 'compression', 'atoms'] as const).filter(
-      (k) => draft[k] !== undefined,
-    );
-    if (built.length > 0) throw new PublishDraftError(`ready-made bytes are sent as they are; ${built.join(', ')} cannot change them`);
+    const built = (
+      ['only', 'sender', 'dispatcher', 'fastlane', 'poolSize', 'nodeRef', 'compression', 'atoms'] as const
+    ).filter((k) => draft[k] !== undefined);
+    if (built.length > 0)
+      throw new PublishDraftError(`ready-made bytes are sent as they are; ${built.join(', ')} cannot change them`);
   }
   if (draft.fastlane !== undefined && (draft.v1Shape ?? 7) !== 7) {
     throw new PublishDraftError('only the 7-tuple (adapter 2.1.2–2.1.8) carries a fastlane');
@@ -124,7 +135,10 @@ function checkDraft(draft: PublishDraft): void {
   if (draft.poolSize !== undefined && draft.v1Shape === 5) {
     throw new PublishDraftError('the 5-tuple (adapter 0.x–1.0) carries no pool_size');
   }
-  if (draft.compression !== undefined && !(Number.isInteger(draft.compression) && draft.compression >= 0 && draft.compression <= 9)) {
+  if (
+    draft.compression !== undefined &&
+    !(Number.isInteger(draft.compression) && draft.compression >= 0 && draft.compression <= 9)
+  ) {
     throw new PublishDraftError(`compression level ${draft.compression} is not 0–9`);
   }
 }
@@ -170,7 +184,12 @@ export function describePlan(plan: PublishPlan, options: { width?: number } = {}
       : renderElixir(plan.term, { width: options.width ?? 80, structs: PHOENIX_STRUCTS });
   const validation = plan.validation;
   const envelope = validation.ok ? validation.classified.envelope : undefined;
-  const what = envelope === undefined ? 'payload' : envelope.generation === 3 ? `v3 ${envelope.mode} ${envelope.node}` : describeEnvelope(envelope);
+  const what =
+    envelope === undefined
+      ? 'payload'
+      : envelope.generation === 3
+        ? `v3 ${envelope.mode} ${envelope.node}`
+        : describeEnvelope(envelope);
   const size = `${plan.bytes.length} bytes${compressedNote(plan)}`;
   return { elixir, headline: `${what} → ${plan.channel}, ${size}` };
 }

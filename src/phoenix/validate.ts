@@ -177,7 +177,7 @@ function poolSizeProblem(poolSize: Term, receiver: string): string | undefined {
   if (poolSize > MAX_POOL_SIZE) {
     return (
       `pool_size ${poolSize} is above ${MAX_POOL_SIZE}: ${receiver} starts one task per shard for every message ` +
-      '(real pool sizes are the receivers\' shard count, normally 1)'
+      "(real pool sizes are the receivers' shard count, normally 1)"
     );
   }
   return undefined;

@@ -136,7 +136,9 @@ export function parseEndpoint(text: string, defaultPort: number): RedisEndpoint 
  * credentials (Redis ≥ 6.2 sentinels can have `requirepass`), never the master's. All entries
  * that carry credentials must agree.
  */
-export function parseSentinelList(text: string): Pick<SentinelSpec, 'sentinels' | 'sentinelUsername' | 'sentinelPassword'> {
+export function parseSentinelList(
+  text: string,
+): Pick<SentinelSpec, 'sentinels' | 'sentinelUsername' | 'sentinelPassword'> {
   const sentinels: RedisEndpoint[] = [];
   let username: string | undefined;
   let password: string | undefined;

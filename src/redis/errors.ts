@@ -7,15 +7,7 @@ import { ConnectionSpecError, describeSpec, type ConnectionSpec } from './connec
 import { oneScrubbedLine } from './redaction.js';
 
 export type RedisFailureReason =
-  | 'refused'
-  | 'timeout'
-  | 'host-not-found'
-  | 'reset'
-  | 'auth'
-  | 'permission'
-  | 'tls'
-  | 'config'
-  | 'other';
+  'refused' | 'timeout' | 'host-not-found' | 'reset' | 'auth' | 'permission' | 'tls' | 'config' | 'other';
 
 /** A failure to reach, authenticate with or subscribe on Redis. `message` is safe to print. */
 export class RedisConnectionError extends Error {
@@ -65,7 +57,10 @@ export function explainFailure(error: unknown, spec: ConnectionSpec): { reason: 
     return { reason: 'auth', detail: 'authentication required: the server wants a password (-a / --pass / URL)' };
   }
   if (/^NOPERM/.test(message)) {
-    return { reason: 'permission', detail: `permission denied by the server's ACL: ${message.replace(/^NOPERM\s*/, '')}` };
+    return {
+      reason: 'permission',
+      detail: `permission denied by the server's ACL: ${message.replace(/^NOPERM\s*/, '')}`,
+    };
   }
   if (TLS_VERIFY_CODES.has(code)) {
     return {
@@ -101,7 +96,11 @@ export function explainFailure(error: unknown, spec: ConnectionSpec): { reason: 
 }
 
 /** `cannot connect to redis://127.0.0.1:6390/0: connection refused` as a typed error. */
-export function connectionError(error: unknown, spec: ConnectionSpec, verb = 'cannot connect to'): RedisConnectionError {
+export function connectionError(
+  error: unknown,
+  spec: ConnectionSpec,
+  verb = 'cannot connect to',
+): RedisConnectionError {
   if (error instanceof RedisConnectionError) return error;
   const target = describeSpec(spec);
   const { reason, detail } = explainFailure(error, spec);
@@ -112,7 +111,10 @@ export function connectionError(error: unknown, spec: ConnectionSpec, verb = 'ca
  * ioredis reports a failed sentinel round as "All sentinels are unreachable … Last error: X"; X is
  * the last sentinel's own error. No X means every sentinel answered but named no master.
  */
-function explainSentinelFailure(lastError: string | undefined, spec: ConnectionSpec): { reason: RedisFailureReason; detail: string } {
+function explainSentinelFailure(
+  lastError: string | undefined,
+  spec: ConnectionSpec,
+): { reason: RedisFailureReason; detail: string } {
   const masterName = spec.mode === 'sentinel' ? spec.masterName : '';
   if (lastError === undefined || /No such master with that name/i.test(lastError)) {
     return { reason: 'config', detail: `no sentinel knows a master named "${masterName}" (check --master-name)` };

@@ -43,7 +43,10 @@ export function nodeOptions(spec: ConnectionSpec, endpoint: RedisEndpoint, conne
  * Options that make ioredis ask the sentinels for the master of `masterName` on every connect,
  * so a reconnect after a failover lands on the new master.
  */
-export function sentinelModeOptions(spec: ConnectionSpec & { mode: 'sentinel' }, connectTimeoutMs: number): RedisOptions {
+export function sentinelModeOptions(
+  spec: ConnectionSpec & { mode: 'sentinel' },
+  connectTimeoutMs: number,
+): RedisOptions {
   const options: RedisOptions = {
     ...quietBaseOptions(spec, connectTimeoutMs),
     sentinels: spec.sentinels.map(({ host, port }) => ({ host, port })),

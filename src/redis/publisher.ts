@@ -137,7 +137,9 @@ export class Publisher {
       );
     }
     const base: RedisOptions =
-      spec.mode === 'sentinel' ? sentinelModeOptions(spec, timeout) : { ...quietBaseOptions(spec, timeout), host: spec.host, port: spec.port };
+      spec.mode === 'sentinel'
+        ? sentinelModeOptions(spec, timeout)
+        : { ...quietBaseOptions(spec, timeout), host: spec.host, port: spec.port };
     return new Redis({ ...base, retryStrategy, maxRetriesPerRequest: 3, autoResendUnfulfilledCommands: true });
   }
 }

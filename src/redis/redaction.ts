@@ -26,5 +26,7 @@ export function scrubSecrets(text: string, spec: ConnectionSpec): string {
 
 /** A single line (errors from Redis can span lines), scrubbed. */
 export function oneScrubbedLine(text: string, spec: ConnectionSpec): string {
-  return scrubSecrets(text, spec).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return scrubSecrets(text, spec)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim();
 }

@@ -31,7 +31,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { RawMessage } from '../model/raw-message.js';
 import { describeSpec, formatEndpoint, type ConnectionSpec, type RedisEndpoint } from './connection-spec.js';
 import { endpointsFromClusterSlots, mergeEndpoints } from './cluster-nodes.js';
-import { connectionError, isPermanentFailure, RedisConnectionError } from './errors.js';
+import type { RedisConnectionError } from './errors.js';
+import { connectionError, isPermanentFailure } from './errors.js';
 import { nodeOptions, sentinelModeOptions } from './ioredis-options.js';
 
 export interface SubscriberOptions {
@@ -205,6 +206,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     }
     if (this.closing || redis.status !== 'ready') {
       redis.disconnect();
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the link's own error, passed on as it came
       throw firstError ?? new Error('connection closed while subscribing');
     }
     established = true;
@@ -236,7 +238,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
 
   private scheduleReconnect(reason: string): void {
     this.attempt++;
-    const delayMs = Math.min(this.options.reconnectInitialDelayMs * 2 ** (this.attempt - 1), this.options.reconnectMaxDelayMs);
+    const delayMs = Math.min(
+      this.options.reconnectInitialDelayMs * 2 ** (this.attempt - 1),
+      this.options.reconnectMaxDelayMs,
+    );
     this.emit('reconnecting', { attempt: this.attempt, delayMs, reason });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;

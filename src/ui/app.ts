@@ -21,7 +21,14 @@ import { UiScreen } from './screen.js';
 import { themeFor } from './theme.js';
 import { MessageCompactor } from './compact-message.js';
 import { UiState } from './ui-state.js';
-import { sendPublish, startCopy, startPublish, startSave, startWriteCapture, type CaptureWriteHook } from './user-actions.js';
+import {
+  sendPublish,
+  startCopy,
+  startPublish,
+  startSave,
+  startWriteCapture,
+  type CaptureWriteHook,
+} from './user-actions.js';
 import { hexPaneWidth } from './widgets/hex-pane.js';
 
 /** The events the UI listens to; a Subscriber has them all, a capture reader only some. */
@@ -88,7 +95,9 @@ export function runUi(options: UiOptions): UiSession {
   state.showHex = hexByDefault();
   const sub = options.subscription;
   const subscription = [...sub.patterns, ...sub.channels].join(' ');
-  const waitingText = offline ? `reading ${options.source.target}…` : `waiting for messages on ${subscription} (${options.source.target})`;
+  const waitingText = offline
+    ? `reading ${options.source.target}…`
+    : `waiting for messages on ${subscription} (${options.source.target})`;
 
   let closed = false;
   let resolveFinished!: (code: number) => void;
@@ -123,7 +132,8 @@ export function runUi(options: UiOptions): UiSession {
   const ticker = setInterval(() => scheduler.request(), 1000);
   ticker.unref();
 
-  const fitViewport = (): void => state.list.setViewportHeight(listViewportRows(screen.width, screen.height, state.showHex));
+  const fitViewport = (): void =>
+    state.list.setViewportHeight(listViewportRows(screen.width, screen.height, state.showHex));
   fitViewport();
 
   const compactor = new MessageCompactor();
@@ -150,12 +160,22 @@ export function runUi(options: UiOptions): UiSession {
       state.connection = 'reconnecting';
       // The reason already reads "lost connection to …" / "cannot reconnect to …: refused".
       const next = `${(e.delayMs / 1000).toFixed(1)} s`;
-      state.say(e.attempt === 1 ? `${e.reason}; reconnecting in ${next}` : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`, 'problem', 30);
+      state.say(
+        e.attempt === 1
+          ? `${e.reason}; reconnecting in ${next}`
+          : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`,
+        'problem',
+        30,
+      );
       scheduler.request();
     },
     reconnected: (e) => {
       state.connection = 'live';
-      state.say(`reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`, 'notice', 10);
+      state.say(
+        `reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`,
+        'notice',
+        10,
+      );
       scheduler.request();
     },
     // A live source reports each failed attempt as `reconnecting` too (said above); a capture
@@ -166,12 +186,17 @@ export function runUi(options: UiOptions): UiSession {
       scheduler.request();
     },
     closed: () => {
-      if (offline) state.say(`end of ${options.source.target}: ${formatCount(options.pipeline.counters.received)} messages read`, 'notice', 10);
+      if (offline)
+        state.say(
+          `end of ${options.source.target}: ${formatCount(options.pipeline.counters.received)} messages read`,
+          'notice',
+          10,
+        );
       else state.connection = 'closed';
       scheduler.request();
     },
   };
-  for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.on(name, listeners[name] as never);
+  for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.on(name, listeners[name]);
 
   const fx: Effects = {
     quit: () => resolveFinished(0),
@@ -213,7 +238,8 @@ export function runUi(options: UiOptions): UiSession {
       scheduler.stop();
       clearInterval(ticker);
       for (const signal of STOP_SIGNALS) process.off(signal, onHangup);
-      for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.off(name, listeners[name] as never);
+      for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>)
+        options.source.off(name, listeners[name]);
       screen.destroy();
       await options.publish?.close();
     },

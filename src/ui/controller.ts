@@ -91,6 +91,8 @@ function runAction(state: UiState, action: Action, fx: Effects): void {
       return fx.writeCapture();
     case 'publish':
       return fx.publish();
+    default:
+      break; // movement and folding: below
   }
 
   if (state.view === 'stats') return;
@@ -107,17 +109,30 @@ function runAction(state: UiState, action: Action, fx: Effects): void {
   }
   if (detail === undefined) return;
   if (state.focus === 'hex') {
-    const step = { down: 1, up: -1, pageDown: bodyRows, pageUp: -bodyRows, top: -Infinity, bottom: Infinity }[action as string];
+    const step = { down: 1, up: -1, pageDown: bodyRows, pageUp: -bodyRows, top: -Infinity, bottom: Infinity }[
+      action as string
+    ];
     if (step !== undefined) {
-      detail.hexScroll = Number.isFinite(step) ? Math.max(0, detail.hexScroll + step) : step > 0 ? Number.MAX_SAFE_INTEGER : 0;
+      detail.hexScroll = Number.isFinite(step)
+        ? Math.max(0, detail.hexScroll + step)
+        : step > 0
+          ? Number.MAX_SAFE_INTEGER
+          : 0;
     } else if (action === 'foldAll') detail.tree?.toggleAll();
     return;
   }
   const tree = detail.tree;
   if (tree === undefined) {
     // Text (JSON, undecodable bytes): the keys scroll it.
-    const step = { down: 1, up: -1, pageDown: bodyRows, pageUp: -bodyRows, top: -Infinity, bottom: Infinity }[action as string];
-    if (step !== undefined) detail.scrollTop = Number.isFinite(step) ? Math.max(0, detail.scrollTop + step) : step > 0 ? Number.MAX_SAFE_INTEGER : 0;
+    const step = { down: 1, up: -1, pageDown: bodyRows, pageUp: -bodyRows, top: -Infinity, bottom: Infinity }[
+      action as string
+    ];
+    if (step !== undefined)
+      detail.scrollTop = Number.isFinite(step)
+        ? Math.max(0, detail.scrollTop + step)
+        : step > 0
+          ? Number.MAX_SAFE_INTEGER
+          : 0;
     return;
   }
   if (action === 'down') tree.moveCursor(1);
@@ -162,7 +177,8 @@ function promptKey(state: UiState, key: KeyPress): void {
 function helpKey(state: UiState, key: KeyPress): void {
   if (key.full === 'j' || key.full === 'down') state.helpScroll++;
   else if (key.full === 'k' || key.full === 'up') state.helpScroll = Math.max(0, state.helpScroll - 1);
-  else if (key.full === 'q') state.view = 'main'; // q closes the help rather than quitting from it
+  else if (key.full === 'q')
+    state.view = 'main'; // q closes the help rather than quitting from it
   else state.view = 'main';
 }
 

@@ -64,7 +64,8 @@ export function detailContent(message: WatchedMessage): DetailContent {
   if (c.term !== undefined) {
     const tree = new DetailTree(c.term, {
       ...(c.spans ? { spans: c.spans } : {}),
-      renderTerm: (t) => renderElixir(t, { pretty: false, structs: PHOENIX_STRUCTS, maxBinaryLength: DETAIL_MAX_BINARY }),
+      renderTerm: (t) =>
+        renderElixir(t, { pretty: false, structs: PHOENIX_STRUCTS, maxBinaryLength: DETAIL_MAX_BINARY }),
     });
     const envelopeFields = c.envelope ? ENVELOPE_FIELDS[c.envelope.shape] : undefined;
     return { ...base, tree, text: [], envelopeFields, fixedHighlight: undefined };

@@ -51,11 +51,28 @@ export function buildFrame(ctx: FrameContext): Partial<Record<RegionName, Region
           : counters.filteredOut > 0
             ? ` no message matches the filter (${formatCount(counters.filteredOut)} hidden) — / to change it, Esc in it to clear`
             : ' cleared — new messages appear here';
-    regions.list = region(layout.list, drawMessageList(list, { width: layout.list.width, height: layout.list.height, focused: state.focus === 'list', emptyText }, theme));
+    regions.list = region(
+      layout.list,
+      drawMessageList(
+        list,
+        { width: layout.list.width, height: layout.list.height, focused: state.focus === 'list', emptyText },
+        theme,
+      ),
+    );
     const detail = state.selectedDetail();
-    regions.detail = region(layout.detail, drawDetail(detail, { width: layout.detail.width, height: layout.detail.height, focused: state.focus === 'detail' }, theme));
+    regions.detail = region(
+      layout.detail,
+      drawDetail(
+        detail,
+        { width: layout.detail.width, height: layout.detail.height, focused: state.focus === 'detail' },
+        theme,
+      ),
+    );
     if (layout.hex !== undefined) {
-      regions.hex = region(layout.hex, drawHex(detail, { width: layout.hex.width, height: layout.hex.height, focused: state.focus === 'hex' }, theme));
+      regions.hex = region(
+        layout.hex,
+        drawHex(detail, { width: layout.hex.width, height: layout.hex.height, focused: state.focus === 'hex' }, theme),
+      );
     }
   } else if (state.view === 'stats') {
     regions.overlay = region(layout.body, drawStats(state.stats, state.statsView, width, layout.body.height, theme));
@@ -64,7 +81,10 @@ export function buildFrame(ctx: FrameContext): Partial<Record<RegionName, Region
     state.helpScroll = Math.max(0, Math.min(state.helpScroll, lines.length - layout.body.height));
     regions.overlay = region(layout.body, padLines(lines.slice(state.helpScroll), layout.body.height));
   } else if (state.publishForm !== undefined && ctx.publish !== undefined) {
-    regions.overlay = region(layout.body, padLines(drawPublishForm(state.publishForm, ctx.publish, width, layout.body.height, theme), layout.body.height));
+    regions.overlay = region(
+      layout.body,
+      padLines(drawPublishForm(state.publishForm, ctx.publish, width, layout.body.height, theme), layout.body.height),
+    );
   }
 
   regions.status = region(layout.status, [
@@ -92,8 +112,10 @@ function bottomLine(ctx: FrameContext): string {
     const hint = `${formatCount(state.list.length)} shown · Enter keep · Esc clear`;
     return drawPrompt({ label: '/', editor: prompt.editor, problem: prompt.problem, hint }, width, theme);
   }
-  if (prompt?.kind === 'input') return drawPrompt({ label: prompt.label, editor: prompt.editor, problem: prompt.problem }, width, theme);
-  if (prompt?.kind === 'confirm') return theme.paint('statusAlert', escapeTags(fit(` ${prompt.question} [y/N]`, width)));
+  if (prompt?.kind === 'input')
+    return drawPrompt({ label: prompt.label, editor: prompt.editor, problem: prompt.problem }, width, theme);
+  if (prompt?.kind === 'confirm')
+    return theme.paint('statusAlert', escapeTags(fit(` ${prompt.question} [y/N]`, width)));
   if (state.notice !== undefined) return drawNotice(state.notice.text, width, theme, state.notice.style);
   return drawHints(width, theme);
 }

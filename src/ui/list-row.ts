@@ -107,7 +107,8 @@ export function kindLetter(c: Classified): string {
   return KIND_LETTER[c.kind];
 }
 
-export const KIND_LEGEND = 'B broadcast · D direct (v3 :only) · T tracker · P presence diff · M message · R reply · J JSON/msgpack · · other term · ! undecodable';
+export const KIND_LEGEND =
+  'B broadcast · D direct (v3 :only) · T tracker · P presence diff · M message · R reply · J JSON/msgpack · · other term · ! undecodable';
 
 /** `phx:Elixir.Chat.PubSub.Adapter` → `Chat.PubSub` (the generation has its own column). */
 export function shortChannel(channel: string): string {

@@ -67,7 +67,11 @@ export function publishStart(message: WatchedMessage): PublishStart | { error: s
   return { base, fields };
 }
 
-export function previewPublish(start: PublishDraft, fields: PublishFields, options: { width: number; hostname: string }): PublishPreview {
+export function previewPublish(
+  start: PublishDraft,
+  fields: PublishFields,
+  options: { width: number; hostname: string },
+): PublishPreview {
   const refused = (headline: string, problems: string[]): PublishPreview => ({
     ok: false,
     headline,
@@ -81,7 +85,9 @@ export function previewPublish(start: PublishDraft, fields: PublishFields, optio
   try {
     term = parseElixir(fields.payload);
   } catch (error) {
-    return refused(`the ${fields.event === undefined ? 'message' : 'payload'} is not an Elixir term`, [errorText(error)]);
+    return refused(`the ${fields.event === undefined ? 'message' : 'payload'} is not an Elixir term`, [
+      errorText(error),
+    ]);
   }
   const draft: PublishDraft = {
     ...start,

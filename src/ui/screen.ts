@@ -57,7 +57,7 @@ export class UiScreen {
     // Anything written to stderr would tear the screen: hold it, show it as a notice, print it after.
     this.originalStderrWrite = process.stderr.write.bind(process.stderr);
     const onStderr = options.onStderr;
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       for (const line of text.split('\n')) {
         if (line === '') continue;
@@ -68,7 +68,7 @@ export class UiScreen {
       const callback = rest.find((r): r is () => void => typeof r === 'function');
       callback?.();
       return true;
-    }) as typeof process.stderr.write;
+    };
 
     // A crash must still give the terminal back, then report as any other crash would.
     this.onCrash = (error: unknown) => {

@@ -17,7 +17,11 @@ import type { UiState } from './ui-state.js';
 import { openPublishForm } from './widgets/publish-form.js';
 
 /** Writes messages to a new capture file (`overwrite`: replace an existing one); resolves to the records written. */
-export type CaptureWriteHook = (path: string, messages: readonly RawMessage[], options: { overwrite: boolean }) => Promise<number>;
+export type CaptureWriteHook = (
+  path: string,
+  messages: readonly RawMessage[],
+  options: { overwrite: boolean },
+) => Promise<number>;
 
 interface Redraw {
   request(): void;
@@ -36,12 +40,20 @@ export function startSave(state: UiState, redraw: Redraw): void {
   };
 }
 
-async function savePayload(state: UiState, m: WatchedMessage, path: string, overwrite: boolean, redraw: Redraw): Promise<void> {
+async function savePayload(
+  state: UiState,
+  m: WatchedMessage,
+  path: string,
+  overwrite: boolean,
+  redraw: Redraw,
+): Promise<void> {
   if (path === '') return state.say('not saved: no path given', 'problem');
   try {
     // Replacing writes the file at `path`, never through a symbolic link planted there.
     await writeFile(path, m.raw.payload, { flag: overwrite ? REPLACE_NOT_THROUGH_LINKS : 'wx' });
-    state.say(`saved ${formatBytes(m.raw.payload.length)} to ${path} (the payload exactly as received; redis-print decode ${path})`);
+    state.say(
+      `saved ${formatBytes(m.raw.payload.length)} to ${path} (the payload exactly as received; redis-print decode ${path})`,
+    );
   } catch (error) {
     if (isExists(error)) {
       state.prompt = {
@@ -56,8 +68,17 @@ async function savePayload(state: UiState, m: WatchedMessage, path: string, over
 /** `rooms_lobby-new_msg-42.etf`: topic, event and number, in characters safe in any file system. */
 export function defaultFixtureName(m: WatchedMessage): string {
   const c = m.classified;
-  const parts = [c.topic ?? c.envelope?.topic, c.event, String(m.seq)].filter((p): p is string => p !== undefined && p !== '');
-  const name = parts.map((p) => p.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 40)).filter((p) => p !== '');
+  const parts = [c.topic ?? c.envelope?.topic, c.event, String(m.seq)].filter(
+    (p): p is string => p !== undefined && p !== '',
+  );
+  const name = parts
+    .map((p) =>
+      p
+        .replace(/[^A-Za-z0-9._-]+/g, '_')
+        .replace(/^[._]+/, '')
+        .slice(0, 40),
+    )
+    .filter((p) => p !== '');
   return `${name.join('-') || `message-${m.seq}`}.etf`;
 }
 
@@ -68,7 +89,9 @@ export function startCopy(state: UiState, write: (sequence: string) => void): vo
   const osc = osc52Sequence(copyText(m));
   if (!osc.ok) return state.say(`not copied: ${osc.reason}`, 'problem', 10);
   write(osc.sequence);
-  state.say(`copied #${m.seq} as Elixir (${formatBytes(osc.bytes)}) via OSC 52 — the terminal must allow clipboard writes`);
+  state.say(
+    `copied #${m.seq} as Elixir (${formatBytes(osc.bytes)}) via OSC 52 — the terminal must allow clipboard writes`,
+  );
 }
 
 /** `w`: asks a path, writes the messages shown (what the filter lets through) as a capture. */
@@ -136,7 +159,10 @@ export function sendPublish(state: UiState, sink: PublishSink | undefined, redra
     .publish(channel, bytes)
     .then(
       (receivers) => {
-        form.outcome = { text: `published ${bytes.length} bytes to ${channel}: ${receivers} subscriber${receivers === 1 ? '' : 's'} received it (PUBLISH replied ${receivers})`, ok: true };
+        form.outcome = {
+          text: `published ${bytes.length} bytes to ${channel}: ${receivers} subscriber${receivers === 1 ? '' : 's'} received it (PUBLISH replied ${receivers})`,
+          ok: true,
+        };
       },
       (error: unknown) => {
         form.outcome = { text: `not sent: ${reason(error)}`, ok: false };
@@ -155,6 +181,7 @@ function isExists(error: unknown): boolean {
 }
 
 function reason(error: unknown): string {
-  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ELOOP') return 'it is a symbolic link (not writing through it)';
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ELOOP')
+    return 'it is a symbolic link (not writing through it)';
   return error instanceof Error ? error.message : String(error);
 }

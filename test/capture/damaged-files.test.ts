@@ -44,11 +44,17 @@ async function readFileFully(path: string, options?: CaptureReadOptions) {
 describe('a capture cut off mid-record', () => {
   it('reads every earlier record and reports the cut, at every byte of the last record', async () => {
     const messages = randomMessages(12, 99);
-    messages.push({ receivedAt: 1_714_564_801_234, channel: 'phx:last', pattern: 'phx:*', payload: new Uint8Array(260).fill(0xc1) });
+    messages.push({
+      receivedAt: 1_714_564_801_234,
+      channel: 'phx:last',
+      pattern: 'phx:*',
+      payload: new Uint8Array(260).fill(0xc1),
+    });
     const whole = await captureBytes(messages);
-    const lastStart = decodeCaptureBytes(whole).entries.at(-1)!.kind === 'record'
-      ? (decodeCaptureBytes(whole).entries.at(-1) as { offset: number }).offset
-      : -1;
+    const lastStart =
+      decodeCaptureBytes(whole).entries.at(-1)!.kind === 'record'
+        ? (decodeCaptureBytes(whole).entries.at(-1) as { offset: number }).offset
+        : -1;
     expect(lastStart).toBeGreaterThan(0);
     const earlier = comparable(messages.slice(0, -1));
     const path = join(dir, 'cut.rpcap');
@@ -75,7 +81,12 @@ describe('a capture cut off mid-record', () => {
   it('reports a cut inside a second segment header as a cut tail, keeping the first segment', async () => {
     const messages = randomMessages(5, 8);
     const first = await captureBytes(messages);
-    const header = first.subarray(0, decodeCaptureBytes(first).entries[1]!.kind === 'record' ? (decodeCaptureBytes(first).entries[1] as { offset: number }).offset : 0);
+    const header = first.subarray(
+      0,
+      decodeCaptureBytes(first).entries[1]!.kind === 'record'
+        ? (decodeCaptureBytes(first).entries[1] as { offset: number }).offset
+        : 0,
+    );
     expect(header.length).toBeGreaterThan(20);
     const bytes = Buffer.concat([first, header.subarray(0, 10)]);
     const decoded = decodeCaptureBytes(bytes);
@@ -152,11 +163,36 @@ describe('files that are not captures', () => {
   });
 
   it('rejects text, JSON and other msgpack', async () => {
-    await expectRejected('notes.txt', Buffer.from('hello world\n'), 0, /the first value is an integer, not the header map/);
-    await expectRejected('data.json', Buffer.from('{"format":"redis-print-capture"}'), 0, /the first value is a string|an integer|not the header map/);
-    await expectRejected('other.msgpack', encode({ format: 'something-else', version: 1 }), 0, /no format: "redis-print-capture"/);
-    await expectRejected('array.msgpack', encode([1, 'c', null, new Uint8Array(1)]), 0, /the first value is an array, not the header map/);
-    await expectRejected('future.rpcap', encode({ format: 'redis-print-capture', version: 2 }), 0, /capture version 2 is not supported/);
+    await expectRejected(
+      'notes.txt',
+      Buffer.from('hello world\n'),
+      0,
+      /the first value is an integer, not the header map/,
+    );
+    await expectRejected(
+      'data.json',
+      Buffer.from('{"format":"redis-print-capture"}'),
+      0,
+      /the first value is a string|an integer|not the header map/,
+    );
+    await expectRejected(
+      'other.msgpack',
+      encode({ format: 'something-else', version: 1 }),
+      0,
+      /no format: "redis-print-capture"/,
+    );
+    await expectRejected(
+      'array.msgpack',
+      encode([1, 'c', null, new Uint8Array(1)]),
+      0,
+      /the first value is an array, not the header map/,
+    );
+    await expectRejected(
+      'future.rpcap',
+      encode({ format: 'redis-print-capture', version: 2 }),
+      0,
+      /capture version 2 is not supported/,
+    );
     // A map that is far bigger than any header: rejected from its length field, not read in full.
     await expectRejected('big-map.bin', Buffer.from([0xdf, 0x7f, 0xff, 0xff, 0xff, 0x00]), 0, /declares at least/);
   });
@@ -168,8 +204,16 @@ describe('corruption after a valid start', () => {
     const whole = await captureBytes(messages);
     const offsets = decodeCaptureBytes(whole).entries.flatMap((e) => (e.kind === 'record' ? [e.offset] : []));
     const cases: Array<{ at: number; patch: (b: Buffer) => Buffer; reason: RegExp }> = [
-      { at: offsets[10]!, patch: (b) => patchByte(b, offsets[10]!, 0xc1), reason: /corrupt capture: 0xc1 is not a MessagePack type byte/ },
-      { at: offsets[10]!, patch: (b) => patchByte(b, offsets[10]!, 0x05), reason: /found an integer where a record or a header belongs/ },
+      {
+        at: offsets[10]!,
+        patch: (b) => patchByte(b, offsets[10]!, 0xc1),
+        reason: /corrupt capture: 0xc1 is not a MessagePack type byte/,
+      },
+      {
+        at: offsets[10]!,
+        patch: (b) => patchByte(b, offsets[10]!, 0x05),
+        reason: /found an integer where a record or a header belongs/,
+      },
       {
         at: offsets[10]!,
         patch: (b) => Buffer.concat([b.subarray(0, offsets[10]!), encode([1, 2, 3, 4]), b.subarray(offsets[10]!)]),
@@ -177,7 +221,8 @@ describe('corruption after a valid start', () => {
       },
       {
         at: offsets[10]!,
-        patch: (b) => Buffer.concat([b.subarray(0, offsets[10]!), encode({ hello: 'world' }), b.subarray(offsets[10]!)]),
+        patch: (b) =>
+          Buffer.concat([b.subarray(0, offsets[10]!), encode({ hello: 'world' }), b.subarray(offsets[10]!)]),
         reason: /a map that is not a capture header/,
       },
     ];
@@ -204,7 +249,9 @@ describe('corruption after a valid start', () => {
     await writeFile(path, whole);
     const read = await readFileFully(path, { chunkBytes: 4096, maxRecordBytes: 10_000 });
     expect(comparable(read.messages)).toEqual(comparable(messages.slice(0, 6)));
-    expect((read.error as Error).message).toMatch(new RegExp(`byte ${offsets[6]}: corrupt capture: .*declares at least`));
+    expect((read.error as Error).message).toMatch(
+      new RegExp(`byte ${offsets[6]}: corrupt capture: .*declares at least`),
+    );
   });
 });
 

@@ -63,5 +63,8 @@ export function indexedPayload(i: number, size: number): Uint8Array {
  * megabytes of Uint8Array elements is very slow, hex strings compare at memcmp speed.
  */
 export function comparable(messages: readonly RawMessage[]): Array<Omit<RawMessage, 'payload'> & { payload: string }> {
-  return messages.map((m) => ({ ...m, payload: Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength).toString('hex') }));
+  return messages.map((m) => ({
+    ...m,
+    payload: Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength).toString('hex'),
+  }));
 }

@@ -12,7 +12,9 @@ const leaf = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ minLength: 200, maxLength: 400 }), // str8 / str16
   fc.uint8Array({ maxLength: 300 }), // bin8 / bin16
-  fc.integer({ min: -128, max: 127 }).chain((type) => fc.uint8Array({ maxLength: 20 }).map((d) => new ExtData(type, d))),
+  fc
+    .integer({ min: -128, max: 127 })
+    .chain((type) => fc.uint8Array({ maxLength: 20 }).map((d) => new ExtData(type, d))),
   fc.date({ noInvalidDate: true }), // the timestamp extension
 );
 

@@ -68,7 +68,8 @@ describe.each(ADAPTERS)('fixture capture of %s', (adapter) => {
     }
     const kept = await readBack(committed);
     // Times, port and start time differ between recordings; what was received may not.
-    const essence = (r: typeof kept) => r.messages.map((m) => [m.channel, m.pattern, Buffer.from(m.payload).toString('hex')]);
+    const essence = (r: typeof kept) =>
+      r.messages.map((m) => [m.channel, m.pattern, Buffer.from(m.payload).toString('hex')]);
     expect(essence(again)).toEqual(essence(kept));
   });
 
@@ -84,14 +85,20 @@ describe.each(ADAPTERS)('fixture capture of %s', (adapter) => {
       expect(Buffer.from(m.payload).equals(fixtures[i]!.payload), fixtures[i]!.file).toBe(true);
     });
     // Receive times are real clock readings in order.
-    for (let i = 1; i < messages.length; i++) expect(messages[i]!.receivedAt).toBeGreaterThanOrEqual(messages[i - 1]!.receivedAt);
+    for (let i = 1; i < messages.length; i++)
+      expect(messages[i]!.receivedAt).toBeGreaterThanOrEqual(messages[i - 1]!.receivedAt);
   });
 
   it('decodes with `decode --json`: one line per record, whose term inspects as Elixir printed it', async () => {
     const result = await runCli(['decode', '--json', committed]);
-    expect(result.stderr).toMatch(new RegExp(`received ${fixtures.length}, shown ${fixtures.length}, filtered 0, undecodable 0`));
+    expect(result.stderr).toMatch(
+      new RegExp(`received ${fixtures.length}, shown ${fixtures.length}, filtered 0, undecodable 0`),
+    );
     expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(fixtures.length);
     lines.forEach((line, i) => {
       const fixture = fixtures[i]!;
@@ -110,7 +117,9 @@ describe.each(ADAPTERS)('fixture capture of %s', (adapter) => {
     session.type('q');
     expect(await session.done, session.output).toBe(0);
     expect(session.output).toMatch(
-      new RegExp(`received ${fixtures.length}, shown ${trackers}, filtered ${fixtures.length - trackers}, undecodable 0`),
+      new RegExp(
+        `received ${fixtures.length}, shown ${trackers}, filtered ${fixtures.length - trackers}, undecodable 0`,
+      ),
     );
   });
 

@@ -67,7 +67,13 @@ describe('RecordDecoder', () => {
 
   it('defers anything but the record shape to the generic decoder', () => {
     const decoder = new RecordDecoder();
-    for (const value of [[1, 'c', null], [1, 2, null, new Uint8Array(1)], [1, 'c', 3, new Uint8Array(1)], [1, 'c', null, 'not bytes'], { a: 1 }]) {
+    for (const value of [
+      [1, 'c', null],
+      [1, 2, null, new Uint8Array(1)],
+      [1, 'c', 3, new Uint8Array(1)],
+      [1, 'c', null, 'not bytes'],
+      { a: 1 },
+    ]) {
       const bytes = encode(value);
       expect(decoder.decode(bytes, 0, bytes.length)).toBeNull();
     }

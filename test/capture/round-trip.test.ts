@@ -17,7 +17,10 @@ async function writeCapture(path: string, messages: RawMessage[], options = {}):
   return writer;
 }
 
-async function readAll(path: string, chunkBytes?: number): Promise<{ entries: CaptureEntry[]; reader: ReturnType<typeof readCapture> }> {
+async function readAll(
+  path: string,
+  chunkBytes?: number,
+): Promise<{ entries: CaptureEntry[]; reader: ReturnType<typeof readCapture> }> {
   const reader = readCapture(path, chunkBytes === undefined ? {} : { chunkBytes });
   const entries: CaptureEntry[] = [];
   for await (const e of reader) entries.push(e);
@@ -66,7 +69,9 @@ describe('capture round trip', () => {
     for (let i = 0; i < records.length; i++) {
       const next = records[i + 1]?.offset ?? bytes.length;
       // Each record, decoded alone from its byte range, is the same record.
-      const alone = decodeCaptureBytes(Buffer.concat([bytes.subarray(0, records[0]!.offset), bytes.subarray(records[i]!.offset, next)]));
+      const alone = decodeCaptureBytes(
+        Buffer.concat([bytes.subarray(0, records[0]!.offset), bytes.subarray(records[i]!.offset, next)]),
+      );
       expect(comparable(alone.messages)).toEqual(comparable([messages[i]]));
     }
   });
@@ -134,7 +139,9 @@ describe('capture round trip', () => {
     writer.write(good);
     await writer.close();
     expect(writer.stats.records).toBe(1);
-    expect(comparable(decodeCaptureBytes(await readFile(join(dir, 'types.rpcap'))).messages)).toEqual(comparable([good]));
+    expect(comparable(decodeCaptureBytes(await readFile(join(dir, 'types.rpcap'))).messages)).toEqual(
+      comparable([good]),
+    );
   });
 });
 

@@ -12,7 +12,6 @@ import { runCli } from './run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/phoenix/', import.meta.url));
 
-
 function manifest(version: string): Array<ManifestEntry & { path: string }> {
   const dir = join(FIXTURES, version);
   const parsed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
@@ -28,14 +27,17 @@ const versions = readdirSync(FIXTURES).filter((d) => d.startsWith('phoenix_pubsu
 const scratch = mkdtempSync(join(tmpdir(), 'redis-print-decode-'));
 
 describe('decode', () => {
-  it.each(versions)('prints one inspect line per file, in order, equal to what Elixir printed (%s)', async (version) => {
-    // pids and refs print with a node index only the capturing VM knew (the etf inspect tests cover them).
-    const entries = plainEntries(version);
-    const result = await runCli(['decode', '--format', 'inspect', ...entries.map((e) => e.path)]);
-    expect(result.code).toBe(0);
-    const lines = result.stdout.split('\n').slice(0, -1);
-    expect(lines).toEqual(entries.map((e) => e.inspect));
-  });
+  it.each(versions)(
+    'prints one inspect line per file, in order, equal to what Elixir printed (%s)',
+    async (version) => {
+      // pids and refs print with a node index only the capturing VM knew (the etf inspect tests cover them).
+      const entries = plainEntries(version);
+      const result = await runCli(['decode', '--format', 'inspect', ...entries.map((e) => e.path)]);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n').slice(0, -1);
+      expect(lines).toEqual(entries.map((e) => e.inspect));
+    },
+  );
 
   it('prints typed JSON that reads back to the same term, one line per file', async () => {
     const entries = manifest(versions[0]!).slice(0, 20);
@@ -94,11 +96,12 @@ describe('decode', () => {
 describe('encode', () => {
   it('writes what Erlang reads back as the same term, from Elixir syntax', async () => {
     const out = join(scratch, 'from-elixir.etf');
-    const text = '{3, :except, :"x@host", "rooms:lobby", %Phoenix.Socket.Broadcast{topic: "rooms:lobby", event: "e", payload: %{"n" => [1, 2.5, -7, 123456789012345678901234567890]}}, Phoenix.Channel.Server}';
+    const text =
+      '{3, :except, :"x@host", "rooms:lobby", %Phoenix.Socket.Broadcast{topic: "rooms:lobby", event: "e", payload: %{"n" => [1, 2.5, -7, 123456789012345678901234567890]}}, Phoenix.Channel.Server}';
     const result = await runCli(['encode', '--term', text, '-o', out]);
     expect(result.code).toBe(0);
     const erlang =
-      "{3, except, 'x@host', <<\"rooms:lobby\">>, #{'__struct__' => 'Elixir.Phoenix.Socket.Broadcast', topic => <<\"rooms:lobby\">>, event => <<\"e\">>, payload => #{<<\"n\">> => [1, 2.5, -7, 123456789012345678901234567890]}}, 'Elixir.Phoenix.Channel.Server'}";
+      '{3, except, \'x@host\', <<"rooms:lobby">>, #{\'__struct__\' => \'Elixir.Phoenix.Socket.Broadcast\', topic => <<"rooms:lobby">>, event => <<"e">>, payload => #{<<"n">> => [1, 2.5, -7, 123456789012345678901234567890]}}, \'Elixir.Phoenix.Channel.Server\'}';
     expect(await erlDecodeCheck([readFileSync(out)], [erlang])).toEqual([true]);
   });
 
@@ -118,7 +121,9 @@ describe('encode', () => {
     const entry = manifest(versions[0]!)[2]!;
     const json = await runCli(['decode', '--format', 'json-typed', entry.path]);
     const out = join(scratch, 'typed.etf');
-    const result = await runCli(['encode', '--from', 'json-typed', '--minor-version', '1', '-', '-o', out], { input: json.stdout });
+    const result = await runCli(['encode', '--from', 'json-typed', '--minor-version', '1', '-', '-o', out], {
+      input: json.stdout,
+    });
     expect(result.code).toBe(0);
     // OTP 25 wrote this fixture; minor_version 1 is its atom encoding, so the bytes are the same.
     expect(readFileSync(out).equals(readFileSync(entry.path))).toBe(true);

@@ -63,7 +63,9 @@ describe('demo with redis-server on PATH', () => {
     expect(lines).toHaveLength(30);
     const generations = new Set(lines.map((l) => l.genMode.split('/')[0]));
     expect(generations).toEqual(new Set(['v3', 'v1']));
-    expect(new Set(lines.map((l) => l.channel))).toEqual(new Set(['phx:Elixir.Chat.PubSub.Adapter', 'phx:Elixir.Chat.PubSub']));
+    expect(new Set(lines.map((l) => l.channel))).toEqual(
+      new Set(['phx:Elixir.Chat.PubSub.Adapter', 'phx:Elixir.Chat.PubSub']),
+    );
     expect(lines.some((l) => l.event === 'heartbeat')).toBe(true);
     expect(lines.some((l) => l.event === 'new:msg')).toBe(true);
     expect(summaryOf(result.stderr)).toMatchObject({ shown: 30, undecodable: 0 });
@@ -80,7 +82,10 @@ describe('demo with redis-server on PATH', () => {
   test('filters work as in watch (--kind tracker --node c@*)', async () => {
     const result = await runCli(['demo', '--json', '--count', '2', '--kind', 'tracker', '--node', 'c@*']);
     await expectStoppedCleanly(result);
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; envelope: { generation: number }; tracker: { replica: string } });
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; envelope: { generation: number }; tracker: { replica: string } });
     expect(records.map((r) => [r.kind, r.envelope.generation, r.tracker.replica])).toEqual([
       ['tracker', 1, 'c@demo'],
       ['tracker', 1, 'c@demo'],
@@ -94,7 +99,10 @@ describe('demo with redis-server on PATH', () => {
     ]);
     await expectStoppedCleanly(compressed);
     await expectStoppedCleanly(corrupt);
-    const record = JSON.parse(compressed.stdout) as { envelope: { compressed: boolean }; payload: { messages: unknown[] } };
+    const record = JSON.parse(compressed.stdout) as {
+      envelope: { compressed: boolean };
+      payload: { messages: unknown[] };
+    };
     expect(record.envelope.compressed).toBe(true);
     expect(record.payload.messages.length).toBeGreaterThan(10);
     expect(parseLine(messageLines(corrupt.stdout)[0]!).payload).toMatch(/^! .* at byte \d+/);
@@ -119,7 +127,8 @@ describe('demo with redis-server on PATH', () => {
       // while the demo hands over to the watcher, while it connects.
       for (let run = 0; run < 8; run++) {
         const demo = startCli(['demo', '--no-tui'], { env: { TMPDIR: tmp }, timeoutMs: 10_000 });
-        while (serversUsing(tmp).length === 0 && demo.child.exitCode === null) await new Promise((r) => setTimeout(r, 1));
+        while (serversUsing(tmp).length === 0 && demo.child.exitCode === null)
+          await new Promise((r) => setTimeout(r, 1));
         demo.kill('SIGINT');
         const result = await demo.done;
         expect(result.code, result.stderr).toBe(0);
@@ -140,7 +149,10 @@ describe('demo with redis-server on PATH', () => {
       expect(serversUsing(tmp)).toHaveLength(1);
       demo.kill('SIGKILL');
       await demo.done;
-      await waitUntil(() => serversUsing(tmp).length === 0 && readdirSync(tmp).length === 0, 'the watchdog to stop the server and remove its dir');
+      await waitUntil(
+        () => serversUsing(tmp).length === 0 && readdirSync(tmp).length === 0,
+        'the watchdog to stop the server and remove its dir',
+      );
     } finally {
       for (const pid of serversUsing(tmp)) process.kill(pid, 'SIGKILL');
       rmSync(tmp, { recursive: true, force: true });

@@ -66,7 +66,10 @@ describe('withOtpMapOrder writes small maps in the order OTP 25 does', () => {
       const map = decode(erlBytes) as ErlMap;
       // Scramble the pairs; our order must put them back exactly where erl wrote them.
       const order = map.keys.map((_, j) => j).sort(() => rng.next() - 0.5);
-      const scrambled = new ErlMap(order.map((j) => map.keys[j]!), order.map((j) => map.values[j]!));
+      const scrambled = new ErlMap(
+        order.map((j) => map.keys[j]!),
+        order.map((j) => map.values[j]!),
+      );
       expect(new Uint8Array(encode(withOtpMapOrder(scrambled), { minorVersion: 1 })), sources[i]).toEqual(erlBytes);
       compared++;
     });
@@ -88,7 +91,10 @@ describe('withOtpMapOrder writes small maps in the order OTP 25 does', () => {
   });
 
   it('takes a 100 000-deep payload without a stack overflow', () => {
-    let deep: Term = ErlMap.fromPairs([[text('z'), 1], [text('y'), 2]]);
+    let deep: Term = ErlMap.fromPairs([
+      [text('z'), 1],
+      [text('y'), 2],
+    ]);
     for (let i = 0; i < 100_000; i++) deep = [deep];
     let out = withOtpMapOrder(deep);
     for (let i = 0; i < 100_000; i++) out = (out as Term[])[0]!;
@@ -183,7 +189,9 @@ describe('planPublish validation and description', () => {
 
   it('describes envelope, target, channel and size in one line', () => {
     const plan = planPublish({ channel: v3channel, generation: 3, message, only: Atom.of('b@127.0.0.1') });
-    expect(describePlan(plan).headline).toBe(`v3 only b@127.0.0.1 → phx:Elixir.Chat.PubSub.Adapter, ${plan.bytes.length} bytes`);
+    expect(describePlan(plan).headline).toBe(
+      `v3 only b@127.0.0.1 → phx:Elixir.Chat.PubSub.Adapter, ${plan.bytes.length} bytes`,
+    );
     const zipped = planPublish({
       channel: v3channel,
       generation: 3,
@@ -194,11 +202,22 @@ describe('planPublish validation and description', () => {
   });
 
   it('rejects contradictory drafts', () => {
-    expect(() => planPublish({ channel: v1channel, generation: 1, message, only: Atom.of('a@h') })).toThrow(PublishDraftError);
-    expect(() => planPublish({ channel: v3channel, generation: 3, message, fastlane: Atom.of('nil') })).toThrow(PublishDraftError);
-    expect(() => planPublish({ channel: v1channel, generation: 1, message, v1Shape: 5, poolSize: 2 })).toThrow(PublishDraftError);
+    expect(() => planPublish({ channel: v1channel, generation: 1, message, only: Atom.of('a@h') })).toThrow(
+      PublishDraftError,
+    );
+    expect(() => planPublish({ channel: v3channel, generation: 3, message, fastlane: Atom.of('nil') })).toThrow(
+      PublishDraftError,
+    );
+    expect(() => planPublish({ channel: v1channel, generation: 1, message, v1Shape: 5, poolSize: 2 })).toThrow(
+      PublishDraftError,
+    );
     expect(() =>
-      planPublish({ channel: v3channel, generation: 3, message: { kind: 'etf', bytes: new Uint8Array([131, 106]) }, compression: 6 }),
+      planPublish({
+        channel: v3channel,
+        generation: 3,
+        message: { kind: 'etf', bytes: new Uint8Array([131, 106]) },
+        compression: 6,
+      }),
     ).toThrow(PublishDraftError);
   });
 });
@@ -215,7 +234,9 @@ describe('chooseGeneration', () => {
   it('goes by traffic first, whatever the subscriber counts', () => {
     const c = chooseGeneration(obs([4, 0], [0, 5]));
     expect(c).toMatchObject({ generation: 1 });
-    expect(c.reason).toBe('heard 4 envelopes on phx:Elixir.Chat.PubSub in 2 s, nothing on phx:Elixir.Chat.PubSub.Adapter');
+    expect(c.reason).toBe(
+      'heard 4 envelopes on phx:Elixir.Chat.PubSub in 2 s, nothing on phx:Elixir.Chat.PubSub.Adapter',
+    );
     expect(c.warning).toBeUndefined();
     expect(chooseGeneration(obs([0, 1], [3, 0])).generation).toBe(3);
   });
@@ -229,12 +250,17 @@ describe('chooseGeneration', () => {
   it('quiet cluster: by subscribers, more wins, ties and nobody → 3 with a warning', () => {
     const quiet = chooseGeneration(obs([0, 0], [2, 0]));
     expect(quiet.generation).toBe(1);
-    expect(quiet.reason).toBe('no traffic in 2 s; 2 subscribers on phx:Elixir.Chat.PubSub, none on phx:Elixir.Chat.PubSub.Adapter');
+    expect(quiet.reason).toBe(
+      'no traffic in 2 s; 2 subscribers on phx:Elixir.Chat.PubSub, none on phx:Elixir.Chat.PubSub.Adapter',
+    );
     expect(quiet.warning).toBeUndefined();
     const watcher = chooseGeneration(obs([0, 0], [1, 3]));
     expect(watcher.generation).toBe(3);
     expect(watcher.warning).toMatch(/phx:Elixir.Chat.PubSub has 1 subscriber too/);
-    expect(chooseGeneration(obs([0, 0], [2, 2]))).toMatchObject({ generation: 3, warning: expect.stringMatching(/--generation 1/) });
+    expect(chooseGeneration(obs([0, 0], [2, 2]))).toMatchObject({
+      generation: 3,
+      warning: expect.stringMatching(/--generation 1/),
+    });
     const nobody = chooseGeneration(obs([0, 0], [0, 0]));
     expect(nobody.generation).toBe(3);
     expect(nobody.warning).toMatch(/is the name right/);
@@ -260,7 +286,7 @@ describe('publish flags', () => {
     expect(r.message).toMatchObject({ kind: 'broadcast', topic: 'rooms:lobby', event: 'new:msg' });
     const payload = (r.message as { payload: ErlMap }).payload;
     expect(payload.get(text('body'))).toEqual(text('hi'));
-    expect(((parse('--event', 'e').message as { payload: ErlMap }).payload).size).toBe(0);
+    expect((parse('--event', 'e').message as { payload: ErlMap }).payload.size).toBe(0);
     expect(r.generation).toEqual({ auto: true });
   });
 
@@ -273,11 +299,23 @@ describe('publish flags', () => {
   });
 
   it('infers the generation from envelope flags or the channel name, else auto', () => {
-    expect(parse('--event', 'e', '--only', 'a@h').generation).toEqual({ fixed: 3, reason: '--only is a 3.x envelope option' });
+    expect(parse('--event', 'e', '--only', 'a@h').generation).toEqual({
+      fixed: 3,
+      reason: '--only is a 3.x envelope option',
+    });
     expect(parse('--event', 'e', '--v1-shape', '6').generation).toMatchObject({ fixed: 1 });
-    const byName = parsePublishArgs(['--channel', 'phx:Elixir.X.Adapter', '--topic', 't', '--event', 'e']) as PublishRequest;
+    const byName = parsePublishArgs([
+      '--channel',
+      'phx:Elixir.X.Adapter',
+      '--topic',
+      't',
+      '--event',
+      'e',
+    ]) as PublishRequest;
     expect(byName.generation).toMatchObject({ fixed: 3 });
-    expect((parsePublishArgs(['--channel', 'phx:custom', '--topic', 't', '--event', 'e']) as PublishRequest).generation).toMatchObject({ fixed: 1 });
+    expect(
+      (parsePublishArgs(['--channel', 'phx:custom', '--topic', 't', '--event', 'e']) as PublishRequest).generation,
+    ).toMatchObject({ fixed: 1 });
     expect(parse('--event', 'e', '--generation', '1').generation).toEqual({ fixed: 1, reason: '--generation 1' });
   });
 
@@ -285,14 +323,20 @@ describe('publish flags', () => {
     expect(parse('--event', 'e', '--only', 'a@127.0.0.1').envelope.only).toBe(Atom.of('a@127.0.0.1'));
     expect(parse('--event', 'e', '--only', '"web1"').envelope.only).toEqual(text('web1'));
     expect(parse('--event', 'e', '--sender', ':"x@y"').envelope.sender).toBe(Atom.of('x@y'));
-    expect(parse('--event', 'e', '--dispatcher', 'Phoenix.PubSub').envelope.dispatcher).toBe(Atom.of('Elixir.Phoenix.PubSub'));
+    expect(parse('--event', 'e', '--dispatcher', 'Phoenix.PubSub').envelope.dispatcher).toBe(
+      Atom.of('Elixir.Phoenix.PubSub'),
+    );
     expect(parse('--event', 'e', '--fastlane', 'nil').envelope.fastlane).toBe(Atom.of('nil'));
   });
 
   it('--compressed alone is level 6, =L picks one, and a value of another flag is left alone', () => {
     expect(parse('--event', 'e', '--compressed').envelope.compression).toBe(6);
     expect(parse('--event', 'e', '--compressed=1').envelope.compression).toBe(1);
-    expect(expandBareCompressed(['--event', '--compressed', '--compressed'])).toEqual(['--event', '--compressed', '--compressed=6']);
+    expect(expandBareCompressed(['--event', '--compressed', '--compressed'])).toEqual([
+      '--event',
+      '--compressed',
+      '--compressed=6',
+    ]);
   });
 
   it('refuses contradictions and out-of-range values with the flag named', () => {
@@ -304,7 +348,10 @@ describe('publish flags', () => {
     refused(['--pubsub', 'Chat.PubSub', '--event', 'e'], /--topic/);
     refused([...base, '--event', 'e', '--channel', 'x'], /--channel replaces --pubsub/);
     refused(['--pubsub', 'chat', '--topic', 't', '--event', 'e'], /--pubsub: .*:chat_pubsub/);
-    refused(['--pubsub', 'Chat.PubSub', '--etf', 'x.etf', '--topic', 't'], /--etf sends the file's bytes as they are; --topic/);
+    refused(
+      ['--pubsub', 'Chat.PubSub', '--etf', 'x.etf', '--topic', 't'],
+      /--etf sends the file's bytes as they are; --topic/,
+    );
     refused([...base, '--event', 'e', '--payload', '{"a":'], /--payload is not JSON/);
     refused([...base, '--term', '{1,'], /--term: .*1:4|--term: /);
     refused([...base, '--event', 'e', '--dispatcher', '"x"'], /module name/);
@@ -326,11 +373,21 @@ describe('the non-loopback guard and the prompt', () => {
   const local = { mode: 'standalone', host: '127.0.0.1', port: 6379 } as const;
 
   it('refuses a remote target without --yes or a terminal, asks on a terminal, passes loopback', () => {
-    expect(() => guardTarget(remote, { yes: false, dryRun: false, interactive: false, action: 'publish' })).toThrow(/--yes.*no connection was made/);
-    expect(guardTarget(remote, { yes: false, dryRun: false, interactive: true, action: 'publish' })).toMatchObject({ ask: true });
-    expect(guardTarget(remote, { yes: true, dryRun: false, interactive: false, action: 'publish' })).toEqual({ ask: false });
-    expect(guardTarget(remote, { yes: false, dryRun: true, interactive: false, action: 'publish' })).toEqual({ ask: false });
-    expect(guardTarget(local, { yes: false, dryRun: false, interactive: false, action: 'publish' })).toEqual({ ask: false });
+    expect(() => guardTarget(remote, { yes: false, dryRun: false, interactive: false, action: 'publish' })).toThrow(
+      /--yes.*no connection was made/,
+    );
+    expect(guardTarget(remote, { yes: false, dryRun: false, interactive: true, action: 'publish' })).toMatchObject({
+      ask: true,
+    });
+    expect(guardTarget(remote, { yes: true, dryRun: false, interactive: false, action: 'publish' })).toEqual({
+      ask: false,
+    });
+    expect(guardTarget(remote, { yes: false, dryRun: true, interactive: false, action: 'publish' })).toEqual({
+      ask: false,
+    });
+    expect(guardTarget(local, { yes: false, dryRun: false, interactive: false, action: 'publish' })).toEqual({
+      ask: false,
+    });
   });
 
   it('takes y/yes as yes; anything else, an empty line or EOF is no', async () => {
@@ -352,7 +409,7 @@ describe('the non-loopback guard and the prompt', () => {
 });
 
 describe('small helpers', () => {
-  it('finds the other generation\'s channel for module and plain-atom names', () => {
+  it("finds the other generation's channel for module and plain-atom names", () => {
     for (const name of ['Chat.PubSub', ':chat_pubsub', 'MyApp.PubSub']) {
       expect(otherGenerationChannel(channelFor(name, 3), 3)).toBe(channelFor(name, 1));
       expect(otherGenerationChannel(channelFor(name, 1), 1)).toBe(channelFor(name, 3));
@@ -362,6 +419,8 @@ describe('small helpers', () => {
   it('summarises receivers', () => {
     expect(sentSummary({ receivers: [3], stopped: false }, 1)).toBe('published to 3 subscribers (PUBLISH replied 3)');
     expect(sentSummary({ receivers: [1, 1], stopped: false }, 2)).toBe('published 2 messages to 1 subscriber each');
-    expect(sentSummary({ receivers: [0, 2], stopped: true }, 5)).toBe('published 2 messages to 0–2 subscribers each (stopped after 2 of 5)');
+    expect(sentSummary({ receivers: [0, 2], stopped: true }, 5)).toBe(
+      'published 2 messages to 0–2 subscribers each (stopped after 2 of 5)',
+    );
   });
 });

@@ -14,7 +14,15 @@ import { termEquals } from '../../src/etf/term.js';
 import { classify } from '../../src/phoenix/classify.js';
 import type { Classified } from '../../src/phoenix/classified.js';
 import { erlEval } from '../helpers/erl.js';
-import { adminClient, rawPublish, rawSubscriber, startRedis, waitUntil, type RawSubscription, type RedisServer } from '../helpers/redis-server.js';
+import {
+  adminClient,
+  rawPublish,
+  rawSubscriber,
+  startRedis,
+  waitUntil,
+  type RawSubscription,
+  type RedisServer,
+} from '../helpers/redis-server.js';
 import { freePort } from '../helpers/ports.js';
 import { MAIN, runCli, type CliResult } from './run-cli.js';
 
@@ -22,7 +30,14 @@ const V3 = 'phx:Elixir.Chat.PubSub.Adapter';
 const V1 = 'phx:Elixir.Chat.PubSub';
 const SENDER = `'redis-print@${hostname().replace(/'/g, "\\'")}'`;
 const CHANNEL_SERVER = `'Elixir.Phoenix.Channel.Server'`;
-const BROADCAST_ARGS = ['--topic', 'rooms:lobby', '--event', 'new:msg', '--payload', '{"body":"hi","author":"jo","n":1.5,"tags":["a",null,true]}'];
+const BROADCAST_ARGS = [
+  '--topic',
+  'rooms:lobby',
+  '--event',
+  'new:msg',
+  '--payload',
+  '{"body":"hi","author":"jo","n":1.5,"tags":["a",null,true]}',
+];
 const BROADCAST_ERL =
   `#{'__struct__' => 'Elixir.Phoenix.Socket.Broadcast', topic => <<"rooms:lobby">>, event => <<"new:msg">>, ` +
   `payload => #{<<"body">> => <<"hi">>, <<"author">> => <<"jo">>, <<"n">> => 1.5, <<"tags">> => [<<"a">>, nil, true]}}`;
@@ -142,7 +157,19 @@ const cases: Case[] = [
   },
   {
     name: 'v3 --compressed',
-    args: ['--pubsub', 'Chat.PubSub', '--generation', '3', '--topic', 't', '--event', 'big', '--payload', JSON.stringify({ body: 'x'.repeat(400) }), '--compressed'],
+    args: [
+      '--pubsub',
+      'Chat.PubSub',
+      '--generation',
+      '3',
+      '--topic',
+      't',
+      '--event',
+      'big',
+      '--payload',
+      JSON.stringify({ body: 'x'.repeat(400) }),
+      '--compressed',
+    ],
     channel: V3,
     erl: `{3, except, ${SENDER}, <<"t">>, #{'__struct__' => 'Elixir.Phoenix.Socket.Broadcast', topic => <<"t">>, event => <<"big">>, payload => #{<<"body">> => binary:copy(<<"x">>, 400)}}, ${CHANNEL_SERVER}}`,
     opts: null,
@@ -150,7 +177,19 @@ const cases: Case[] = [
   },
   {
     name: 'v1 --compressed=1',
-    args: ['--pubsub', 'Chat.PubSub', '--generation', '1', '--topic', 't', '--event', 'big', '--payload', JSON.stringify({ body: 'y'.repeat(300) }), '--compressed=1'],
+    args: [
+      '--pubsub',
+      'Chat.PubSub',
+      '--generation',
+      '1',
+      '--topic',
+      't',
+      '--event',
+      'big',
+      '--payload',
+      JSON.stringify({ body: 'y'.repeat(300) }),
+      '--compressed=1',
+    ],
     channel: V1,
     erl: `{1, Ref, ${CHANNEL_SERVER}, 1, none, <<"t">>, #{'__struct__' => 'Elixir.Phoenix.Socket.Broadcast', topic => <<"t">>, event => <<"big">>, payload => #{<<"body">> => binary:copy(<<"y">>, 300)}}}`,
     opts: null,
@@ -158,7 +197,16 @@ const cases: Case[] = [
   },
   {
     name: '--term: any message, dispatched by Phoenix.PubSub',
-    args: ['--pubsub', 'Chat.PubSub', '--generation', '3', '--topic', 'lv:1', '--term', '{:refresh, %{"id" => 7, :at => [1.5, nil, :ok], "a" => <<1, 2>>}}'],
+    args: [
+      '--pubsub',
+      'Chat.PubSub',
+      '--generation',
+      '3',
+      '--topic',
+      'lv:1',
+      '--term',
+      '{:refresh, %{"id" => 7, :at => [1.5, nil, :ok], "a" => <<1, 2>>}}',
+    ],
     channel: V3,
     erl: `{3, except, ${SENDER}, <<"lv:1">>, {refresh, #{<<"id">> => 7, at => [1.5, nil, ok], <<"a">> => <<1, 2>>}}, 'Elixir.Phoenix.PubSub'}`,
     opts: '[]',
@@ -166,7 +214,18 @@ const cases: Case[] = [
   },
   {
     name: '--term with --event: an Elixir payload in a broadcast',
-    args: ['--pubsub', 'Chat.PubSub', '--generation', '3', '--topic', 'r', '--event', 'e', '--term', '%{"x" => {1, :two}, "w" => 1.0}'],
+    args: [
+      '--pubsub',
+      'Chat.PubSub',
+      '--generation',
+      '3',
+      '--topic',
+      'r',
+      '--event',
+      'e',
+      '--term',
+      '%{"x" => {1, :two}, "w" => 1.0}',
+    ],
     channel: V3,
     erl: `{3, except, ${SENDER}, <<"r">>, #{'__struct__' => 'Elixir.Phoenix.Socket.Broadcast', topic => <<"r">>, event => <<"e">>, payload => #{<<"x">> => {1, two}, <<"w">> => 1.0}}, ${CHANNEL_SERVER}}`,
     opts: '[]',
@@ -174,7 +233,17 @@ const cases: Case[] = [
   },
   {
     name: '--message: the JSON itself, no Broadcast (v1)',
-    args: ['--pubsub', 'Chat.PubSub', '--generation', '1', '--topic', 'm', '--payload', '{"b":1,"a":[true,null]}', '--message'],
+    args: [
+      '--pubsub',
+      'Chat.PubSub',
+      '--generation',
+      '1',
+      '--topic',
+      'm',
+      '--payload',
+      '{"b":1,"a":[true,null]}',
+      '--message',
+    ],
     channel: V1,
     erl: `{1, Ref, ${CHANNEL_SERVER}, 1, none, <<"m">>, #{<<"a">> => [true, nil], <<"b">> => 1}}`,
     opts: '[]',
@@ -232,13 +301,18 @@ describe('what publish sends, per generation, shape and option', () => {
   it('v1 node refs are fresh for every run (no node takes them for its own)', () => {
     const refs = cases
       .filter((c) => c.channel === V1)
-      .map((c) => Buffer.from((classify(sent.get(c.name)!.payload).term as { elements: Uint8Array[] }).elements[1]!).toString('hex'));
+      .map((c) =>
+        Buffer.from((classify(sent.get(c.name)!.payload).term as { elements: Uint8Array[] }).elements[1]!).toString(
+          'hex',
+        ),
+      );
     expect(new Set(refs).size).toBe(refs.length);
   });
 });
 
 describe('--etf sends a file byte for byte', () => {
-  const fixture = (adapter: string, file: string) => new URL(`../../fixtures/phoenix/phoenix_pubsub_redis-${adapter}/${file}`, import.meta.url);
+  const fixture = (adapter: string, file: string) =>
+    new URL(`../../fixtures/phoenix/phoenix_pubsub_redis-${adapter}/${file}`, import.meta.url);
 
   it.each([
     ['3.1.0', '005-z0-endpoint-broadcast-channel-server.etf', V3],
@@ -266,7 +340,9 @@ describe('refusing what a node would crash on, unless --force', () => {
     const args = ['--pubsub', 'Chat.PubSub', '--dispatcher', 'Foo.Bar', '--topic', 't', '--event', 'e'];
     const refused = await publish(args);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/refused: the dispatcher Foo\.Bar is neither Phoenix\.PubSub nor Phoenix\.Channel\.Server/);
+    expect(refused.stderr).toMatch(
+      /refused: the dispatcher Foo\.Bar is neither Phoenix\.PubSub nor Phoenix\.Channel\.Server/,
+    );
     expect(refused.stderr).toMatch(/nothing was sent \(--force sends it anyway\)/);
     expect(await receivedUntilMarker(V3, since)).toEqual([]);
 
@@ -277,13 +353,20 @@ describe('refusing what a node would crash on, unless --force', () => {
 
   it('a 2.x capture sent to a 3.x channel, and bytes that are not ETF', async () => {
     const since = sub.messages.length;
-    const v1file = new URL('../../fixtures/phoenix/phoenix_pubsub_redis-2.1.8/003-fl-broadcast-hello.etf', import.meta.url).pathname;
+    const v1file = new URL(
+      '../../fixtures/phoenix/phoenix_pubsub_redis-2.1.8/003-fl-broadcast-hello.etf',
+      import.meta.url,
+    ).pathname;
     const wrong = await publish(['--channel', V3, '--etf', v1file]);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/refused: this is a v1\/fastlane envelope .* but channel phx:Elixir\.Chat\.PubSub\.Adapter expects v3/);
+    expect(wrong.stderr).toMatch(
+      /refused: this is a v1\/fastlane envelope .* but channel phx:Elixir\.Chat\.PubSub\.Adapter expects v3/,
+    );
     const garbage = await publish(['--channel', V1, '--etf', '-'], { input: 'not etf at all' });
     expect(garbage.code).toBe(1);
-    expect(garbage.stderr).toMatch(/refused: the payload is not Erlang External Term Format: a 2\.1\.2–2\.1\.8 node crashes its Redis process/);
+    expect(garbage.stderr).toMatch(
+      /refused: the payload is not Erlang External Term Format: a 2\.1\.2–2\.1\.8 node crashes its Redis process/,
+    );
     expect(garbage.stdout).toMatch(/do not decode/);
     expect(await receivedUntilMarker(V3, since)).toEqual([]);
     expect(await receivedUntilMarker(V1, since)).toEqual([]);
@@ -293,7 +376,15 @@ describe('refusing what a node would crash on, unless --force', () => {
 describe('--dry-run', () => {
   it('prints the term and its bytes, sends nothing, and never connects', async () => {
     const since = sub.messages.length;
-    const dry = await publish(['--pubsub', 'Chat.PubSub', '--generation', '3', '--dry-run', '--hex', ...BROADCAST_ARGS]);
+    const dry = await publish([
+      '--pubsub',
+      'Chat.PubSub',
+      '--generation',
+      '3',
+      '--dry-run',
+      '--hex',
+      ...BROADCAST_ARGS,
+    ]);
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/# dry run: nothing was sent/);
     expect(await receivedUntilMarker(V3, since)).toEqual([]);
@@ -309,7 +400,15 @@ describe('--dry-run', () => {
     expect(dry.stderr).toContain('%Phoenix.Socket.Broadcast{');
 
     // Nothing listens on port 1: a dry run that tried to connect (even to sniff) would fail.
-    const auto = await runCli(['publish', '--url', 'redis://127.0.0.1:1', '--pubsub', 'Chat.PubSub', '--dry-run', ...BROADCAST_ARGS]);
+    const auto = await runCli([
+      'publish',
+      '--url',
+      'redis://127.0.0.1:1',
+      '--pubsub',
+      'Chat.PubSub',
+      '--dry-run',
+      ...BROADCAST_ARGS,
+    ]);
     expect(auto.code, auto.stderr).toBe(0);
     expect(auto.stderr).toMatch(/# generation 3: dry run, so not connecting/);
   });
@@ -321,7 +420,9 @@ describe('the non-loopback guard', () => {
   it('without a terminal and without --yes: refused before connecting (even to sniff)', async () => {
     const r = await runCli(remote);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^redis-print: publish: redis:\/\/10\.255\.255\.1:6379\S* is not on this machine.*Pass --yes.*no connection was made\)\n$/);
+    expect(r.stderr).toMatch(
+      /^redis-print: publish: redis:\/\/10\.255\.255\.1:6379\S* is not on this machine.*Pass --yes.*no connection was made\)\n$/,
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -368,7 +469,9 @@ describe('receivers, repeats, errors', () => {
     try {
       const wrong = await on(quiet, ['--pubsub', 'Split.PubSub', '--generation', '3', '--topic', 't', '--event', 'e']);
       expect(wrong.code).toBe(0);
-      expect(wrong.stderr).toMatch(/but 1 client listens on phx:Elixir\.Split\.PubSub: the nodes probably run adapter 2\.x — try --generation 1/);
+      expect(wrong.stderr).toMatch(
+        /but 1 client listens on phx:Elixir\.Split\.PubSub: the nodes probably run adapter 2\.x — try --generation 1/,
+      );
       expect(old.messages).toEqual([]);
     } finally {
       old.close();
@@ -378,7 +481,20 @@ describe('receivers, repeats, errors', () => {
   it('--repeat N --interval MS sends N identical messages', async () => {
     const listener = await rawSubscriber(quiet, { channels: ['phx:Elixir.Rep.PubSub.Adapter'] });
     try {
-      const r = await on(quiet, ['--pubsub', 'Rep.PubSub', '--generation', '3', '--topic', 't', '--event', 'e', '--repeat', '3', '--interval', '1']);
+      const r = await on(quiet, [
+        '--pubsub',
+        'Rep.PubSub',
+        '--generation',
+        '3',
+        '--topic',
+        't',
+        '--event',
+        'e',
+        '--repeat',
+        '3',
+        '--interval',
+        '1',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/# published 3 messages to 1 subscriber each/);
       await waitUntil(() => listener.messages.length === 3, 'three messages');
@@ -391,7 +507,19 @@ describe('receivers, repeats, errors', () => {
 
   it('a connection failure is one line, exit 2, without the password', async () => {
     const port = await freePort();
-    const r = await runCli(['publish', '--url', `redis://:s3cret-pw@127.0.0.1:${port}`, '--pubsub', 'Chat.PubSub', '--generation', '3', '--topic', 't', '--event', 'e']);
+    const r = await runCli([
+      'publish',
+      '--url',
+      `redis://:s3cret-pw@127.0.0.1:${port}`,
+      '--pubsub',
+      'Chat.PubSub',
+      '--generation',
+      '3',
+      '--topic',
+      't',
+      '--event',
+      'e',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain('s3cret-pw');
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('redis-print:'));
@@ -401,9 +529,22 @@ describe('receivers, repeats, errors', () => {
   });
 
   it('a usage error is one line, exit 2', async () => {
-    const r = await on(quiet, ['--pubsub', 'Chat.PubSub', '--topic', 't', '--event', 'e', '--only', 'a@h', '--generation', '1']);
+    const r = await on(quiet, [
+      '--pubsub',
+      'Chat.PubSub',
+      '--topic',
+      't',
+      '--event',
+      'e',
+      '--only',
+      'a@h',
+      '--generation',
+      '1',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('redis-print: --only applies to 3.x envelopes, not to --generation 1 (see redis-print --help)\n');
+    expect(r.stderr).toBe(
+      'redis-print: --only applies to 3.x envelopes, not to --generation 1 (see redis-print --help)\n',
+    );
   });
 
   describe('--generation auto', () => {
@@ -413,14 +554,24 @@ describe('receivers, repeats, errors', () => {
         await rawSubscriber(quiet, { channels: ['phx:Elixir.Talk.PubSub.Adapter'] }),
       ];
       const oldListener = await rawSubscriber(quiet, { channels: ['phx:Elixir.Talk.PubSub'] });
-      const v1 = readFileSync(new URL('../../fixtures/phoenix/phoenix_pubsub_redis-2.1.8/001-fl-tracker-heartbeat-empty.etf', import.meta.url));
+      const v1 = readFileSync(
+        new URL(
+          '../../fixtures/phoenix/phoenix_pubsub_redis-2.1.8/001-fl-tracker-heartbeat-empty.etf',
+          import.meta.url,
+        ),
+      );
       const talker = adminClient(quiet);
       const timer = setInterval(() => void talker.publish('phx:Elixir.Talk.PubSub', v1), 20);
       try {
         const r = await on(quiet, ['--pubsub', 'Talk.PubSub', '--sniff', '1s', '--topic', 'auto:t', '--event', 'e']);
         expect(r.code, r.stderr).toBe(0);
-        expect(r.stderr).toMatch(/# generation 1: heard \d+ envelopes? on phx:Elixir\.Talk\.PubSub in 1 s, nothing on phx:Elixir\.Talk\.PubSub\.Adapter/);
-        await waitUntil(() => oldListener.messages.some((m) => classify(m.payload).topic === 'auto:t'), 'the published message on the 2.x channel');
+        expect(r.stderr).toMatch(
+          /# generation 1: heard \d+ envelopes? on phx:Elixir\.Talk\.PubSub in 1 s, nothing on phx:Elixir\.Talk\.PubSub\.Adapter/,
+        );
+        await waitUntil(
+          () => oldListener.messages.some((m) => classify(m.payload).topic === 'auto:t'),
+          'the published message on the 2.x channel',
+        );
         const mine = oldListener.messages.map((m) => classify(m.payload)).find((c) => c.topic === 'auto:t')!;
         expect(mine.envelope?.shape).toBe('v1/fastlane');
         expect(newListeners.every((l) => l.messages.length === 0)).toBe(true);
@@ -438,13 +589,17 @@ describe('receivers, repeats, errors', () => {
       try {
         const r1 = await on(quiet, ['--pubsub', 'Numsub.PubSub', '--sniff', '300ms', '--topic', 't', '--event', 'e']);
         expect(r1.code, r1.stderr).toBe(0);
-        expect(r1.stderr).toMatch(/# generation 1: no traffic in 0\.3 s; 1 subscriber on phx:Elixir\.Numsub\.PubSub, none on phx:Elixir\.Numsub\.PubSub\.Adapter/);
+        expect(r1.stderr).toMatch(
+          /# generation 1: no traffic in 0\.3 s; 1 subscriber on phx:Elixir\.Numsub\.PubSub, none on phx:Elixir\.Numsub\.PubSub\.Adapter/,
+        );
         await waitUntil(() => old.messages.length === 1, 'the 2.x subscriber to get it');
         expect(classify(old.messages[0]!.payload).envelope?.generation).toBe(1);
 
         const r3 = await on(quiet, ['--pubsub', 'Numsub3.PubSub', '--sniff', '0', '--topic', 't', '--event', 'e']);
         expect(r3.code, r3.stderr).toBe(0);
-        expect(r3.stderr).toMatch(/# generation 3: 1 subscriber on phx:Elixir\.Numsub3\.PubSub\.Adapter, none on phx:Elixir\.Numsub3\.PubSub\n/);
+        expect(r3.stderr).toMatch(
+          /# generation 3: 1 subscriber on phx:Elixir\.Numsub3\.PubSub\.Adapter, none on phx:Elixir\.Numsub3\.PubSub\n/,
+        );
         await waitUntil(() => current.messages.length === 1, 'the 3.x subscriber to get it');
         expect(classify(current.messages[0]!.payload).envelope?.generation).toBe(3);
       } finally {

@@ -137,7 +137,16 @@ export function numberedPayload(i: number, size: number): Buffer {
  */
 export async function recordFixtureCapture(server: RedisServer, adapter: Adapter, path: string): Promise<void> {
   const fixtures = fixturePayloads(adapter);
-  const live = await startRecording(['-o', path, '--url', server.url, '--pattern', 'phx:*', '--count', String(fixtures.length)]);
+  const live = await startRecording([
+    '-o',
+    path,
+    '--url',
+    server.url,
+    '--pattern',
+    'phx:*',
+    '--count',
+    String(fixtures.length),
+  ]);
   await publishPaced(server, fixtures);
   const result = await live.done;
   if (result.code !== 0) throw new Error(`record exited ${result.code}: ${result.stderr}`);
@@ -159,7 +168,10 @@ export interface TerminalSession {
 export function inTerminal(args: string[]): TerminalSession {
   const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
   const command = `stty cols 120 rows 30; exec ${[process.execPath, MAIN, ...args].map(quote).join(' ')}`;
-  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let output = '';
   const waiters: Array<() => void> = [];
   const collect = (d: Buffer): void => {

@@ -50,15 +50,20 @@ describe('a capture cut off inside a record', () => {
     [11, 30],
     [5, 2],
     [0, 1],
-  ])('decode --json prints the records before record %i (cut %i bytes in) and says the tail was cut', async (k, into) => {
-    const file = cutCopy(k, into);
-    const result = await runCli(['decode', '--json', file]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`ends inside a record \\(${into} bytes cut off\\); every record before it was read`));
-    const lines = result.stdout === '' ? [] : result.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(k);
-    lines.forEach((line, i) => expect((JSON.parse(line) as { bytes: number }).bytes).toBe(fixtures[i]!.size));
-  });
+  ])(
+    'decode --json prints the records before record %i (cut %i bytes in) and says the tail was cut',
+    async (k, into) => {
+      const file = cutCopy(k, into);
+      const result = await runCli(['decode', '--json', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(`ends inside a record \\(${into} bytes cut off\\); every record before it was read`),
+      );
+      const lines = result.stdout === '' ? [] : result.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(k);
+      lines.forEach((line, i) => expect((JSON.parse(line) as { bytes: number }).bytes).toBe(fixtures[i]!.size));
+    },
+  );
 
   it('reads whole when cut exactly between records', async () => {
     const file = join(dir, 'boundary.capture');
@@ -89,7 +94,9 @@ describe('a capture cut off inside a record', () => {
     const receiver = await timedSubscriber(server, { patterns: ['phx:*'] });
     try {
       const result = await runCli(['replay', cutCopy(8, 4), '--url', server.url, '--as-fast-as-possible']);
-      expect(result.stderr).toMatch(/ends inside a record \(4 bytes cut off\); the 8 whole records before it are replayed/);
+      expect(result.stderr).toMatch(
+        /ends inside a record \(4 bytes cut off\); the 8 whole records before it are replayed/,
+      );
       expect(result.stderr).toMatch(/# replayed 8 of 8 records/);
       expect(result.code).toBe(1);
       await waitUntil(() => receiver.arrivals.length >= 8, '8 replayed messages');
@@ -108,6 +115,8 @@ describe('a capture cut off inside a record', () => {
     const { segments, messages, truncated } = await readBack(file);
     expect(truncated).toBe(false);
     expect(segments).toHaveLength(2);
-    expect(messages.map((m) => Buffer.from(m.payload))).toEqual([...fixtures.slice(0, 6), ...fixtures.slice(0, 2)].map((f) => f.payload));
+    expect(messages.map((m) => Buffer.from(m.payload))).toEqual(
+      [...fixtures.slice(0, 6), ...fixtures.slice(0, 2)].map((f) => f.payload),
+    );
   });
 });

@@ -36,7 +36,18 @@ describe('record', () => {
       channel: i % 3 === 0 ? 'app:exact' : i % 3 === 1 ? 'phx:Elixir.Chat.PubSub.Adapter' : 'phx:room:ü:€',
       payload: numberedPayload(i, sizes[i % sizes.length]!),
     }));
-    const live = await startRecording(['-o', file, '--url', server.url, '--pattern', 'phx:*', '--channel', 'app:exact', '--count', '40']);
+    const live = await startRecording([
+      '-o',
+      file,
+      '--url',
+      server.url,
+      '--pattern',
+      'phx:*',
+      '--channel',
+      'app:exact',
+      '--count',
+      '40',
+    ]);
     await publishPaced(server, messages);
     const result = await live.done;
     expect(result.code).toBe(0);
@@ -47,7 +58,11 @@ describe('record', () => {
     const { segments, messages: recorded, truncated } = await readBack(file);
     expect(truncated).toBe(false);
     expect(segments).toHaveLength(1);
-    expect(segments[0]!.header).toMatchObject({ patterns: ['phx:*'], channels: ['app:exact'], target: `${server.url}/0` });
+    expect(segments[0]!.header).toMatchObject({
+      patterns: ['phx:*'],
+      channels: ['app:exact'],
+      target: `${server.url}/0`,
+    });
     expect(recorded).toHaveLength(40);
     recorded.forEach((m, i) => {
       expect(m.channel).toBe(messages[i]!.channel);
@@ -68,24 +83,30 @@ describe('record', () => {
     expect(recorded.map((m) => Buffer.from(m.payload))).toEqual(messages.slice(0, 123).map((m) => m.payload));
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('on %s has every message it counted in the file, even mid-flood', async (signal) => {
-    const file = newFile();
-    const live = await startRecording(['-o', file, '--url', server.url]);
-    const flood = floodPublisher(server, 'phx:flood');
-    // Signal while messages are still pouring in: whatever the summary counts must be on disk.
-    await waitUntil(async () => (existsSync(file) ? (await readBack(file)).messages.length > 2000 : false), 'the recorder to have written 2000 messages');
-    live.kill(signal);
-    const result = await live.done;
-    const sent = await flood.stop();
-    expect(result.code).toBe(0);
-    const counted = Number(/# recorded (\d+) messages/.exec(result.stderr)?.[1]);
-    const { messages: recorded, truncated } = await readBack(file);
-    expect(truncated).toBe(false);
-    expect(recorded.length).toBe(counted);
-    expect(counted).toBeLessThanOrEqual(sent);
-    // In publish order, none skipped: message i carries i.
-    recorded.forEach((m, i) => expect(Buffer.from(m.payload).readUInt32BE(0)).toBe(i));
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s has every message it counted in the file, even mid-flood',
+    async (signal) => {
+      const file = newFile();
+      const live = await startRecording(['-o', file, '--url', server.url]);
+      const flood = floodPublisher(server, 'phx:flood');
+      // Signal while messages are still pouring in: whatever the summary counts must be on disk.
+      await waitUntil(
+        async () => (existsSync(file) ? (await readBack(file)).messages.length > 2000 : false),
+        'the recorder to have written 2000 messages',
+      );
+      live.kill(signal);
+      const result = await live.done;
+      const sent = await flood.stop();
+      expect(result.code).toBe(0);
+      const counted = Number(/# recorded (\d+) messages/.exec(result.stderr)?.[1]);
+      const { messages: recorded, truncated } = await readBack(file);
+      expect(truncated).toBe(false);
+      expect(recorded.length).toBe(counted);
+      expect(counted).toBeLessThanOrEqual(sent);
+      // In publish order, none skipped: message i carries i.
+      recorded.forEach((m, i) => expect(Buffer.from(m.payload).readUInt32BE(0)).toBe(i));
+    },
+  );
 
   it('stops by itself after --duration', async () => {
     const file = newFile();
@@ -101,7 +122,16 @@ describe('record', () => {
     const trackerCount = fixtures.filter((f) => f.operation.startsWith('tracker')).length;
     expect(trackerCount).toBeGreaterThan(0);
     expect(trackerCount).toBeLessThan(fixtures.length);
-    const live = await startRecording(['-o', file, '--url', server.url, '--kind', 'tracker', '--count', String(trackerCount)]);
+    const live = await startRecording([
+      '-o',
+      file,
+      '--url',
+      server.url,
+      '--kind',
+      'tracker',
+      '--count',
+      String(trackerCount),
+    ]);
     await publishPaced(server, fixtures);
     const result = await live.done;
     expect(result.code).toBe(0);
@@ -115,15 +145,28 @@ describe('record', () => {
 
   it('appends a new session to an existing capture and leaves the earlier one intact', async () => {
     const file = newFile();
-    for (const [round, channel] of [[0, 'phx:first'], [1, 'phx:second']] as const) {
+    for (const [round, channel] of [
+      [0, 'phx:first'],
+      [1, 'phx:second'],
+    ] as const) {
       const live = await startRecording(['-o', file, '--url', server.url, '--count', '3']);
       if (round === 1) expect(live.stderr).toMatch(/appending session 2 after 3 records/);
-      await publishPaced(server, [0, 1, 2].map((i) => ({ channel, payload: numberedPayload(round * 10 + i, 16) })));
+      await publishPaced(
+        server,
+        [0, 1, 2].map((i) => ({ channel, payload: numberedPayload(round * 10 + i, 16) })),
+      );
       expect((await live.done).code).toBe(0);
     }
     const { segments, messages } = await readBack(file);
     expect(segments).toHaveLength(2);
-    expect(messages.map((m) => m.channel)).toEqual(['phx:first', 'phx:first', 'phx:first', 'phx:second', 'phx:second', 'phx:second']);
+    expect(messages.map((m) => m.channel)).toEqual([
+      'phx:first',
+      'phx:first',
+      'phx:first',
+      'phx:second',
+      'phx:second',
+      'phx:second',
+    ]);
   });
 
   it('refuses to write into a file that is not a capture, and leaves it untouched', async () => {
@@ -198,7 +241,9 @@ describe('record', () => {
     expect(recorded.length).toBeGreaterThanOrEqual(early.length);
     // Everything in the file is intact and in order: the early ones, then a prefix of the flood.
     recorded.forEach((m, i) => expect(Buffer.from(m.payload).readUInt32BE(0), `record ${i}`).toBe(i));
-    recorded.slice(0, early.length).forEach((m, i) => expect(Buffer.from(m.payload).equals(early[i]!.payload)).toBe(true));
+    recorded
+      .slice(0, early.length)
+      .forEach((m, i) => expect(Buffer.from(m.payload).equals(early[i]!.payload)).toBe(true));
     // decode reads it too, reporting the cut tail if the kill landed mid-write.
     const decoded = await runCli(['decode', '--json', file]);
     expect(decoded.stdout.trimEnd().split('\n')).toHaveLength(recorded.length);

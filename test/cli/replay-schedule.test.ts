@@ -27,7 +27,13 @@ describe('ReplaySchedule', () => {
   });
 
   it('sends everything at once as fast as possible', () => {
-    expect(dues(new ReplaySchedule({ kind: 'asap' }, 42), [[T0, 0], [T0 + 9000, 0], [T0 + 1, 1]])).toEqual([42, 42, 42]);
+    expect(
+      dues(new ReplaySchedule({ kind: 'asap' }, 42), [
+        [T0, 0],
+        [T0 + 9000, 0],
+        [T0 + 1, 1],
+      ]),
+    ).toEqual([42, 42, 42]);
   });
 
   it('treats a recorded clock stepping back as no gap, and keeps the gaps after it', () => {
@@ -56,17 +62,20 @@ describe('ReplaySchedule', () => {
   it('does not let timer lateness accumulate: each record is at most one wake-up late', () => {
     // A sender whose every sleep overshoots by up to 30 ms, over 500 records 10 ms apart.
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 30, noNaN: true }), { minLength: 500, maxLength: 500 }), (lateness) => {
-        const schedule = new ReplaySchedule({ kind: 'scaled', factor: 1 }, 0);
-        let now = 0;
-        lateness.forEach((late, i) => {
-          const due = schedule.next(T0 + i * 10, 0);
-          if (due > now) now = due + late; // sleeps until due and wakes up late; already past due: sends at once
-          expect(now - due).toBeLessThanOrEqual(30);
-        });
-        // Cumulative sleeps would end ~sum(lateness) late (~7.5 s on average); this ends ≤ 30 ms late.
-        expect(now - 4990).toBeLessThanOrEqual(30);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 30, noNaN: true }), { minLength: 500, maxLength: 500 }),
+        (lateness) => {
+          const schedule = new ReplaySchedule({ kind: 'scaled', factor: 1 }, 0);
+          let now = 0;
+          lateness.forEach((late, i) => {
+            const due = schedule.next(T0 + i * 10, 0);
+            if (due > now) now = due + late; // sleeps until due and wakes up late; already past due: sends at once
+            expect(now - due).toBeLessThanOrEqual(30);
+          });
+          // Cumulative sleeps would end ~sum(lateness) late (~7.5 s on average); this ends ≤ 30 ms late.
+          expect(now - 4990).toBeLessThanOrEqual(30);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -105,7 +114,10 @@ describe('ReplaySchedule', () => {
 
 describe('ChannelMap (--map-channel FROM=TO)', () => {
   it('maps exact channel names and leaves the others alone', () => {
-    const map = ChannelMap.parse(['phx:Elixir.Staging.PubSub.Adapter=phx:Elixir.Local.PubSub.Adapter', 'phx:a=phx:b=c']);
+    const map = ChannelMap.parse([
+      'phx:Elixir.Staging.PubSub.Adapter=phx:Elixir.Local.PubSub.Adapter',
+      'phx:a=phx:b=c',
+    ]);
     expect(map.map('phx:Elixir.Staging.PubSub.Adapter')).toBe('phx:Elixir.Local.PubSub.Adapter');
     expect(map.map('phx:a')).toBe('phx:b=c'); // split at the first '='
     expect(map.map('phx:Elixir.Staging.PubSub')).toBe('phx:Elixir.Staging.PubSub');

@@ -10,12 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureWriter } from '../../src/capture/index.js';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
-import {
-  fixtureCapturePath,
-  fixturePayloads,
-  inTerminal,
-  timedSubscriber,
-} from './record-helpers.js';
+import { fixtureCapturePath, fixturePayloads, inTerminal, timedSubscriber } from './record-helpers.js';
 import { runCli, startCli } from './run-cli.js';
 
 const V3_CAPTURE = fileURLToPath(fixtureCapturePath('phoenix_pubsub_redis-3.1.0'));
@@ -40,7 +35,11 @@ describe('replay', () => {
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     try {
       const result = await runCli(['replay', V3_CAPTURE, '--url', target.url, '--as-fast-as-possible']);
-      expect(result.stderr).toMatch(new RegExp(`# replayed ${V3.length} of ${V3.length} records to ${target.url}/0 in [\\d.]+ s: receivers total ${V3.length}, skipped 0 by filter`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `# replayed ${V3.length} of ${V3.length} records to ${target.url}/0 in [\\d.]+ s: receivers total ${V3.length}, skipped 0 by filter`,
+        ),
+      );
       expect(result.code).toBe(0);
       await waitUntil(() => receiver.arrivals.length >= V3.length, 'every replayed message');
       expect(receiver.arrivals).toHaveLength(V3.length);
@@ -58,10 +57,16 @@ describe('replay', () => {
     // waking up late on a busy machine. Written with exact times rather than recorded live, where
     // such a machine would make the reference gaps themselves irregular.
     const file = join(dir, 'paced.capture');
-    const messages = V3.filter((f) => f.operation.startsWith('broadcast') || f.operation.startsWith('endpoint')).slice(0, 8);
+    const messages = V3.filter((f) => f.operation.startsWith('broadcast') || f.operation.startsWith('endpoint')).slice(
+      0,
+      8,
+    );
     expect(messages).toHaveLength(8);
     const recordedGaps = [300, 300, 300, 700, 300, 300, 300];
-    const writer = await CaptureWriter.open(file, { tool: { name: 'test', version: '0' }, target: 'redis://127.0.0.1:1' });
+    const writer = await CaptureWriter.open(file, {
+      tool: { name: 'test', version: '0' },
+      target: 'redis://127.0.0.1:1',
+    });
     let at = 1_700_000_000_000;
     messages.forEach((m, i) => {
       at += i === 0 ? 0 : recordedGaps[i - 1]!;
@@ -75,7 +80,10 @@ describe('replay', () => {
       try {
         const result = await runCli(['replay', file, '--url', target.url, '--speed', String(speed)]);
         expect(result.code, result.stderr).toBe(0);
-        await waitUntil(() => receiver.arrivals.length >= messages.length && monitor.times.length >= messages.length, 'every replayed message');
+        await waitUntil(
+          () => receiver.arrivals.length >= messages.length && monitor.times.length >= messages.length,
+          'every replayed message',
+        );
         expect(receiver.arrivals.map((a) => a.payload)).toEqual(messages.map((m) => m.payload));
         // When Redis executed each PUBLISH (MONITOR's server clock): the sender's spacing, free of
         // the scheduling noise of this test process. A check on ratios, not a speed assertion.
@@ -83,15 +91,24 @@ describe('replay', () => {
         if (speed === 1) {
           replayedGaps.forEach((gap, i) => {
             const expected = recordedGaps[i]!;
-            expect(Math.abs(gap - expected), `gap ${i}: replayed ${gap.toFixed(1)} ms, recorded ${expected} ms`).toBeLessThanOrEqual(0.2 * expected);
+            expect(
+              Math.abs(gap - expected),
+              `gap ${i}: replayed ${gap.toFixed(1)} ms, recorded ${expected} ms`,
+            ).toBeLessThanOrEqual(0.2 * expected);
           });
         }
         // The whole span, at Redis and at the subscriber (drift-free pacing keeps it, whatever the jitter).
         const serverSpan = sum(replayedGaps);
         const span = sum(gaps(receiver.arrivals.map((a) => a.at)));
         const expectedSpan = sum(recordedGaps) / speed;
-        expect(Math.abs(serverSpan - expectedSpan), `speed ${speed}: span at Redis ${serverSpan.toFixed(1)} ms`).toBeLessThanOrEqual(0.2 * expectedSpan);
-        expect(Math.abs(span - expectedSpan), `speed ${speed}: span at the subscriber ${span.toFixed(1)} ms`).toBeLessThanOrEqual(0.2 * expectedSpan);
+        expect(
+          Math.abs(serverSpan - expectedSpan),
+          `speed ${speed}: span at Redis ${serverSpan.toFixed(1)} ms`,
+        ).toBeLessThanOrEqual(0.2 * expectedSpan);
+        expect(
+          Math.abs(span - expectedSpan),
+          `speed ${speed}: span at the subscriber ${span.toFixed(1)} ms`,
+        ).toBeLessThanOrEqual(0.2 * expectedSpan);
       } finally {
         receiver.close();
         monitor.close();
@@ -103,7 +120,15 @@ describe('replay', () => {
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     try {
       const mapped = 'phx:Elixir.Local.PubSub.Adapter';
-      const result = await runCli(['replay', V3_CAPTURE, '--url', target.url, '--as-fast-as-possible', '--map-channel', `${V3_CHANNEL}=${mapped}`]);
+      const result = await runCli([
+        'replay',
+        V3_CAPTURE,
+        '--url',
+        target.url,
+        '--as-fast-as-possible',
+        '--map-channel',
+        `${V3_CHANNEL}=${mapped}`,
+      ]);
       expect(result.code, result.stderr).toBe(0);
       await waitUntil(() => receiver.arrivals.length >= V3.length, 'every replayed message');
       expect(new Set(receiver.arrivals.map((a) => a.channel))).toEqual(new Set([mapped]));
@@ -117,9 +142,21 @@ describe('replay', () => {
     const trackers = V3.filter((f) => f.operation.startsWith('tracker'));
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     try {
-      const result = await runCli(['replay', V3_CAPTURE, '--url', target.url, '--as-fast-as-possible', '--kind', 'tracker']);
+      const result = await runCli([
+        'replay',
+        V3_CAPTURE,
+        '--url',
+        target.url,
+        '--as-fast-as-possible',
+        '--kind',
+        'tracker',
+      ]);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toMatch(new RegExp(`# replayed ${trackers.length} of ${trackers.length} records .* skipped ${V3.length - trackers.length} by filter`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `# replayed ${trackers.length} of ${trackers.length} records .* skipped ${V3.length - trackers.length} by filter`,
+        ),
+      );
       await waitUntil(() => receiver.arrivals.length >= trackers.length, 'the tracker messages');
       expect(receiver.arrivals.map((a) => a.payload)).toEqual(trackers.map((f) => f.payload));
     } finally {
@@ -129,18 +166,27 @@ describe('replay', () => {
 
   it('refuses a capture holding payloads a node would crash on, naming the records, and sends nothing', async () => {
     const file = join(dir, 'poison.capture');
-    const writer = await CaptureWriter.open(file, { tool: { name: 'test', version: '0' }, target: 'redis://127.0.0.1:1' });
+    const writer = await CaptureWriter.open(file, {
+      tool: { name: 'test', version: '0' },
+      target: 'redis://127.0.0.1:1',
+    });
     const good = V3[2]!.payload;
     const plan = [good, Buffer.from('{"not":"etf"}'), good, good.subarray(0, 40), Buffer.from([131, 0xff]), good];
-    plan.forEach((payload, i) => writer.write({ receivedAt: 1_700_000_000_000 + i, channel: V3_CHANNEL, pattern: 'phx:*', payload }));
+    plan.forEach((payload, i) =>
+      writer.write({ receivedAt: 1_700_000_000_000 + i, channel: V3_CHANNEL, pattern: 'phx:*', payload }),
+    );
     await writer.close();
 
     const before = await publishCount(target);
     const refused = await runCli(['replay', file, '--url', target.url, '--as-fast-as-possible']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/record 2 on phx:Elixir\.Chat\.PubSub\.Adapter: the payload is json, not Erlang External Term Format/);
+    expect(refused.stderr).toMatch(
+      /record 2 on phx:Elixir\.Chat\.PubSub\.Adapter: the payload is json, not Erlang External Term Format/,
+    );
     expect(refused.stderr).toMatch(/records? 4(-5)?\b/);
-    expect(refused.stderr).toMatch(/3 of the 6 records in .*poison\.capture would be crashed on or dropped by a receiving node; nothing was sent \(--force sends them anyway\)/);
+    expect(refused.stderr).toMatch(
+      /3 of the 6 records in .*poison\.capture would be crashed on or dropped by a receiving node; nothing was sent \(--force sends them anyway\)/,
+    );
     expect(await publishCount(target)).toBe(before);
 
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
@@ -164,7 +210,9 @@ describe('replay', () => {
       const before = await connectionCount(target);
       const refused = await runCli(['replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible']);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/replay 74 messages: redis:\/\/0\.0\.0\.0:\d+\/0 is not on this machine.*Pass --yes.*no connection was made/);
+      expect(refused.stderr).toMatch(
+        /replay 74 messages: redis:\/\/0\.0\.0\.0:\d+\/0 is not on this machine.*Pass --yes.*no connection was made/,
+      );
       // One more: connectionCount's own connection. The CLI never connected.
       expect(await connectionCount(target)).toBe(before + 1);
 
@@ -207,8 +255,13 @@ describe('replay', () => {
     // The fixture capture spans a few seconds of recorded time; at speed 0.05 that is a minute.
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     const file = join(dir, 'slow.capture');
-    const writer = await CaptureWriter.open(file, { tool: { name: 'test', version: '0' }, target: 'redis://127.0.0.1:1' });
-    V3.slice(0, 10).forEach((f, i) => writer.write({ receivedAt: 1_700_000_000_000 + i * 1000, channel: f.channel, pattern: null, payload: f.payload }));
+    const writer = await CaptureWriter.open(file, {
+      tool: { name: 'test', version: '0' },
+      target: 'redis://127.0.0.1:1',
+    });
+    V3.slice(0, 10).forEach((f, i) =>
+      writer.write({ receivedAt: 1_700_000_000_000 + i * 1000, channel: f.channel, pattern: null, payload: f.payload }),
+    );
     await writer.close();
     try {
       const live = startCli(['replay', file, '--url', target.url]);
@@ -239,7 +292,10 @@ describe('replay', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
     }
-    const notCapture = await runCli(['replay', join(fileURLToPath(new URL('../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/', import.meta.url)), V3[0]!.file)]);
+    const notCapture = await runCli([
+      'replay',
+      join(fileURLToPath(new URL('../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/', import.meta.url)), V3[0]!.file),
+    ]);
     expect(notCapture.code).toBe(1);
     expect(notCapture.stderr).toMatch(/cannot replay: .* not a redis-print capture/);
   });

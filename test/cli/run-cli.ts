@@ -71,23 +71,27 @@ export function startCli(args: string[], options: CliOptions = {}): LiveCli {
   let exited = false;
   void done.then(() => (exited = true));
 
-  const waitFor = (read: () => string, name: string) => async (pattern: RegExp, timeoutMs = 15_000): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(read());
-      if (match) return match[0];
-      if (exited) throw new Error(`process ended before ${name} matched ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`${name} did not match ${pattern} in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 250));
-        waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
+  const waitFor =
+    (read: () => string, name: string) =>
+    async (pattern: RegExp, timeoutMs = 15_000): Promise<string> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(read());
+        if (match) return match[0];
+        if (exited)
+          throw new Error(`process ended before ${name} matched ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`);
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new Error(`${name} did not match ${pattern} in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, 250));
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
-      });
-    }
-  };
+      }
+    };
 
   return {
     child,

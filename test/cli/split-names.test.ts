@@ -10,12 +10,23 @@ const SAFE = /^[A-Za-z0-9._-]*$/;
 
 describe('fixture file names', () => {
   it('names a message by record number, topic and event', () => {
-    expect(fixtureFileName({ index: 7, width: 4, topic: 'room:lobby', event: 'new_msg', fallback: 'broadcast', extension: 'etf' })).toBe(
-      '0007-room_lobby-new_msg.etf',
+    expect(
+      fixtureFileName({
+        index: 7,
+        width: 4,
+        topic: 'room:lobby',
+        event: 'new_msg',
+        fallback: 'broadcast',
+        extension: 'etf',
+      }),
+    ).toBe('0007-room_lobby-new_msg.etf');
+    expect(fixtureFileName({ index: 12345, width: 5, topic: 'rooms:ü€', fallback: 'term', extension: 'etf' })).toBe(
+      '12345-rooms.etf',
     );
-    expect(fixtureFileName({ index: 12345, width: 5, topic: 'rooms:ü€', fallback: 'term', extension: 'etf' })).toBe('12345-rooms.etf');
     expect(fixtureFileName({ index: 3, width: 4, fallback: 'raw', extension: 'bin' })).toBe('0003-raw.bin');
-    expect(fixtureFileName({ index: 3, width: 4, topic: '../..', event: '/', fallback: 'json', extension: 'json' })).toBe('0003-json.json');
+    expect(
+      fixtureFileName({ index: 3, width: 4, topic: '../..', event: '/', fallback: 'json', extension: 'json' }),
+    ).toBe('0003-json.json');
   });
 
   it('pads record numbers so that names sort in record order', () => {
@@ -28,7 +39,9 @@ describe('fixture file names', () => {
   it('reduces any text to [A-Za-z0-9._-] without "..", bounded, not starting or ending in punctuation', () => {
     const text = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 400 }),
-      fc.array(fc.constantFrom('..', '/', '\\', '\u0000', '.', '-', '_', 'a', 'é', '\u202e', ' '), { maxLength: 200 }).map((a) => a.join('')),
+      fc
+        .array(fc.constantFrom('..', '/', '\\', '\u0000', '.', '-', '_', 'a', 'é', '\u202e', ' '), { maxLength: 200 })
+        .map((a) => a.join('')),
     );
     fc.assert(
       fc.property(text, (t) => {
@@ -50,7 +63,14 @@ describe('fixture file names', () => {
         fc.option(fc.string({ unit: 'binary', maxLength: 3000 }), { nil: undefined }),
         fc.string({ maxLength: 20 }),
         (index, topic, event, fallback) => {
-          const name = fixtureFileName({ index: index + 1, width: indexWidth(index + 1), topic, event, fallback, extension: 'etf' });
+          const name = fixtureFileName({
+            index: index + 1,
+            width: indexWidth(index + 1),
+            topic,
+            event,
+            fallback,
+            extension: 'etf',
+          });
           expect(name).toMatch(/^\d+(-[A-Za-z0-9._-]+)*\.etf$/);
           expect(name).not.toContain('..');
           expect(name.length).toBeLessThanOrEqual(120);

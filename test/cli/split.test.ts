@@ -38,11 +38,18 @@ describe('split', () => {
       const names = readdirSync(out).sort();
       expect(names).toHaveLength(fixtures.length);
       // Every printed line names a file that exists, in record order.
-      expect(result.stdout.trimEnd().split('\n').map((l) => l.split('\t')[0])).toEqual(names.map((n) => join(out, n)));
+      expect(
+        result.stdout
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.split('\t')[0]),
+      ).toEqual(names.map((n) => join(out, n)));
       names.forEach((name, i) => {
         expect(name).toMatch(SAFE_NAME);
         expect(name.startsWith(String(i + 1).padStart(4, '0') + '-')).toBe(true);
-        expect(readFileSync(join(out, name)).equals(fixtures[i]!.payload), `${name} vs ${fixtures[i]!.file}`).toBe(true);
+        expect(readFileSync(join(out, name)).equals(fixtures[i]!.payload), `${name} vs ${fixtures[i]!.file}`).toBe(
+          true,
+        );
       });
       // A Broadcast is named by its topic and event.
       expect(names.some((n) => /^\d{4}-rooms_lobby-new_msg\.etf$/.test(n))).toBe(true);
@@ -50,7 +57,9 @@ describe('split', () => {
       // decode reads the files back: one inspect line per file, equal to decoding the originals.
       const files = names.map((n) => join(out, n));
       const fromSplit = await runCli(['decode', '--format', 'inspect', ...files]);
-      const originals = fixtures.map((f) => fileURLToPath(new URL(`../../fixtures/phoenix/${adapter}/${f.file}`, import.meta.url)));
+      const originals = fixtures.map((f) =>
+        fileURLToPath(new URL(`../../fixtures/phoenix/${adapter}/${f.file}`, import.meta.url)),
+      );
       const fromOriginals = await runCli(['decode', '--format', 'inspect', ...originals]);
       expect(fromSplit.code).toBe(0);
       expect(fromSplit.stdout.split('\n')).toHaveLength(fixtures.length + 1);
@@ -75,11 +84,20 @@ describe('split', () => {
       'x'.repeat(5000),
       `${'../'.repeat(300)}deep`,
     ];
-    const writer = await CaptureWriter.open(capture, { tool: { name: 'test', version: '0' }, target: 'redis://127.0.0.1:1' });
+    const writer = await CaptureWriter.open(capture, {
+      tool: { name: 'test', version: '0' },
+      target: 'redis://127.0.0.1:1',
+    });
     let records = 0;
     for (const [i, text] of hostile.entries()) {
       const payload = encode(
-        buildV3({ mode: 'except', node: Atom.of('a@h'), topic: text, message: broadcastStruct(text, hostile[hostile.length - 1 - i]!, new ErlMap([], [])), dispatcher: Atom.of('Elixir.Phoenix.Channel.Server') }),
+        buildV3({
+          mode: 'except',
+          node: Atom.of('a@h'),
+          topic: text,
+          message: broadcastStruct(text, hostile[hostile.length - 1 - i]!, new ErlMap([], [])),
+          dispatcher: Atom.of('Elixir.Phoenix.Channel.Server'),
+        }),
       );
       writer.write({ receivedAt: 1_700_000_000_000 + i, channel: `phx:${text}`, pattern: text, payload });
       // Non-ETF payloads on hostile channels too: their names come from the kind.
@@ -116,7 +134,9 @@ describe('split', () => {
     symlinkSync(victim, join(out, '0003-rooms_lobby-new_msg.etf'));
     const result = await runCli(['split', fileURLToPath(fixtureCapturePath('phoenix_pubsub_redis-3.1.0')), '-o', out]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/cannot write .*0003-rooms_lobby-new_msg\.etf: already exists \(split never overwrites/);
+    expect(result.stderr).toMatch(
+      /cannot write .*0003-rooms_lobby-new_msg\.etf: already exists \(split never overwrites/,
+    );
     expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
     expect(lstatSync(join(out, '0003-rooms_lobby-new_msg.etf')).isSymbolicLink()).toBe(true);
     // The two records before it were written; nothing after.
@@ -126,7 +146,9 @@ describe('split', () => {
 
   it('refuses a file that is not a capture, writing nothing', async () => {
     const out = join(dir, 'not-a-capture');
-    const etf = fileURLToPath(new URL('../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/003-z0-broadcast-hello.etf', import.meta.url));
+    const etf = fileURLToPath(
+      new URL('../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/003-z0-broadcast-hello.etf', import.meta.url),
+    );
     const result = await runCli(['split', etf, '-o', out]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/not a redis-print capture/);
@@ -136,7 +158,14 @@ describe('split', () => {
   it('writes only what the filters pass, keeping the record numbers', async () => {
     const out = join(dir, 'filtered');
     const fixtures = fixturePayloads('phoenix_pubsub_redis-3.1.0');
-    const result = await runCli(['split', fileURLToPath(fixtureCapturePath('phoenix_pubsub_redis-3.1.0')), '-o', out, '--event', 'new:msg']);
+    const result = await runCli([
+      'split',
+      fileURLToPath(fixtureCapturePath('phoenix_pubsub_redis-3.1.0')),
+      '-o',
+      out,
+      '--event',
+      'new:msg',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const names = readdirSync(out).sort();
     const expected = fixtures.flatMap((f, i) => (/event: "new:msg"/.test(f.inspect) ? [i] : []));

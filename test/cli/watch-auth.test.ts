@@ -64,7 +64,17 @@ function rawPublishAsAdmin(): Promise<number> {
 
 describe('the subscribe-only ACL user', () => {
   test('cannot do anything but (p)subscribe and ping on phx:* — the server enforces it', async () => {
-    const result = await runCli(['--no-tui', '--user', 'watcher', '--pass', WATCH_PW, '-p', String(server.port), '--pattern', 'other:*']);
+    const result = await runCli([
+      '--no-tui',
+      '--user',
+      'watcher',
+      '--pass',
+      WATCH_PW,
+      '-p',
+      String(server.port),
+      '--pattern',
+      'other:*',
+    ]);
     expectNoSecrets(result);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -89,7 +99,13 @@ describe('the subscribe-only ACL user', () => {
   });
 
   test('keeps working in NDJSON mode (stdout JSON only)', async () => {
-    const watch = await startWatch(['--json', '--count', '1', '--url', `redis://watcher:${enc(WATCH_PW)}@127.0.0.1:${server.port}`]);
+    const watch = await startWatch([
+      '--json',
+      '--count',
+      '1',
+      '--url',
+      `redis://watcher:${enc(WATCH_PW)}@127.0.0.1:${server.port}`,
+    ]);
     await rawPublishAsAdmin();
     const result = await watch.done;
     expectNoSecrets(result);
@@ -130,7 +146,11 @@ describe('failures say what went wrong, in one line, without the password', () =
 
   test('unreachable server, password as -a, with --sentinel and --cluster', async () => {
     const port = await freePort();
-    for (const extra of [['-p', String(port)], ['--sentinel', `127.0.0.1:${port}`, '--master-name', 'mymaster'], ['--cluster', '-p', String(port)]]) {
+    for (const extra of [
+      ['-p', String(port)],
+      ['--sentinel', `127.0.0.1:${port}`, '--master-name', 'mymaster'],
+      ['--cluster', '-p', String(port)],
+    ]) {
       const result = await runCli(['--no-tui', '-a', WATCH_PW, '--user', 'watcher', ...extra]);
       expectNoSecrets(result);
       expect(result.code, extra.join(' ')).toBe(2);

@@ -9,11 +9,21 @@ import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { ndjsonProblems } from '../output/ndjson-contract.js';
 import { runCli } from './run-cli.js';
-import { loadFixtures, messageLines, parseLine, publishInOrder, publisher, startWatch, summaryOf } from './watch-helpers.js';
+import {
+  loadFixtures,
+  messageLines,
+  parseLine,
+  publishInOrder,
+  publisher,
+  startWatch,
+  summaryOf,
+} from './watch-helpers.js';
 
 const fixtures = loadFixtures();
 const CHANNEL = 'phx:Elixir.Chat.PubSub.Adapter';
-const hello = fixtures.find((f) => f.entry.label === 'broadcast-hello' && f.entry.channel === CHANNEL && !f.entry.wire_compressed)!;
+const hello = fixtures.find(
+  (f) => f.entry.label === 'broadcast-hello' && f.entry.channel === CHANNEL && !f.entry.wire_compressed,
+)!;
 const compressed = fixtures.find((f) => f.entry.wire_compressed && f.entry.size > 200)!;
 
 /** A chat broadcast cut short, and a compressed one whose zlib stream is damaged mid-way. */
@@ -24,7 +34,12 @@ for (let i = 12; i < 20; i++) brokenZlib[i] = brokenZlib[i]! ^ 0x5a;
 
 const nonEtf = [
   { kind: 'json', payload: Buffer.from(JSON.stringify({ event: 'new:msg', body: 'json hello', n: 3 })) },
-  { kind: 'msgpack', payload: Buffer.from(encodeMsgpack({ event: 'new:msg', big: 2n ** 62n, bytes: new Uint8Array([0, 1, 255]) }, { useBigInt64: true })) },
+  {
+    kind: 'msgpack',
+    payload: Buffer.from(
+      encodeMsgpack({ event: 'new:msg', big: 2n ** 62n, bytes: new Uint8Array([0, 1, 255]) }, { useBigInt64: true }),
+    ),
+  },
   { kind: 'raw', payload: Buffer.from('plain text, not JSON: hello') },
   { kind: 'raw', payload: Buffer.from([0x00, 0xff, 0xfe, 0x10, 0x80, 0x01]) },
 ];
@@ -75,10 +90,18 @@ describe('undecodable payloads', () => {
     const watch = await startWatch(['--json', '--url', server.url, '--count', '4']);
     await publishInOrder(client, sends);
     const result = await watch.done;
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records).toHaveLength(4);
     for (const r of records) expect(ndjsonProblems(r)).toEqual([]);
-    const [cut, next, zlib, last] = records as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    const [cut, next, zlib, last] = records as [
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
     expect(cut.error).toMatch(/\S/);
     expect(Buffer.from(cut.raw_b64 as string, 'base64').equals(truncated)).toBe(true);
     expect(cut.offset as number).toBeLessThanOrEqual(truncated.length);
@@ -99,7 +122,10 @@ describe('undecodable payloads', () => {
 describe('payloads that are not ETF', () => {
   test('JSON, msgpack and text are shown as json, msgpack and raw (lines)', async () => {
     const watch = await startWatch(['--no-tui', '--url', server.url, '--count', String(nonEtf.length)]);
-    await publishInOrder(client, nonEtf.map((x) => ({ channel: 'phx:other', payload: x.payload })));
+    await publishInOrder(
+      client,
+      nonEtf.map((x) => ({ channel: 'phx:other', payload: x.payload })),
+    );
     const result = await watch.done;
     const lines = messageLines(result.stdout).map(parseLine);
     expect(lines.map((l) => l.payload.split(' ')[0])).toEqual(nonEtf.map((x) => x.kind));
@@ -113,13 +139,23 @@ describe('payloads that are not ETF', () => {
 
   test('and in NDJSON: payload is the decoded value, int64 as text, bytes as base64', async () => {
     const watch = await startWatch(['--json', '--url', server.url, '--count', String(nonEtf.length)]);
-    await publishInOrder(client, nonEtf.map((x) => ({ channel: 'phx:other', payload: x.payload })));
+    await publishInOrder(
+      client,
+      nonEtf.map((x) => ({ channel: 'phx:other', payload: x.payload })),
+    );
     const result = await watch.done;
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const r of records) expect(ndjsonProblems(r)).toEqual([]);
     expect(records.map((r) => r.kind)).toEqual(nonEtf.map((x) => x.kind));
     expect(records[0]!.payload).toEqual({ event: 'new:msg', body: 'json hello', n: 3 });
-    expect(records[1]!.payload).toEqual({ event: 'new:msg', big: String(2n ** 62n), bytes: { base64: Buffer.from([0, 1, 255]).toString('base64') } });
+    expect(records[1]!.payload).toEqual({
+      event: 'new:msg',
+      big: String(2n ** 62n),
+      bytes: { base64: Buffer.from([0, 1, 255]).toString('base64') },
+    });
     expect(Buffer.from(records[3]!.raw_b64 as string, 'base64').equals(nonEtf[3]!.payload)).toBe(true);
   });
 });

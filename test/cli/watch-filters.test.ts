@@ -54,12 +54,32 @@ const lower = (f: Fixture): string => f.entry.inspect.toLowerCase();
 const cases: FilterCase[] = [
   { name: '--topic glob', flags: ['--topic', 'rooms:*'], matches: (x) => x.topic.startsWith('rooms:') },
   { name: '--topic exact', flags: ['--topic', 'rooms:other'], matches: (x) => x.topic === 'rooms:other' },
-  { name: 'repeated --event is OR', flags: ['--event', 'ints', '--event', 'transfer_*'], matches: (x) => x.event === 'ints' || (x.event ?? '').startsWith('transfer_') },
-  { name: '--node matches the v3 node, the v1 from pid and the tracker replica', flags: ['--node', 'c@*'], matches: (x) => nodesOf(x).some((n) => n.startsWith('c@')) },
+  {
+    name: 'repeated --event is OR',
+    flags: ['--event', 'ints', '--event', 'transfer_*'],
+    matches: (x) => x.event === 'ints' || (x.event ?? '').startsWith('transfer_'),
+  },
+  {
+    name: '--node matches the v3 node, the v1 from pid and the tracker replica',
+    flags: ['--node', 'c@*'],
+    matches: (x) => nodesOf(x).some((n) => n.startsWith('c@')),
+  },
   { name: '--kind tracker', flags: ['--kind', 'tracker'], matches: (x) => x.kind === 'tracker' },
-  { name: 'repeated --kind is OR', flags: ['--kind', 'term', '--kind', 'TRACKER'], matches: (x) => x.kind === 'term' || x.kind === 'tracker' },
-  { name: '--grep lower-case ignores case', flags: ['--grep', 'hello via'], matches: (_x, f) => lower(f).includes('hello via') },
-  { name: '--grep with a capital matches exactly', flags: ['--grep', 'Endpoint'], matches: (_x, f) => f.entry.inspect.includes('Endpoint') },
+  {
+    name: 'repeated --kind is OR',
+    flags: ['--kind', 'term', '--kind', 'TRACKER'],
+    matches: (x) => x.kind === 'term' || x.kind === 'tracker',
+  },
+  {
+    name: '--grep lower-case ignores case',
+    flags: ['--grep', 'hello via'],
+    matches: (_x, f) => lower(f).includes('hello via'),
+  },
+  {
+    name: '--grep with a capital matches exactly',
+    flags: ['--grep', 'Endpoint'],
+    matches: (_x, f) => f.entry.inspect.includes('Endpoint'),
+  },
   {
     name: 'different flags AND together',
     flags: ['--topic', 'rooms:*', '--event', 'new:msg', '--node', 'a@*'],
@@ -76,19 +96,32 @@ describe('filters let through exactly the messages the manifest says match', () 
       expect(expected.length).toBeLessThan(fixtures.length);
 
       const watch = await startWatch(['--no-tui', '--url', server.url, '--count', String(expected.length), ...c.flags]);
-      await publishInOrder(client, fixtures.map((f) => ({ channel: f.entry.channel, payload: f.payload })));
+      await publishInOrder(
+        client,
+        fixtures.map((f) => ({ channel: f.entry.channel, payload: f.payload })),
+      );
       const result = await finish(watch);
       const lines = messageLines(result.stdout);
 
-      expect(lines.map((l) => `${parseLine(l).topic} ${parseLine(l).event}`)).toEqual(expected.map(({ x }) => `${x.topic} ${x.event ?? '-'}`));
+      expect(lines.map((l) => `${parseLine(l).topic} ${parseLine(l).event}`)).toEqual(
+        expected.map(({ x }) => `${x.topic} ${x.event ?? '-'}`),
+      );
       expect(result.code).toBe(0);
       const last = expected[expected.length - 1]!.i + 1;
-      expect(summaryOf(result.stderr)).toEqual({ received: last, shown: expected.length, filtered: last - expected.length, undecodable: 0 });
+      expect(summaryOf(result.stderr)).toEqual({
+        received: last,
+        shown: expected.length,
+        filtered: last - expected.length,
+        undecodable: 0,
+      });
     });
   }
 
   test('a bad glob or an unknown kind is a usage error (exit 2, one line, no stack trace)', async () => {
-    for (const flags of [['--kind', 'nonsense'], ['--topic', 'rooms:[']]) {
+    for (const flags of [
+      ['--kind', 'nonsense'],
+      ['--topic', 'rooms:['],
+    ]) {
       const result = await runCli(['--no-tui', '--url', server.url, ...flags]);
       expect(result.code, flags.join(' ')).toBe(2);
       expect(result.stdout).toBe('');
@@ -147,7 +180,10 @@ describe('subscriptions', () => {
       { channel: 'phx:anything', payload: Buffer.from('{"x":1}') },
     ]);
     const result = await finish(watch);
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; pattern: string; kind: string });
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { channel: string; pattern: string; kind: string });
     expect(records.map((r) => [r.channel, r.pattern])).toEqual([
       [v3.entry.channel, 'phx:*'],
       [v1.entry.channel, 'phx:*'],
@@ -157,7 +193,17 @@ describe('subscriptions', () => {
   });
 
   test('--pattern replaces the default (repeatable)', async () => {
-    const watch = await startWatch(['--json', '--url', server.url, '--pattern', 'app:*', '--pattern', 'other:?', '--count', '3']);
+    const watch = await startWatch([
+      '--json',
+      '--url',
+      server.url,
+      '--pattern',
+      'app:*',
+      '--pattern',
+      'other:?',
+      '--count',
+      '3',
+    ]);
     expect(watch.stderr).not.toMatch(/phx:\*/);
     await publishInOrder(client, [
       { channel: 'app:one', payload: v3.payload },
@@ -167,7 +213,10 @@ describe('subscriptions', () => {
       { channel: 'app:end', payload: v3.payload },
     ]);
     const result = await finish(watch);
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; pattern: string | null });
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { channel: string; pattern: string | null });
     expect(records.map((r) => [r.channel, r.pattern])).toEqual([
       ['app:one', 'app:*'],
       ['other:x', 'other:?'],
@@ -176,7 +225,17 @@ describe('subscriptions', () => {
   });
 
   test('--channel subscribes exactly (no pattern matching), repeatable', async () => {
-    const watch = await startWatch(['--json', '--url', server.url, '--channel', 'phx:a*', '--channel', v3.entry.channel, '--count', '2']);
+    const watch = await startWatch([
+      '--json',
+      '--url',
+      server.url,
+      '--channel',
+      'phx:a*',
+      '--channel',
+      v3.entry.channel,
+      '--count',
+      '2',
+    ]);
     expect(watch.stderr).toMatch(/subscribe phx:a\*/);
     expect(watch.stderr).not.toMatch(/psubscribe/);
     await publishInOrder(client, [
@@ -186,14 +245,17 @@ describe('subscriptions', () => {
       { channel: v3.entry.channel, payload: v3.payload },
     ]);
     const result = await finish(watch);
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; pattern: string | null });
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { channel: string; pattern: string | null });
     expect(records.map((r) => [r.channel, r.pattern])).toEqual([
       ['phx:a*', null],
       [v3.entry.channel, null],
     ]);
   });
 
-  test('--pubsub Chat.PubSub subscribes to both generations\' channels of that PubSub only', async () => {
+  test("--pubsub Chat.PubSub subscribes to both generations' channels of that PubSub only", async () => {
     const watch = await startWatch(['--json', '--url', server.url, '--pubsub', 'Chat.PubSub', '--count', '3']);
     await publishInOrder(client, [
       { channel: 'phx:Elixir.Other.PubSub.Adapter', payload: v3.payload },
@@ -204,7 +266,10 @@ describe('subscriptions', () => {
       { channel: v3.entry.channel, payload: v3.payload },
     ]);
     const result = await finish(watch);
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; envelope: { generation: number } });
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { channel: string; envelope: { generation: number } });
     expect(records.map((r) => [r.channel, r.envelope.generation])).toEqual([
       ['phx:Elixir.Chat.PubSub.Adapter', 3],
       ['phx:Elixir.Chat.PubSub', 1],

@@ -52,7 +52,10 @@ describe('line output (piped, --no-tui)', () => {
 
   beforeAll(async () => {
     const watch = await startWatch(['--no-tui', '--url', server.url, '--count', String(fixtures.length)]);
-    await publishInOrder(client, fixtures.map((f) => ({ channel: f.entry.channel, payload: f.payload })));
+    await publishInOrder(
+      client,
+      fixtures.map((f) => ({ channel: f.entry.channel, payload: f.payload })),
+    );
     const result = await watch.done;
     lines = messageLines(result.stdout);
     stderr = result.stderr;
@@ -62,7 +65,12 @@ describe('line output (piped, --no-tui)', () => {
   test('exits 0 after --count lines, one per message, and says so in the summary', () => {
     expect(code).toBe(0);
     expect(lines.length).toBe(fixtures.length);
-    expect(summaryOf(stderr)).toEqual({ received: fixtures.length, shown: fixtures.length, filtered: 0, undecodable: 0 });
+    expect(summaryOf(stderr)).toEqual({
+      received: fixtures.length,
+      shown: fixtures.length,
+      filtered: 0,
+      undecodable: 0,
+    });
   });
 
   test('every line shows the channel, generation/mode, node, topic and event the manifest names, in order', () => {
@@ -78,7 +86,8 @@ describe('line output (piped, --no-tui)', () => {
       expect(p.topic, where).toBe(x.topic);
       expect(p.event, where).toBe(x.event ?? '-');
       if (entry.size < 1024) expect(p.size, where).toBe(`${entry.size}B`);
-      else expect(Math.abs(Number(p.size.replace(/KiB$/, '')) * 1024 - entry.size) / entry.size, where).toBeLessThan(0.01);
+      else
+        expect(Math.abs(Number(p.size.replace(/KiB$/, '')) * 1024 - entry.size) / entry.size, where).toBeLessThan(0.01);
     });
   });
 
@@ -114,11 +123,17 @@ describe('--json output', () => {
 
   beforeAll(async () => {
     const watch = await startWatch(['--json', '--url', server.url, '--count', String(fixtures.length)]);
-    await publishInOrder(client, fixtures.map((f) => ({ channel: f.entry.channel, payload: f.payload })));
+    await publishInOrder(
+      client,
+      fixtures.map((f) => ({ channel: f.entry.channel, payload: f.payload })),
+    );
     const result = await watch.done;
     stdout = result.stdout;
     code = result.code;
-    records = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    records = stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   });
 
   test('stdout is NDJSON only: one object per message, every line keeping the documented contract', () => {

@@ -153,7 +153,15 @@ export interface ParsedLine {
 export function parseLine(line: string): ParsedLine {
   const parts = line.split(' ');
   if (parts.length < 8) throw new Error(`not a message line: ${JSON.stringify(line)}`);
-  const [time, channel, genMode, node, topic, event, size] = parts as [string, string, string, string, string, string, string];
+  const [time, channel, genMode, node, topic, event, size] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return { time, channel, genMode, node, topic, event, size, payload: parts.slice(7).join(' ') };
 }
 
@@ -185,12 +193,17 @@ export function publisher(server: RedisServer): Redis {
 }
 
 /** PUBLISH each in turn (each waits for its reply, so the order on the wire is this order). */
-export async function publishInOrder(client: Redis, messages: Array<{ channel: string; payload: Buffer | string }>): Promise<void> {
+export async function publishInOrder(
+  client: Redis,
+  messages: Array<{ channel: string; payload: Buffer | string }>,
+): Promise<void> {
   for (const m of messages) await client.publish(m.channel, m.payload);
 }
 
 /** The summary line `# received N, shown N, filtered N, undecodable N` parsed from stderr. */
-export function summaryOf(stderr: string): { received: number; shown: number; filtered: number; undecodable: number } | undefined {
+export function summaryOf(
+  stderr: string,
+): { received: number; shown: number; filtered: number; undecodable: number } | undefined {
   const m = /^# received (\d+), shown (\d+), filtered (\d+), undecodable (\d+)/m.exec(stderr);
   if (!m) return undefined;
   return { received: Number(m[1]), shown: Number(m[2]), filtered: Number(m[3]), undecodable: Number(m[4]) };

@@ -51,14 +51,19 @@ test('kill -9 and restart mid-stream: a reconnect line, then later messages arri
   const messages = messageLines(l.stdout).map(parseLine);
   expect(messages.map((m) => m.event)).toEqual(['new:msg', 'new:msg']);
   const status = l.stdout.split('\n').filter((x) => x.startsWith('#'));
-  expect(status.findIndex((x) => RECONNECTED.test(x))).toBeGreaterThan(status.findIndex((x) => x.startsWith('# lost connection to')));
+  expect(status.findIndex((x) => RECONNECTED.test(x))).toBeGreaterThan(
+    status.findIndex((x) => x.startsWith('# lost connection to')),
+  );
   // The reconnect line sits between the message before and the one after.
   const all = l.stdout.split('\n');
   const at = all.findIndex((x) => RECONNECTED.test(x));
   expect(all.slice(0, at).filter((x) => x.includes('rooms:lobby'))).toHaveLength(1);
   expect(all.slice(at).filter((x) => x.includes('rooms:lobby'))).toHaveLength(1);
 
-  const records = j.stdout.trim().split('\n').map((x) => JSON.parse(x) as Record<string, unknown>);
+  const records = j.stdout
+    .trim()
+    .split('\n')
+    .map((x) => JSON.parse(x) as Record<string, unknown>);
   expect(records).toHaveLength(2);
   for (const r of records) expect(ndjsonProblems(r)).toEqual([]);
   expect(records.map((r) => r.seq)).toEqual([1, 2]);

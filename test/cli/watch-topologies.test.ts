@@ -38,7 +38,15 @@ describe('Sentinel', () => {
   });
 
   test('--sentinel --master-name finds the master, and follows a failover to the new one', async () => {
-    const watch = await startWatch(['--no-tui', '--sentinel', `127.0.0.1:${sentinel.port}`, '--master-name', sentinel.masterName, '-a', MASTER_PW]);
+    const watch = await startWatch([
+      '--no-tui',
+      '--sentinel',
+      `127.0.0.1:${sentinel.port}`,
+      '--master-name',
+      sentinel.masterName,
+      '-a',
+      MASTER_PW,
+    ]);
     try {
       expect(watch.stderr).toMatch(/^# watching redis\+sentinel:\/\/.*127\.0\.0\.1:\d+.*mymaster/m);
       expect(watch.stderr).not.toContain(MASTER_PW);
@@ -47,7 +55,11 @@ describe('Sentinel', () => {
 
       // The master dies; the sentinel promotes the replica; the watcher asks the sentinel again.
       await master.kill('SIGKILL');
-      await waitUntil(async () => (await sentinel.masterAddress()).port === replica.port, 'sentinel to promote the replica', 30_000);
+      await waitUntil(
+        async () => (await sentinel.masterAddress()).port === replica.port,
+        'sentinel to promote the replica',
+        30_000,
+      );
       await watch.waitForStdout(/^# reconnected after/m, 30_000);
       await rawPublish(replica, v1.entry.channel, v1.payload);
       await watch.waitForStdout(/v1\/fastlane .* rooms:lobby new:msg/, 30_000);
@@ -73,14 +85,26 @@ describe('Redis Cluster', () => {
 
   test('--cluster through one node receives what is published through every other node', async () => {
     const [first, second, third] = cluster.nodes as [RedisServer, RedisServer, RedisServer];
-    const watch = await startWatch(['--json', '--cluster', '-h', '127.0.0.1', '-p', String(first.port), '--count', '3']);
+    const watch = await startWatch([
+      '--json',
+      '--cluster',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(first.port),
+      '--count',
+      '3',
+    ]);
     // Publish through the two other nodes (PUBLISH fans out over the cluster bus), then the first.
     await rawPublish(second, v3.entry.channel, v3.payload);
     await rawPublish(third, v1.entry.channel, v1.payload);
     await rawPublish(first, 'phx:other', Buffer.from('{"via":"first"}'));
     const result = await watch.done;
     expect(result.code).toBe(0);
-    const records = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { channel: string; kind: string; envelope: { generation: number } | null });
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { channel: string; kind: string; envelope: { generation: number } | null });
     // Cluster pub/sub gives no ordering guarantee across nodes: compare as a set.
     expect(records.map((r) => `${r.channel} ${r.kind} ${r.envelope?.generation ?? '-'}`).sort()).toEqual(
       [`${v3.entry.channel} broadcast 3`, `${v1.entry.channel} broadcast 1`, 'phx:other json -'].sort(),

@@ -61,7 +61,9 @@ describe('decoding what term_to_binary writes', () => {
         }
       }
     }
-    const written = [70, 77, 88, 89, 90, 97, 98, 99, 100, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 116, 118, 119, 120];
+    const written = [
+      70, 77, 88, 89, 90, 97, 98, 99, 100, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 116, 118, 119, 120,
+    ];
     expect([...tags].sort((a, b) => a - b)).toEqual(written);
   });
 
@@ -126,7 +128,9 @@ function spanProblem(term: Term, span: TermSpan, source: Uint8Array, isChar = fa
   if (isChar) {
     return span.end - span.start === 1 && source[span.start] === term ? undefined : `char at ${span.start}`;
   }
-  const alone = decode(Buffer.concat([Buffer.from([131]), source.subarray(span.start, span.end)]), { maxDepth: Infinity });
+  const alone = decode(Buffer.concat([Buffer.from([131]), source.subarray(span.start, span.end)]), {
+    maxDepth: Infinity,
+  });
   if (!termEquals(alone, term)) return `bytes ${span.start}..${span.end} are not their node`;
   let children: Term[] = [];
   if (Array.isArray(term)) children = term;

@@ -9,17 +9,7 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeDetailed } from '../../src/etf/decode.js';
 import { encode } from '../../src/etf/encode.js';
-import {
-  Atom,
-  BitBinary,
-  ErlFloat,
-  ErlMap,
-  ImproperList,
-  Pid,
-  Ref,
-  Tuple,
-  type Term,
-} from '../../src/etf/term.js';
+import { Atom, BitBinary, ErlFloat, ErlMap, ImproperList, Pid, Ref, Tuple, type Term } from '../../src/etf/term.js';
 
 const root = new URL('../../fixtures/phoenix/', import.meta.url);
 
@@ -31,7 +21,9 @@ interface ManifestEntry {
 }
 
 const sets = readdirSync(root).map((dir) => {
-  const manifest = JSON.parse(readFileSync(new URL(`${dir}/manifest.json`, root), 'utf8')) as { files: ManifestEntry[] };
+  const manifest = JSON.parse(readFileSync(new URL(`${dir}/manifest.json`, root), 'utf8')) as {
+    files: ManifestEntry[];
+  };
   return {
     dir,
     entries: manifest.files.map((entry) => ({ ...entry, bytes: readFileSync(new URL(`${dir}/${entry.file}`, root)) })),
@@ -59,7 +51,8 @@ function manifestJson(t: Term): unknown {
   if (Array.isArray(t)) return t.map(manifestJson);
   if (t instanceof ImproperList) return { improper_list: t.elements.map(manifestJson), tail: manifestJson(t.tail) };
   if (t instanceof Tuple) return { tuple: t.elements.map(manifestJson) };
-  if (t instanceof ErlMap) return { map: sortPairs(t.keys.map((k, i) => [manifestJson(k), manifestJson(t.values[i]!)])) };
+  if (t instanceof ErlMap)
+    return { map: sortPairs(t.keys.map((k, i) => [manifestJson(k), manifestJson(t.values[i]!)])) };
   if (t instanceof Pid) return { pid: { node: t.node.name, id: t.id, serial: t.serial, creation: t.creation } };
   if (t instanceof Ref) return { ref: { node: t.node.name, creation: t.creation, ids: t.ids } };
   throw new Error(`no manifest mapping for ${String(t)}`);

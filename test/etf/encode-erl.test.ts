@@ -33,7 +33,9 @@ beforeAll(async () => {
   const gen = new ErlTermGen(new Rng(0xe4c0de));
   sources = Array.from({ length: TERMS }, () => gen.term());
   const results = await erlEval(
-    sources.map((s) => `begin T__ = begin ${s} end, [term_to_binary(T__, O__) || O__ <- [${OPTION_SETS.join(', ')}]] end`),
+    sources.map(
+      (s) => `begin T__ = begin ${s} end, [term_to_binary(T__, O__) || O__ <- [${OPTION_SETS.join(', ')}]] end`,
+    ),
   );
   encodings = results.map((r, i) => {
     if (!r.ok) throw new Error(`erl could not build ${sources[i]}: ${r.error}`);
@@ -107,7 +109,12 @@ describe('compression', () => {
       const compressedByErlang = encodings.filter((e) => e[COMPRESSED_AT[level]!]![1] === 80).length;
       expect(compressedByErlang).toBeGreaterThan(TERMS / 3);
       expect(Math.abs(compressedByUs - compressedByErlang)).toBeLessThanOrEqual(3);
-      expect(await erlSameTerm(ours, encodings.map((e) => e[V1]!))).not.toContain(false);
+      expect(
+        await erlSameTerm(
+          ours,
+          encodings.map((e) => e[V1]!),
+        ),
+      ).not.toContain(false);
     });
   }
 
@@ -119,8 +126,9 @@ describe('compression', () => {
   });
 
   it('keeps small terms plain, as Erlang does', async () => {
-    const [erlOk] = (await erlEval(['term_to_binary(ok, [{compressed, 9}])']))
-      .map((r) => (r.ok ? r.values[0]! : Buffer.alloc(0)));
+    const [erlOk] = (await erlEval(['term_to_binary(ok, [{compressed, 9}])'])).map((r) =>
+      r.ok ? r.values[0]! : Buffer.alloc(0),
+    );
     expect(encode(Atom.of('ok'), { minorVersion: 1, compressed: 9 }).equals(erlOk!)).toBe(true);
   });
 });
@@ -162,7 +170,12 @@ describe('plain JS values', () => {
       '#{}',
       '<<>>',
     ];
-    expect(await erlDecodeCheck(values.map((v) => encode(v)), expected)).toEqual(values.map(() => true));
+    expect(
+      await erlDecodeCheck(
+        values.map((v) => encode(v)),
+        expected,
+      ),
+    ).toEqual(values.map(() => true));
     for (const v of values) expect(encode(fromPlain(v)).equals(encode(v))).toBe(true);
   });
 

@@ -39,7 +39,10 @@ describe('values with no encoding', () => {
     ['a negative pid serial', () => encode(new Pid(node, 1, -1, 0))],
     ['a port id beyond 64 bits', () => encode(new Port(node, 2n ** 64n, 0))],
     ['a reference of 6 words', () => encode(new Ref(node, 1, [1, 2, 3, 4, 5, 6]))],
-    ['a fun with a 15-byte uniq', () => encode(new Fun(0, new Uint8Array(15), 0, node, 0, 0, new Pid(node, 1, 0, 0), []))],
+    [
+      'a fun with a 15-byte uniq',
+      () => encode(new Fun(0, new Uint8Array(15), 0, node, 0, 0, new Pid(node, 1, 0, 0), [])),
+    ],
     ['an ErlMap whose arrays differ in length', () => encode(new ErlMap([1, 2], [1]))],
     ['minorVersion 3', () => encode(1, { minorVersion: 3 as 2 })],
     ['NaN inside a deep list', () => encode([[[[1, [NaN]]]]])],
@@ -70,7 +73,8 @@ describe('values with no encoding', () => {
   });
 
   it('fromPlain refuses the same values', () => {
-    for (const v of [NaN, undefined, () => 1, new Date(), { a: [Infinity] }]) expect(() => fromPlain(v)).toThrow(EncodeError);
+    for (const v of [NaN, undefined, () => 1, new Date(), { a: [Infinity] }])
+      expect(() => fromPlain(v)).toThrow(EncodeError);
   });
 
   it('still encodes after a refused value (no state left behind)', () => {
@@ -97,8 +101,8 @@ describe('edges Erlang draws', () => {
       ['lists:duplicate(65536, 7)', new Array<Term>(65536).fill(7)],
       ['[1, 2 | 3]', new ImproperList([1, 2], 3)],
       ['[1 | [2, 3]]', new ImproperList([1], [2, 3])],
-      ["list_to_atom(lists:duplicate(255, $a))", Atom.of('a'.repeat(255))],
-      ["list_to_atom(lists:duplicate(128, 233))", Atom.of('é'.repeat(128))],
+      ['list_to_atom(lists:duplicate(255, $a))', Atom.of('a'.repeat(255))],
+      ['list_to_atom(lists:duplicate(128, 233))', Atom.of('é'.repeat(128))],
       ['list_to_tuple(lists:seq(1, 256))', new Tuple(Array.from({ length: 256 }, (_, i) => i + 1))],
       ['<<5:3>>', new BitBinary(new Uint8Array([0xbf]), 3)], // stray low bits are dropped, as in Erlang
     ];
@@ -119,12 +123,25 @@ describe('deep terms', () => {
   const shapes: Array<[string, (inner: Term) => Term, Term, string]> = [
     ['lists', (t) => [t], [], 'lists:foldl(fun(_, A) -> [A] end, [], lists:seq(1, 100000))'],
     ['tuples', (t) => new Tuple([t]), new Tuple([]), 'lists:foldl(fun(_, A) -> {A} end, {}, lists:seq(1, 100000))'],
-    ['maps', (t) => new ErlMap([1], [t]), new ErlMap([], []), 'lists:foldl(fun(_, A) -> #{1 => A} end, #{}, lists:seq(1, 100000))'],
-    ['improper lists', (t) => new ImproperList([t], 0), 0, 'lists:foldl(fun(_, A) -> [A | 0] end, 0, lists:seq(1, 100000))'],
+    [
+      'maps',
+      (t) => new ErlMap([1], [t]),
+      new ErlMap([], []),
+      'lists:foldl(fun(_, A) -> #{1 => A} end, #{}, lists:seq(1, 100000))',
+    ],
+    [
+      'improper lists',
+      (t) => new ImproperList([t], 0),
+      0,
+      'lists:foldl(fun(_, A) -> [A | 0] end, 0, lists:seq(1, 100000))',
+    ],
   ];
 
   it('encode 100 000 levels byte for byte as erl does, and decode back', async () => {
-    const expected = await erlEncode(shapes.map(([, , , source]) => source), '[{minor_version, 2}]');
+    const expected = await erlEncode(
+      shapes.map(([, , , source]) => source),
+      '[{minor_version, 2}]',
+    );
     shapes.forEach(([shape, wrap, leaf], i) => {
       let term = leaf;
       for (let d = 0; d < DEPTH; d++) term = wrap(term);

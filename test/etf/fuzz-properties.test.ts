@@ -12,7 +12,16 @@ import { describe, expect, it } from 'vitest';
 import { decode, decodeDetailed } from '../../src/etf/decode.js';
 import { encode, type EncodeOptions } from '../../src/etf/encode.js';
 import { inspect } from '../../src/etf/render/inspect.js';
-import { ErlFloat, ErlMap, Fun, ImproperList, Tuple, termEquals, type Term, type TermSpan } from '../../src/etf/term.js';
+import {
+  ErlFloat,
+  ErlMap,
+  Fun,
+  ImproperList,
+  Tuple,
+  termEquals,
+  type Term,
+  type TermSpan,
+} from '../../src/etf/term.js';
 import { termArbitrary } from './render-term-arbitrary.js';
 
 /**
@@ -31,7 +40,16 @@ function wireForm(term: Term): Term {
   if (term instanceof Tuple) return new Tuple(term.elements.map(wireForm));
   if (term instanceof ErlMap) return new ErlMap(term.keys.map(wireForm), term.values.map(wireForm));
   if (term instanceof Fun) {
-    return new Fun(term.arity, term.uniq, term.index, term.module, term.oldIndex, term.oldUniq, term.pid, term.freeVars.map(wireForm));
+    return new Fun(
+      term.arity,
+      term.uniq,
+      term.index,
+      term.module,
+      term.oldIndex,
+      term.oldUniq,
+      term.pid,
+      term.freeVars.map(wireForm),
+    );
   }
   return term;
 }
@@ -70,7 +88,8 @@ function roundTrips(options: EncodeOptions | undefined): fc.IPropertyWithHooks<[
   return fc.property(terms, (term) => {
     const bytes = encode(term, options);
     const back = decode(bytes);
-    if (!termEquals(back, term)) throw new Error(`${inspect(term)}\ncame back as\n${inspect(back)}\nfrom ${bytes.toString('hex')}`);
+    if (!termEquals(back, term))
+      throw new Error(`${inspect(term)}\ncame back as\n${inspect(back)}\nfrom ${bytes.toString('hex')}`);
   });
 }
 
@@ -94,11 +113,15 @@ describe('encode → decode is the identity on random terms (seeded)', () => {
   it('keeps the sign of -0.0, and the generator really makes such terms', () => {
     let withNegativeZero = 0;
     fc.assert(
-      fc.property(terms, fc.constantFrom<EncodeOptions>({}, { minorVersion: 0 }, { compressed: 9 }), (term, options) => {
-        if (!hasNegativeZero(term)) return;
-        withNegativeZero++;
-        expect(hasNegativeZero(decode(encode(term, options)))).toBe(true);
-      }),
+      fc.property(
+        terms,
+        fc.constantFrom<EncodeOptions>({}, { minorVersion: 0 }, { compressed: 9 }),
+        (term, options) => {
+          if (!hasNegativeZero(term)) return;
+          withNegativeZero++;
+          expect(hasNegativeZero(decode(encode(term, options)))).toBe(true);
+        },
+      ),
       { seed: 7030, numRuns: 3000 },
     );
     expect(withNegativeZero).toBeGreaterThan(20);
@@ -128,10 +151,12 @@ function spanProblem(term: Term, span: TermSpan, source: Uint8Array): string | u
       continue;
     }
     const alone = decode(Buffer.concat([Buffer.from([131]), bytes]), { maxDepth: Infinity });
-    if (!termEquals(alone, t)) return `bytes ${s.start}..${s.end} decode to ${inspect(alone)}, the node is ${inspect(t)}`;
+    if (!termEquals(alone, t))
+      return `bytes ${s.start}..${s.end} decode to ${inspect(alone)}, the node is ${inspect(t)}`;
     const children = childTerms(t);
     const spans = s.children ?? [];
-    if (spans.length !== children.length) return `${spans.length} child spans for ${children.length} children at ${s.start}`;
+    if (spans.length !== children.length)
+      return `${spans.length} child spans for ${children.length} children at ${s.start}`;
     children.forEach((c, i) => work.push([c, spans[i]!]));
   }
   return undefined;
@@ -140,15 +165,19 @@ function spanProblem(term: Term, span: TermSpan, source: Uint8Array): string | u
 describe('decodeDetailed spans (seeded)', () => {
   it('every span of a random term decodes on its own to its node, plain and compressed', () => {
     fc.assert(
-      fc.property(terms, fc.constantFrom<EncodeOptions>({}, { compressed: 6 }, { minorVersion: 0 }), (term, options) => {
-        const bytes = encode(term, options);
-        const { term: decoded, spans, inflated } = decodeDetailed(bytes, { spans: true });
-        const source = inflated ?? bytes;
-        expect(spans!.start).toBe(inflated ? 0 : 1);
-        expect(spans!.end).toBe(source.length);
-        const problem = spanProblem(decoded, spans!, source);
-        if (problem !== undefined) throw new Error(`${problem}\nin ${bytes.toString('hex')}`);
-      }),
+      fc.property(
+        terms,
+        fc.constantFrom<EncodeOptions>({}, { compressed: 6 }, { minorVersion: 0 }),
+        (term, options) => {
+          const bytes = encode(term, options);
+          const { term: decoded, spans, inflated } = decodeDetailed(bytes, { spans: true });
+          const source = inflated ?? bytes;
+          expect(spans!.start).toBe(inflated ? 0 : 1);
+          expect(spans!.end).toBe(source.length);
+          const problem = spanProblem(decoded, spans!, source);
+          if (problem !== undefined) throw new Error(`${problem}\nin ${bytes.toString('hex')}`);
+        },
+      ),
       { seed: 7040, numRuns: 1500 },
     );
   });

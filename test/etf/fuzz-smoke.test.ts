@@ -28,9 +28,13 @@ interface Summary {
 it('20 000 seeded mutants: a value or a DecodeError each, no finding', async () => {
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, [FUZZ, '--count', '20000', '--seed', '7', '--max-ms', '0', '--json', '--out', out], {
-      maxBuffer: 64 * 1024 * 1024,
-    }));
+    ({ stdout } = await run(
+      process.execPath,
+      [FUZZ, '--count', '20000', '--seed', '7', '--max-ms', '0', '--json', '--out', out],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ));
   } catch (error) {
     // Exit 1 means findings: show them (the summary is still on stdout).
     stdout = (error as { stdout?: string }).stdout ?? '';
@@ -46,7 +50,18 @@ it('20 000 seeded mutants: a value or a DecodeError each, no finding', async () 
   expect(ok).toBeGreaterThan(1000);
   expect(refused).toBeGreaterThan(10_000);
   expect(other).toBeGreaterThan(100);
-  for (const m of ['bitflip', 'truncate', 'huge-length', 'tag-swap', 'nest', 'repeat-key', 'size-lie', 'zlib-damage', 'json-nest', 'msgpack-nest']) {
+  for (const m of [
+    'bitflip',
+    'truncate',
+    'huge-length',
+    'tag-swap',
+    'nest',
+    'repeat-key',
+    'size-lie',
+    'zlib-damage',
+    'json-nest',
+    'msgpack-nest',
+  ]) {
     expect(summary.mutations[m], m).toBeGreaterThan(0);
   }
 }, 600_000);

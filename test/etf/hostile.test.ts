@@ -82,15 +82,23 @@ describe('damaged and random input', () => {
     for (let i = 0; i < 3000; i++) {
       const source = plainFixtures[rng.int(plainFixtures.length)]!.bytes;
       const bytes = Buffer.from(source);
-      for (let k = 1 + rng.int(3); k > 0; k--) bytes[1 + rng.int(bytes.length - 1)] = rng.chance(0.5) ? rng.int(256) : 97 + rng.int(25);
+      for (let k = 1 + rng.int(3); k > 0; k--)
+        bytes[1 + rng.int(bytes.length - 1)] = rng.chance(0.5) ? rng.int(256) : 97 + rng.int(25);
       inputs.push(bytes);
     }
     for (let i = 0; i < 1000; i++) {
-      inputs.push(Buffer.from([131, ...Array.from({ length: 1 + rng.int(24) }, () => (rng.chance(0.6) ? 97 + rng.int(25) : rng.int(256)))]));
+      inputs.push(
+        Buffer.from([
+          131,
+          ...Array.from({ length: 1 + rng.int(24) }, () => (rng.chance(0.6) ? 97 + rng.int(25) : rng.int(256))),
+        ]),
+      );
     }
     const ours = inputs.map(accepted);
     const theirs = await erlAccepts(inputs);
-    const disagreements = inputs.flatMap((b, i) => (ours[i] === theirs[i] ? [] : [`${b.toString('hex')} ours ${ours[i]}`]));
+    const disagreements = inputs.flatMap((b, i) =>
+      ours[i] === theirs[i] ? [] : [`${b.toString('hex')} ours ${ours[i]}`],
+    );
     expect(disagreements).toEqual([]);
     expect(ours.filter(Boolean).length).toBeGreaterThan(200); // the corpus also holds valid terms
   });
@@ -110,7 +118,43 @@ describe('declared lengths beyond the input', () => {
     ['LARGE_TUPLE_EXT', 32, (n) => [105, ...u32(n), 97, 1]],
     ['MAP_EXT', 32, (n) => [116, ...u32(n), 97, 1, 97, 2]],
     ['LARGE_BIG_EXT', 32, (n) => [111, ...u32(n), 0, 1]],
-    ['NEW_FUN_EXT free vars', 32, (n) => [112, 0, 0, 0, 0, 1, ...new Array(16).fill(7), 0, 0, 0, 1, ...u32(n), ...node, 97, 0, 97, 0, 88, ...node, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]],
+    [
+      'NEW_FUN_EXT free vars',
+      32,
+      (n) => [
+        112,
+        0,
+        0,
+        0,
+        0,
+        1,
+        ...new Array(16).fill(7),
+        0,
+        0,
+        0,
+        1,
+        ...u32(n),
+        ...node,
+        97,
+        0,
+        97,
+        0,
+        88,
+        ...node,
+        0,
+        0,
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+      ],
+    ],
     ['STRING_EXT', 16, (n) => [107, n >>> 8, n & 0xff, 1]],
     ['ATOM_UTF8_EXT', 16, (n) => [118, n >>> 8, n & 0xff, 97]],
     ['ATOM_EXT', 16, (n) => [100, n >>> 8, n & 0xff, 97]],
@@ -133,7 +177,9 @@ describe('declared lengths beyond the input', () => {
   }
 
   it('names the tag, the size, the place and the path', () => {
-    const payload = encode(new Tuple([1, 2, 3, 4, ErlMap.fromPairs([[Buffer.from('payload'), [1, 2, 3, Buffer.from('xyz')]]])]));
+    const payload = encode(
+      new Tuple([1, 2, 3, 4, ErlMap.fromPairs([[Buffer.from('payload'), [1, 2, 3, Buffer.from('xyz')]]])]),
+    );
     const at = payload.lastIndexOf(109); // the BINARY_EXT of "xyz"
     payload.writeUInt32BE(512_000_000, at + 1);
     const e = decodeError(payload);
@@ -153,9 +199,9 @@ describe('compression bombs', () => {
     const e = decodeError(compressed(0xffffffff, deflateSync(Buffer.from([97, 1]))));
     expect(e.message).toContain('maxInflatedSize');
     expect(e.message).toContain(String(64 * 1024 * 1024));
-    expect(decodeError(compressed(2_000_000, deflateSync(Buffer.alloc(2_000_000))), { maxInflatedSize: 1_000_000 }).message).toContain(
-      'over the maxInflatedSize cap of 1000000',
-    );
+    expect(
+      decodeError(compressed(2_000_000, deflateSync(Buffer.alloc(2_000_000))), { maxInflatedSize: 1_000_000 }).message,
+    ).toContain('over the maxInflatedSize cap of 1000000');
   });
 
   it('stops inflating at the declared size when the stream holds more', () => {
@@ -229,7 +275,10 @@ describe('repeated map keys', () => {
     ['5 as SMALL_INTEGER and as SMALL_BIG', map([97, 5, 97, 1], [110, 1, 0, 5, 97, 2])],
     ['[] as NIL and as an empty LIST_EXT', map([106, 97, 1], [108, 0, 0, 0, 0, 106, 97, 2])],
     ['0.0 and -0.0 (one key before OTP 27)', map([...float(0), 97, 1], [...float(-0), 97, 2])],
-    ['maps with pairs in another order', map([116, 0, 0, 0, 2, 97, 1, 97, 1, 97, 2, 97, 2, 97, 1], [116, 0, 0, 0, 2, 97, 2, 97, 2, 97, 1, 97, 1, 97, 2])],
+    [
+      'maps with pairs in another order',
+      map([116, 0, 0, 0, 2, 97, 1, 97, 1, 97, 2, 97, 2, 97, 1], [116, 0, 0, 0, 2, 97, 2, 97, 2, 97, 1, 97, 1, 97, 2]),
+    ],
     ['the last of 40 binary keys', map(...many(40, true))],
     ['1 and 1.0 (different keys)', map([97, 1, 97, 1], [...float(1), 97, 2])],
     ['[97] and <<"a">> (different keys)', map([107, 0, 1, 97, 97, 1], [109, 0, 0, 0, 1, 97, 97, 2])],
@@ -243,7 +292,9 @@ describe('repeated map keys', () => {
   });
 
   it('names the repeated key and points at the map', () => {
-    const e = decodeError(Buffer.from([131, 104, 1, ...map([109, 0, 0, 0, 1, 120, 97, 1], [109, 0, 0, 0, 1, 120, 97, 2]).subarray(1)]));
+    const e = decodeError(
+      Buffer.from([131, 104, 1, ...map([109, 0, 0, 0, 1, 120, 97, 1], [109, 0, 0, 0, 1, 120, 97, 2]).subarray(1)]),
+    );
     expect(e.message).toBe('MAP_EXT has the key "x" twice (binary_to_term refuses that) at byte 3 (tag 116) in elem 0');
   });
 });

@@ -70,7 +70,24 @@ describe('Inspect.AtomTest', () => {
 
   // Kernel.StringTokenizerTest: atoms Elixir 1.14 reads unquoted (so inspect writes them bare),
   // and two it refuses (so inspect must quote them).
-  const bare = ['_12', 'ola', 'ólá', 'ólá?', 'ólá!', 'ól@', 'ól@!', 'ó@@!', 'Ola', 'Ólá', 'ÓLÁ', 'ÓLÁ?', 'ÓLÁ!', 'ÓL@!', 'Ó@@!', 'こんにちは世界'];
+  const bare = [
+    '_12',
+    'ola',
+    'ólá',
+    'ólá?',
+    'ólá!',
+    'ól@',
+    'ól@!',
+    'ó@@!',
+    'Ola',
+    'Ólá',
+    'ÓLÁ',
+    'ÓLÁ?',
+    'ÓLÁ!',
+    'ÓL@!',
+    'Ó@@!',
+    'こんにちは世界',
+  ];
   for (const name of bare) {
     it(`:${name} is written bare, and read back`, () => {
       expect(inspect(a(name))).toBe(':' + name);
@@ -110,7 +127,9 @@ describe('Inspect.BitStringTest', () => {
     expect(inspect(bin('\ufeffhello world'))).toBe('"\\uFEFFhello world"');
   });
   it('infer', () => {
-    expect(inspect(Uint8Array.of(...bin('john'), 193, ...bin('doe')))).toBe('<<106, 111, 104, 110, 193, 100, 111, 101>>');
+    expect(inspect(Uint8Array.of(...bin('john'), 193, ...bin('doe')))).toBe(
+      '<<106, 111, 104, 110, 193, 100, 111, 101>>',
+    );
     expect(inspect(Uint8Array.of(193))).toBe('<<193>>');
   });
 });
@@ -150,8 +169,19 @@ describe('Inspect.TupleTest / ListTest / MapTest', () => {
   it('maps and structs without a loaded module', () => {
     expect(inspect(ErlMap.fromPairs([[1, bin('b')]]))).toBe('%{1 => "b"}');
     expect(inspect(ErlMap.fromPairs([[a('a'), 1]]))).toBe('%{a: 1}');
-    expect(inspect(ErlMap.fromPairs([[a('a'), 1], [a('b'), 2], [a('c'), 3]]))).toBe('%{a: 1, b: 2, c: 3}');
-    const privateStruct = ErlMap.fromPairs([[atoms.struct, a('Elixir.Inspect.MapTest.Private')], [a('key'), 1]]);
+    expect(
+      inspect(
+        ErlMap.fromPairs([
+          [a('a'), 1],
+          [a('b'), 2],
+          [a('c'), 3],
+        ]),
+      ),
+    ).toBe('%{a: 1, b: 2, c: 3}');
+    const privateStruct = ErlMap.fromPairs([
+      [atoms.struct, a('Elixir.Inspect.MapTest.Private')],
+      [a('key'), 1],
+    ]);
     expect(inspect(privateStruct)).toBe('%{__struct__: Inspect.MapTest.Private, key: 1}');
   });
 
@@ -160,13 +190,21 @@ describe('Inspect.TupleTest / ListTest / MapTest', () => {
     const pub = (extra: Array<[Term, Term]>): ErlMap =>
       ErlMap.fromPairs([[atoms.struct, a('Elixir.Inspect.MapTest.Public')], ...extra, [a('key'), 1]]);
     expect(inspect(pub([]), { structs })).toBe('%Inspect.MapTest.Public{key: 1}');
-    expect(inspect(pub([[a('foo'), a('bar')]]), { structs })).toBe('%{__struct__: Inspect.MapTest.Public, foo: :bar, key: 1}');
+    expect(inspect(pub([[a('foo'), a('bar')]]), { structs })).toBe(
+      '%{__struct__: Inspect.MapTest.Public, foo: :bar, key: 1}',
+    );
   });
 
   it('MapSet as MapSet.new, charlists inside it as lists (Inspect.MapSet sets charlists: :as_lists)', () => {
     const set = ErlMap.fromPairs([
       [atoms.struct, a('Elixir.MapSet')],
-      [a('map'), ErlMap.fromPairs([[chars('ab'), []], [1, []]])],
+      [
+        a('map'),
+        ErlMap.fromPairs([
+          [chars('ab'), []],
+          [1, []],
+        ]),
+      ],
       [a('version'), 2],
     ]);
     expect(inspect(set)).toBe('MapSet.new([[97, 98], 1])');

@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { ElixirSyntaxError, parseElixir } from '../../src/etf/parse/parser.js';
 import { inspect } from '../../src/etf/render/inspect.js';
 import { renderElixir } from '../../src/etf/render/elixir.js';
-import { Atom, BitBinary, ErlFloat, ErlMap, ImproperList, Tuple, atoms, termEquals, type Term } from '../../src/etf/term.js';
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ImproperList,
+  Tuple,
+  atoms,
+  termEquals,
+  type Term,
+} from '../../src/etf/term.js';
 import { PHOENIX_STRUCTS } from '../../src/phoenix/structs.js';
 import { termArbitrary } from './render-term-arbitrary.js';
 
@@ -50,7 +60,10 @@ describe('parseElixir: literals', () => {
     expectTerm('[true, false]', [atoms.true, atoms.false]);
     expectTerm(':foo@bar', a('foo@bar'));
     expectTerm(':valid?', a('valid?'));
-    expectTerm('[:+, :.., :..//, :%{}, :<<>>, :->, :\\\\, :"::"]', ['+', '..', '..//', '%{}', '<<>>', '->', '\\\\', '::'].map(a));
+    expectTerm(
+      '[:+, :.., :..//, :%{}, :<<>>, :->, :\\\\, :"::"]',
+      ['+', '..', '..//', '%{}', '<<>>', '->', '\\\\', '::'].map(a),
+    );
     expectTerm(':ünï', a('ünï'));
   });
 
@@ -63,7 +76,7 @@ describe('parseElixir: literals', () => {
     expectTerm('"\\x{E9}"', bin('é'));
   });
 
-  it("reads charlists 'abc' and ~c\"abc\" as lists of code points", () => {
+  it('reads charlists \'abc\' and ~c"abc" as lists of code points', () => {
     expectTerm("'abc'", [97, 98, 99]);
     expectTerm('~c"abc"', [97, 98, 99]);
     expectTerm("~c'a\"b'", [97, 34, 98]);
@@ -82,7 +95,13 @@ describe('parseElixir: literals', () => {
   });
 
   it('reads maps: => pairs, keyword sugar last, a repeated key keeps its last value', () => {
-    expectTerm('%{"a" => 1, b: 2}', ErlMap.fromPairs([[bin('a'), 1], [a('b'), 2]]));
+    expectTerm(
+      '%{"a" => 1, b: 2}',
+      ErlMap.fromPairs([
+        [bin('a'), 1],
+        [a('b'), 2],
+      ]),
+    );
     expectTerm('%{}', new ErlMap([], []));
     expectTerm('%{a: 1, a: 2}', ErlMap.fromPairs([[a('a'), 2]]));
     expectTerm('%{{1, 2} => [3]}', ErlMap.fromPairs([[new Tuple([1, 2]), [3]]]));
@@ -109,7 +128,13 @@ describe('parseElixir: literals', () => {
       'MapSet.new([1, :a, 1])',
       ErlMap.fromPairs([
         [atoms.struct, a('Elixir.MapSet')],
-        [a('map'), ErlMap.fromPairs([[1, []], [a('a'), []]])],
+        [
+          a('map'),
+          ErlMap.fromPairs([
+            [1, []],
+            [a('a'), []],
+          ]),
+        ],
         [a('version'), 2],
       ]),
     );
@@ -117,7 +142,13 @@ describe('parseElixir: literals', () => {
   });
 
   it('skips whitespace, newlines and comments', () => {
-    expectTerm('%{\n  # a comment\n  a: 1,\n  b: [\n    2\n  ]\n}\n', ErlMap.fromPairs([[a('a'), 1], [a('b'), [2]]]));
+    expectTerm(
+      '%{\n  # a comment\n  a: 1,\n  b: [\n    2\n  ]\n}\n',
+      ErlMap.fromPairs([
+        [a('a'), 1],
+        [a('b'), [2]],
+      ]),
+    );
   });
 });
 
@@ -175,14 +206,23 @@ describe('parseElixir inverts the renderers (seeded property tests)', () => {
     });
 
   it('parseElixir(renderElixir(t)) equals t, pretty', () => {
-    fc.assert(roundTrip((t) => renderElixir(t, { structs: PHOENIX_STRUCTS, width: 40 })), { seed: 1401, numRuns: 1500 });
+    fc.assert(
+      roundTrip((t) => renderElixir(t, { structs: PHOENIX_STRUCTS, width: 40 })),
+      { seed: 1401, numRuns: 1500 },
+    );
   });
 
   it('parseElixir(renderElixir(t)) equals t, one line, 1.14-style charlists', () => {
-    fc.assert(roundTrip((t) => renderElixir(t, { pretty: false, charlists: 'quotes' })), { seed: 1402, numRuns: 1500 });
+    fc.assert(
+      roundTrip((t) => renderElixir(t, { pretty: false, charlists: 'quotes' })),
+      { seed: 1402, numRuns: 1500 },
+    );
   });
 
   it('parseElixir(inspect(t)) equals t', () => {
-    fc.assert(roundTrip((t) => inspect(t, { structs: PHOENIX_STRUCTS })), { seed: 1403, numRuns: 1500 });
+    fc.assert(
+      roundTrip((t) => inspect(t, { structs: PHOENIX_STRUCTS })),
+      { seed: 1403, numRuns: 1500 },
+    );
   });
 });

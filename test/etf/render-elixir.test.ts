@@ -30,17 +30,33 @@ function fixtureTerms(): Array<{ file: string; term: Term }> {
   return readdirSync(fixturesRoot).flatMap((dir) =>
     readdirSync(new URL(`${dir}/`, fixturesRoot))
       .filter((f) => f.endsWith('.etf'))
-      .map((file) => ({ file: `${dir}/${file}`, term: decode(new Uint8Array(readFileSync(new URL(`${dir}/${file}`, fixturesRoot)))) })),
+      .map((file) => ({
+        file: `${dir}/${file}`,
+        term: decode(new Uint8Array(readFileSync(new URL(`${dir}/${file}`, fixturesRoot)))),
+      })),
   );
 }
 
 const broadcast = ErlMap.fromPairs([
   [atoms.struct, a('Elixir.Phoenix.Socket.Broadcast')],
   [a('event'), bin('new:msg')],
-  [a('payload'), ErlMap.fromPairs([[bin('body'), bin('hello from u1')], [bin('user'), bin('u1')]])],
+  [
+    a('payload'),
+    ErlMap.fromPairs([
+      [bin('body'), bin('hello from u1')],
+      [bin('user'), bin('u1')],
+    ]),
+  ],
   [a('topic'), bin('rooms:lobby')],
 ]);
-const envelope = new Tuple([3, a('except'), a('a@127.0.0.1'), bin('rooms:lobby'), broadcast, a('Elixir.Phoenix.PubSub')]);
+const envelope = new Tuple([
+  3,
+  a('except'),
+  a('a@127.0.0.1'),
+  bin('rooms:lobby'),
+  broadcast,
+  a('Elixir.Phoenix.PubSub'),
+]);
 
 describe('renderElixir layout', () => {
   it('keeps what fits on one line and breaks the rest with two-space indents', () => {
@@ -66,9 +82,18 @@ describe('renderElixir layout', () => {
   });
 
   it('packs lists of small scalars and the bytes of binaries', () => {
-    const text = renderElixir(ErlMap.fromPairs([[a('bytes'), Uint8Array.from({ length: 24 }, (_, i) => 200 + i)]]), { width: 40 });
+    const text = renderElixir(ErlMap.fromPairs([[a('bytes'), Uint8Array.from({ length: 24 }, (_, i) => 200 + i)]]), {
+      width: 40,
+    });
     expect(text).toBe(
-      ['%{', '  bytes: <<200, 201, 202, 203, 204, 205,', '    206, 207, 208, 209, 210, 211, 212,', '    213, 214, 215, 216, 217, 218, 219,', '    220, 221, 222, 223>>', '}'].join('\n'),
+      [
+        '%{',
+        '  bytes: <<200, 201, 202, 203, 204, 205,',
+        '    206, 207, 208, 209, 210, 211, 212,',
+        '    213, 214, 215, 216, 217, 218, 219,',
+        '    220, 221, 222, 223>>',
+        '}',
+      ].join('\n'),
     );
   });
 
@@ -103,7 +128,11 @@ describe('renderElixir options and notations', () => {
   });
 
   it('structs not in the registry are still shown as structs, in wire order', () => {
-    const message = ErlMap.fromPairs([[atoms.struct, a('Elixir.Chat.Message')], [a('body'), bin('x')], [a('at'), 1]]);
+    const message = ErlMap.fromPairs([
+      [atoms.struct, a('Elixir.Chat.Message')],
+      [a('body'), bin('x')],
+      [a('at'), 1],
+    ]);
     expect(renderElixir(message)).toBe('%Chat.Message{body: "x", at: 1}');
     expect(inspect(message)).toBe('%{__struct__: Chat.Message, body: "x", at: 1}');
     expect(termEquals(parseElixir(renderElixir(message)), message)).toBe(true);
@@ -122,11 +151,15 @@ describe('renderElixir options and notations', () => {
     const pid = new Pid(node, 398, 0, 1795363008);
     expect(renderElixir(pid)).toBe('#PID<a@127.0.0.1.398.0>');
     expect(renderElixir(new Port(node, 5, 1))).toBe('#Port<a@127.0.0.1.5>');
-    expect(renderElixir(new Ref(node, 1, [201943, 2885943297, 3615496611]))).toBe('#Reference<a@127.0.0.1.3615496611.2885943297.201943>');
+    expect(renderElixir(new Ref(node, 1, [201943, 2885943297, 3615496611]))).toBe(
+      '#Reference<a@127.0.0.1.3615496611.2885943297.201943>',
+    );
     expect(renderElixir(new ExportFun(a('Elixir.Enum'), a('map'), 2))).toBe('&Enum.map/2');
     expect(renderElixir(new ExportFun(a('erlang'), a('+'), 2))).toBe('&:erlang.+/2');
     expect(renderElixir(new ExportFun(a('lists'), a('with space'), 1))).toBe('&:lists."with space"/1');
-    expect(renderElixir(new Fun(1, new Uint8Array(16), 3, a('Elixir.Chat.Room'), 3, 12345, pid, []))).toBe('#Function<3.12345/1 in Chat.Room>');
+    expect(renderElixir(new Fun(1, new Uint8Array(16), 3, a('Elixir.Chat.Room'), 3, 12345, pid, []))).toBe(
+      '#Function<3.12345/1 in Chat.Room>',
+    );
   });
 
   it('round-trips every captured payload without pids or references through parseElixir', () => {
@@ -143,11 +176,18 @@ describe('renderElixir options and notations', () => {
 
 describe('deep terms do not overflow the stack', () => {
   let deep: Term = a('bottom');
-  for (let i = 0; i < 100_000; i++) deep = i % 3 === 0 ? [deep] : i % 3 === 1 ? new Tuple([deep]) : ErlMap.fromPairs([[a('k'), deep]]);
+  for (let i = 0; i < 100_000; i++)
+    deep = i % 3 === 0 ? [deep] : i % 3 === 1 ? new Tuple([deep]) : ErlMap.fromPairs([[a('k'), deep]]);
   const marker = '…(nesting deeper than 1000)';
 
   it('renderElixir, inspect and renderErlang stop at 1000 levels with a marker', () => {
-    for (const text of [renderElixir(deep), renderElixir(deep, { pretty: false }), inspect(deep), renderErlang(deep), renderErlang(deep, { pretty: false })]) {
+    for (const text of [
+      renderElixir(deep),
+      renderElixir(deep, { pretty: false }),
+      inspect(deep),
+      renderErlang(deep),
+      renderErlang(deep, { pretty: false }),
+    ]) {
       expect(text).toContain(marker);
       expect(text).not.toContain('bottom');
     }

@@ -33,7 +33,10 @@ describe('renderErlang one-line output equals erl ~0tp', () => {
   it('for hand-picked terms: strings, binaries, quoting, escapes, bitstrings, floats', async () => {
     const bin = (s: string): Uint8Array => new TextEncoder().encode(s);
     const terms: Term[] = [
-      ErlMap.fromPairs([[bin('a'), 1], [a('b'), [1, 2]]]),
+      ErlMap.fromPairs([
+        [bin('a'), 1],
+        [a('b'), [1, 2]],
+      ]),
       [104, 105],
       [20320, 22909],
       [104, 10, 9, 34, 92],
@@ -82,7 +85,12 @@ describe('renderErlang on the captured payloads', () => {
         .filter((f) => f.endsWith('.etf'))
         .map((f) => new Uint8Array(readFileSync(new URL(`${dir}/${f}`, root)))),
     );
-    const results = await erlEval(files.map((bytes) => ({ expr: 'unicode:characters_to_binary(io_lib:format("~0tp", [binary_to_term(Bin)]))', bins: [bytes] })));
+    const results = await erlEval(
+      files.map((bytes) => ({
+        expr: 'unicode:characters_to_binary(io_lib:format("~0tp", [binary_to_term(Bin)]))',
+        bins: [bytes],
+      })),
+    );
     // erl: <20153.398.0> and #Ref<20153.1.2.3>; ours: <a@127.0.0.1.398.0> and #Ref<a@127.0.0.1.1.2.3>.
     const blank = (text: string): string =>
       text.replace(/<([^<>]*)\.(\d+)\.(\d+)>/g, '<N.$2.$3>').replace(/#Ref<[^>]*?((?:\.\d+){3})>/g, '#Ref<N$1>');
@@ -98,13 +106,18 @@ describe('renderErlang on the captured payloads', () => {
 describe('renderErlang: what erl cannot show the same way', () => {
   it('prints node names where erl prints a local node index', () => {
     const node = a('a@127.0.0.1');
-    expect(renderErlang(new Tuple([new Pid(node, 398, 0, 1), new Ref(node, 1, [201943, 2885943297, 3615496611])]), { pretty: false })).toBe(
-      '{<a@127.0.0.1.398.0>,#Ref<a@127.0.0.1.3615496611.2885943297.201943>}',
-    );
+    expect(
+      renderErlang(new Tuple([new Pid(node, 398, 0, 1), new Ref(node, 1, [201943, 2885943297, 3615496611])]), {
+        pretty: false,
+      }),
+    ).toBe('{<a@127.0.0.1.398.0>,#Ref<a@127.0.0.1.3615496611.2885943297.201943>}');
   });
 
   it('breaks long terms over lines at the given width', () => {
-    const term = ErlMap.fromPairs([[a('list'), Array.from({ length: 30 }, (_, i) => i * 1000)], [a('ok'), a('done')]]);
+    const term = ErlMap.fromPairs([
+      [a('list'), Array.from({ length: 30 }, (_, i) => i * 1000)],
+      [a('ok'), a('done')],
+    ]);
     const text = renderErlang(term, { width: 40 });
     expect(text).toBe(
       [

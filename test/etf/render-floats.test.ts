@@ -44,8 +44,7 @@ function sampleFloats(): number[] {
 /** Asks erl (the oracle) for float_to_list(F, [short]) of each float, passed as its 64 bits. */
 function erlShort(values: number[]): string[] {
   const bits = values.map((v) => bitsOf(v).toString()).join(',');
-  const program =
-    `[begin <<F:64/float>> = <<I:64>>, io:format("~s~n", [float_to_list(F, [short])]) end || I <- [${bits}]], halt().`;
+  const program = `[begin <<F:64/float>> = <<I:64>>, io:format("~s~n", [float_to_list(F, [short])]) end || I <- [${bits}]], halt().`;
   return execFileSync('erl', ['-noshell', '-eval', program], { encoding: 'utf8', maxBuffer: 1 << 26 })
     .trim()
     .split('\n');

@@ -7,7 +7,9 @@ import { Atom, BitBinary, ErlFloat, ErlMap, ImproperList, Pid, Tuple, atoms, typ
 const a = Atom.of;
 const bin = (s: string): Uint8Array => new TextEncoder().encode(s);
 const fixture = (name: string): Term =>
-  decode(new Uint8Array(readFileSync(new URL(`../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/${name}`, import.meta.url))));
+  decode(
+    new Uint8Array(readFileSync(new URL(`../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/${name}`, import.meta.url))),
+  );
 
 describe('toPlainJson', () => {
   it('turns a captured broadcast into the object a jq user expects', () => {
@@ -29,7 +31,12 @@ describe('toPlainJson', () => {
 
   it('maps scalars: true/false/nil, big integers, floats, non-UTF-8 binaries, bitstrings', () => {
     expect(toPlainJson([atoms.true, atoms.false, atoms.nil, a('ok')])).toEqual([true, false, null, 'ok']);
-    expect(toPlainJson([2n ** 64n, 42, new ErlFloat(-0), new ErlFloat(1.5)])).toEqual(['18446744073709551616', 42, 0, 1.5]);
+    expect(toPlainJson([2n ** 64n, 42, new ErlFloat(-0), new ErlFloat(1.5)])).toEqual([
+      '18446744073709551616',
+      42,
+      0,
+      1.5,
+    ]);
     expect(toPlainJson([Uint8Array.of(0, 255), bin('ok'), new BitBinary(Uint8Array.of(0b10100000), 3)])).toEqual([
       'base64:AP8=',
       'ok',
@@ -57,7 +64,7 @@ describe('toPlainJson', () => {
 
   it('writes a MapSet as an array and a tracker state as an object', () => {
     const envelope = fixture('002-z0-tracker-heartbeat-delta.etf') as Tuple;
-    const state = ((envelope.elements[4] as Tuple).elements[3]) as ErlMap;
+    const state = (envelope.elements[4] as Tuple).elements[3] as ErlMap;
     const json = toPlainJson(state) as Record<string, Record<string, unknown>>;
     expect(json.__struct__).toBe('Phoenix.Tracker.State');
     expect(Object.values(json.clouds!)[0]).toEqual([[['a@127.0.0.1', 1795363354747894], 1]]);

@@ -23,34 +23,110 @@ import {
 } from '../../src/etf/term.js';
 
 export const TRICKY_ATOM_NAMES = [
-  'ok', 'error', 'nil', 'true', 'false', 'with space', 'Elixir.Foo', 'Elixir.Phoenix.PubSub', 'Elixir.foo',
-  'Elixir', 'Elixir.Elixir', 'Elixir.Elixir.Foo', 'Elixir.Foo.bar', 'foo@bar', 'a@127.0.0.1', '+', '-', '..',
-  '...', '..//', '::', '%{}', '{}', '<<>>', '->', '\\\\', '//', '|>', '=~', '^^^', '~~~', '<|>', 'not', 'and',
-  'when', 'ünï', 'ünïcödé_атом', 'атом', '日本語', 'Ünï', 'µ', '', 'Foo', 'foo?', 'foo!', 'foo?bar', '"quote',
-  "it's", 'a#{b}', 'new\nline', 'tab\there', 'back\\slash', '_', '_foo', '__struct__', 'e\u0301', '@', '&',
-  '\u0000', '\u0085', '\ufeff', '😀', 'x y z', '1abc', 'a.b',
+  'ok',
+  'error',
+  'nil',
+  'true',
+  'false',
+  'with space',
+  'Elixir.Foo',
+  'Elixir.Phoenix.PubSub',
+  'Elixir.foo',
+  'Elixir',
+  'Elixir.Elixir',
+  'Elixir.Elixir.Foo',
+  'Elixir.Foo.bar',
+  'foo@bar',
+  'a@127.0.0.1',
+  '+',
+  '-',
+  '..',
+  '...',
+  '..//',
+  '::',
+  '%{}',
+  '{}',
+  '<<>>',
+  '->',
+  '\\\\',
+  '//',
+  '|>',
+  '=~',
+  '^^^',
+  '~~~',
+  '<|>',
+  'not',
+  'and',
+  'when',
+  'ünï',
+  'ünïcödé_атом',
+  'атом',
+  '日本語',
+  'Ünï',
+  'µ',
+  '',
+  'Foo',
+  'foo?',
+  'foo!',
+  'foo?bar',
+  '"quote',
+  "it's",
+  'a#{b}',
+  'new\nline',
+  'tab\there',
+  'back\\slash',
+  '_',
+  '_foo',
+  '__struct__',
+  'e\u0301',
+  '@',
+  '&',
+  '\u0000',
+  '\u0085',
+  '\ufeff',
+  '😀',
+  'x y z',
+  '1abc',
+  'a.b',
 ];
 
-const atom = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...TRICKY_ATOM_NAMES) },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.stringMatching(/^[a-z_][a-zA-Z0-9_@]{0,10}[?!]?$/) },
-).map((name) => Atom.of(name));
+const atom = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...TRICKY_ATOM_NAMES) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[a-z_][a-zA-Z0-9_@]{0,10}[?!]?$/) },
+  )
+  .map((name) => Atom.of(name));
 
 const integer = fc.oneof(
   fc.integer({ min: -300, max: 300 }),
   fc.integer(),
   fc.maxSafeInteger(),
-  fc.bigInt({ min: -(2n ** 300n), max: 2n ** 300n }).map((b) => (b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b)),
+  fc
+    .bigInt({ min: -(2n ** 300n), max: 2n ** 300n })
+    .map((b) => (b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b)),
 );
 
 const float = fc
-  .oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 0.1, 1e16, 1e15, 5e-324, 1.7976931348623157e308, 1000, -2.5))
+  .oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(0, -0, 0.1, 1e16, 1e15, 5e-324, 1.7976931348623157e308, 1000, -2.5),
+  )
   .map((v) => new ErlFloat(v));
 
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('', 'a#{b}', 'quote " here', 'back\\slash', 'line\nbreak', '\ufeff', 'caf\u00e9', 'tab\t', '\u0007\u001b\u007f'),
+  fc.constantFrom(
+    '',
+    'a#{b}',
+    'quote " here',
+    'back\\slash',
+    'line\nbreak',
+    '\ufeff',
+    'caf\u00e9',
+    'tab\t',
+    '\u0007\u001b\u007f',
+  ),
 );
 const binary = fc.oneof(
   text.map((s) => new TextEncoder().encode(s)),
@@ -81,14 +157,26 @@ export interface TermArbitraryOptions {
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const node = fc.constantFrom('a@127.0.0.1', 'nonode@nohost', 'web1@10.0.0.5', 'ünï@host').map((n) => Atom.of(n));
-const pid = fc.tuple(node, u32, u32, u32, fc.boolean()).map(([n, id, serial, creation, old]) => new Pid(n, id, serial, old ? creation & 3 : creation, old));
+const pid = fc
+  .tuple(node, u32, u32, u32, fc.boolean())
+  .map(([n, id, serial, creation, old]) => new Pid(n, id, serial, old ? creation & 3 : creation, old));
 const opaqueScalars = [
   pid,
   fc
-    .tuple(node, fc.oneof(u32, fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n - 1n })), u32, fc.constantFrom('old', 'new', 'v4') as fc.Arbitrary<'old' | 'new' | 'v4'>)
+    .tuple(
+      node,
+      fc.oneof(u32, fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n - 1n })),
+      u32,
+      fc.constantFrom('old', 'new', 'v4') as fc.Arbitrary<'old' | 'new' | 'v4'>,
+    )
     .map(([n, id, creation, format]) => new Port(n, id, creation, format)),
   fc
-    .tuple(node, u32, fc.array(u32, { minLength: 1, maxLength: 5 }), fc.constantFrom('old', 'new', 'newer') as fc.Arbitrary<'old' | 'new' | 'newer'>)
+    .tuple(
+      node,
+      u32,
+      fc.array(u32, { minLength: 1, maxLength: 5 }),
+      fc.constantFrom('old', 'new', 'newer') as fc.Arbitrary<'old' | 'new' | 'newer'>,
+    )
     .map(([n, creation, ids, format]) => new Ref(n, creation, ids, format)),
   fc.tuple(atom, atom, fc.integer({ min: 0, max: 255 })).map(([m, f, arity]) => new ExportFun(m, f, arity)),
 ];
@@ -121,7 +209,10 @@ export function termArbitrary(options: TermArbitraryOptions = {}): fc.Arbitrary<
       fc.array(fc.tuple(atom, tie('term')), { maxLength: 5 }).map((p) => ErlMap.fromPairs(uniquePairs(p))),
       // A struct not in any registry.
       fc
-        .tuple(fc.constantFrom('Elixir.Chat.Message', 'Elixir.Foo', 'Elixir.MapSet'), fc.array(fc.tuple(atom, tie('term')), { maxLength: 3 }))
+        .tuple(
+          fc.constantFrom('Elixir.Chat.Message', 'Elixir.Foo', 'Elixir.MapSet'),
+          fc.array(fc.tuple(atom, tie('term')), { maxLength: 3 }),
+        )
         .map(([mod, p]) => ErlMap.fromPairs(uniquePairs([[atoms.struct, Atom.of(mod)], ...p]))),
       // Elixir 1.14's MapSet.
       fc.array(tie('term'), { maxLength: 4 }).map((elements) => {
@@ -136,17 +227,36 @@ export function termArbitrary(options: TermArbitraryOptions = {}): fc.Arbitrary<
         ? []
         : [
             fc
-              .tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), u32, atom, fc.oneof(u32, fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })), u32, pid, fc.array(tie('term'), { maxLength: 3 }))
-              .map(([arity, uniq, index, mod, oldIndex, oldUniq, p, free]) => new Fun(arity, uniq, index, mod, oldIndex, oldUniq, p, free)),
+              .tuple(
+                fc.integer({ min: 0, max: 255 }),
+                fc.uint8Array({ minLength: 16, maxLength: 16 }),
+                u32,
+                atom,
+                fc.oneof(u32, fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })),
+                u32,
+                pid,
+                fc.array(tie('term'), { maxLength: 3 }),
+              )
+              .map(
+                ([arity, uniq, index, mod, oldIndex, oldUniq, p, free]) =>
+                  new Fun(arity, uniq, index, mod, oldIndex, oldUniq, p, free),
+              ),
             // What a foreign encoder can produce: [1 | [2, 3]] kept as written.
-            fc.tuple(fc.array(tie('term'), { minLength: 1, maxLength: 3 }), fc.array(tie('term'), { maxLength: 3 })).map(([e, tail]) => new ImproperList(e, tail)),
+            fc
+              .tuple(fc.array(tie('term'), { minLength: 1, maxLength: 3 }), fc.array(tie('term'), { maxLength: 3 }))
+              .map(([e, tail]) => new ImproperList(e, tail)),
           ]),
       ...(structs.length === 0
         ? []
         : [
-            fc.tuple(fc.constantFrom(...structs), fc.array(tie('term'), { minLength: 9, maxLength: 9 })).map(([[mod, fields], values]) =>
-              ErlMap.fromPairs([[atoms.struct, Atom.of(mod)], ...fields.map((f, i): [Term, Term] => [Atom.of(f), values[i]!])]),
-            ),
+            fc
+              .tuple(fc.constantFrom(...structs), fc.array(tie('term'), { minLength: 9, maxLength: 9 }))
+              .map(([[mod, fields], values]) =>
+                ErlMap.fromPairs([
+                  [atoms.struct, Atom.of(mod)],
+                  ...fields.map((f, i): [Term, Term] => [Atom.of(f), values[i]!]),
+                ]),
+              ),
           ]),
     ),
   }));

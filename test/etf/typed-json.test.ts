@@ -46,7 +46,14 @@ describe('toTypedJson: the documented shape of every kind', () => {
     expect(toTypedJson([104, 105])).toEqual({ list: [{ int: 104 }, { int: 105 }] });
     expect(toTypedJson(new ImproperList([1], a('t')))).toEqual({ list: [{ int: 1 }], tail: { atom: 't' } });
     expect(toTypedJson(new Tuple([]))).toEqual({ tuple: [] });
-    expect(toTypedJson(ErlMap.fromPairs([[a('b'), 1], [a('a'), 2]]))).toEqual({
+    expect(
+      toTypedJson(
+        ErlMap.fromPairs([
+          [a('b'), 1],
+          [a('a'), 2],
+        ]),
+      ),
+    ).toEqual({
       map: [
         [{ atom: 'b' }, { int: 1 }],
         [{ atom: 'a' }, { int: 2 }],
@@ -56,11 +63,19 @@ describe('toTypedJson: the documented shape of every kind', () => {
 
   it('pids, ports, references and funs, with the encoding kept when not the default', () => {
     const node = a('a@host');
-    expect(toTypedJson(new Pid(node, 398, 0, 1795363008))).toEqual({ pid: { node: 'a@host', id: 398, serial: 0, creation: 1795363008 } });
-    expect(toTypedJson(new Pid(node, 1, 2, 3, true))).toEqual({ pid: { node: 'a@host', id: 1, serial: 2, creation: 3, format: 'old' } });
-    expect(toTypedJson(new Port(node, 2n ** 60n, 7, 'v4'))).toEqual({ port: { node: 'a@host', id: String(2n ** 60n), creation: 7, format: 'v4' } });
+    expect(toTypedJson(new Pid(node, 398, 0, 1795363008))).toEqual({
+      pid: { node: 'a@host', id: 398, serial: 0, creation: 1795363008 },
+    });
+    expect(toTypedJson(new Pid(node, 1, 2, 3, true))).toEqual({
+      pid: { node: 'a@host', id: 1, serial: 2, creation: 3, format: 'old' },
+    });
+    expect(toTypedJson(new Port(node, 2n ** 60n, 7, 'v4'))).toEqual({
+      port: { node: 'a@host', id: String(2n ** 60n), creation: 7, format: 'v4' },
+    });
     expect(toTypedJson(new Ref(node, 9, [1, 2, 3]))).toEqual({ ref: { node: 'a@host', creation: 9, ids: [1, 2, 3] } });
-    expect(toTypedJson(new ExportFun(a('Elixir.Enum'), a('map'), 2))).toEqual({ export: { module: 'Elixir.Enum', function: 'map', arity: 2 } });
+    expect(toTypedJson(new ExportFun(a('Elixir.Enum'), a('map'), 2))).toEqual({
+      export: { module: 'Elixir.Enum', function: 'map', arity: 2 },
+    });
     const fun = new Fun(1, new Uint8Array(16).fill(171), 3, a('m'), 4, 5n ** 30n, new Pid(node, 1, 0, 0), [a('x')]);
     expect(toTypedJson(fun)).toEqual({
       fun: {
@@ -124,9 +139,15 @@ describe('fromTypedJson inverts toTypedJson', () => {
 
 describe('fromTypedJson errors say where', () => {
   const cases: Array<[unknown, string]> = [
-    [{ tuple: [{ int: 1 }, { nope: 1 }] }, 'expected one of the keys atom, int, float, bin, bin64, bits, list, tuple, map, pid, port, ref, export, fun at $.tuple[1]'],
+    [
+      { tuple: [{ int: 1 }, { nope: 1 }] },
+      'expected one of the keys atom, int, float, bin, bin64, bits, list, tuple, map, pid, port, ref, export, fun at $.tuple[1]',
+    ],
     [{ map: [[{ atom: 'a' }]] }, 'expected a [key, value] pair at $.map[0]'],
-    [{ map: [[{ atom: 'a' }, { int: 1.5 }]] }, 'expected a safe integer (write larger ones as a decimal string) at $.map[0][1].int'],
+    [
+      { map: [[{ atom: 'a' }, { int: 1.5 }]] },
+      'expected a safe integer (write larger ones as a decimal string) at $.map[0][1].int',
+    ],
     [{ int: '12x' }, 'expected an integer (a number, or a decimal string) at $.int'],
     [{ bin64: 'not base64!' }, 'expected base64 at $.bin64'],
     [{ bits: 'Vf8=', bits_in_last: 5 }, 'the unused low bits of the last byte must be zero at $.bits'],

@@ -68,9 +68,17 @@ describe('redis-server killed and restarted, three times', () => {
         await lines.waitForStdout(new RegExp(` faults:before-${cycle} `));
 
         await server.kill('SIGKILL');
-        await waitUntil(() => count(json.stderr, LOST) === cycle && count(lines.stdout, LOST) === cycle, `loss ${cycle} reported`, 30_000);
+        await waitUntil(
+          () => count(json.stderr, LOST) === cycle && count(lines.stdout, LOST) === cycle,
+          `loss ${cycle} reported`,
+          30_000,
+        );
         await server.restart();
-        await waitUntil(() => count(json.stderr, RECONNECTED) === cycle && count(lines.stdout, RECONNECTED) === cycle, `return ${cycle} reported`, 30_000);
+        await waitUntil(
+          () => count(json.stderr, RECONNECTED) === cycle && count(lines.stdout, RECONNECTED) === cycle,
+          `return ${cycle} reported`,
+          30_000,
+        );
 
         await rawPublish(server, CHANNEL, marker(`after-${cycle}`));
         expected.push(`faults:after-${cycle}`);
@@ -131,7 +139,9 @@ describe('the server frozen for 30 s (SIGSTOP)', () => {
       // heartbeat's verdict: 20 s of it went unreported before.
       const gap = Number(/^# reconnected after (\d+\.\d) s/m.exec(result.stderr)![1]);
       expect(gap).toBeGreaterThanOrEqual(Math.floor(frozenFor * 10) / 10);
-      console.log(`frozen ${frozenFor.toFixed(1)} s: noticed after ${(noticedAfter / 1000).toFixed(1)} s; reported gap ${gap} s`);
+      console.log(
+        `frozen ${frozenFor.toFixed(1)} s: noticed after ${(noticedAfter / 1000).toFixed(1)} s; reported gap ${gap} s`,
+      );
     } finally {
       server.signal('SIGCONT');
       json.kill('SIGKILL');
@@ -155,14 +165,28 @@ describe('Sentinel promotes the replica (SENTINEL FAILOVER, the old master lives
   });
 
   test('watch follows to the new master and receives what is published there, once', async () => {
-    const json = await startWatch(['--json', '--sentinel', `127.0.0.1:${sentinel.port}`, '--master-name', sentinel.masterName]);
+    const json = await startWatch([
+      '--json',
+      '--sentinel',
+      `127.0.0.1:${sentinel.port}`,
+      '--master-name',
+      sentinel.masterName,
+    ]);
     try {
       await rawPublish(master, CHANNEL, marker('on-old-master'));
       await json.waitForStdout(/"topic":"faults:on-old-master"/);
 
       await sentinel.command('SENTINEL', 'FAILOVER', sentinel.masterName);
-      await waitUntil(async () => (await sentinel.masterAddress()).port === replica.port, 'the sentinel to name the replica as master', 30_000);
-      await waitUntil(async () => String(await replica.command('ROLE')).startsWith('master'), 'the replica to be master', 30_000);
+      await waitUntil(
+        async () => (await sentinel.masterAddress()).port === replica.port,
+        'the sentinel to name the replica as master',
+        30_000,
+      );
+      await waitUntil(
+        async () => String(await replica.command('ROLE')).startsWith('master'),
+        'the replica to be master',
+        30_000,
+      );
       // Sentinel disconnects the clients of the demoted master: watch asks the sentinel again.
       await json.waitForStderr(/^# reconnected after/m, 30_000);
       expect(await rawPublish(replica, CHANNEL, marker('on-new-master'))).toBeGreaterThan(0);
@@ -231,14 +255,27 @@ describe('record across three restarts', () => {
           sent.push(payload);
         }
         // On disk (the recorder hands records to the OS at least every 200 ms) before the next fault.
-        await waitUntil(async () => (await readBack(file)).messages.length === sent.length, `${sent.length} records on disk`);
+        await waitUntil(
+          async () => (await readBack(file)).messages.length === sent.length,
+          `${sent.length} records on disk`,
+        );
       };
       for (let cycle = 1; cycle <= 3; cycle++) {
         await publishBatch();
         await server.kill('SIGKILL');
-        await waitUntil(() => count(live.stderr, /^# connection lost \(.+\); reconnecting in/gm) >= cycle, `loss ${cycle} reported`, 30_000);
+        await waitUntil(
+          () => count(live.stderr, /^# connection lost \(.+\); reconnecting in/gm) >= cycle,
+          `loss ${cycle} reported`,
+          30_000,
+        );
         await server.restart();
-        await waitUntil(() => count(live.stderr, /^# reconnected after [\d.]+ s — messages published meanwhile were not recorded$/gm) === cycle, `return ${cycle}`, 30_000);
+        await waitUntil(
+          () =>
+            count(live.stderr, /^# reconnected after [\d.]+ s — messages published meanwhile were not recorded$/gm) ===
+            cycle,
+          `return ${cycle}`,
+          30_000,
+        );
       }
       await publishBatch();
       const result = await stop(live);

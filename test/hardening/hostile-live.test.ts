@@ -21,7 +21,9 @@ const MiB = 1024 * 1024;
 /** A generous bound: the 100 MiB payload alone is held twice while ioredis assembles it. */
 const RSS_BOUND = 400 * MiB;
 const UI_RSS_BOUND = 600 * MiB;
-const hello = loadFixtures().find((f) => f.entry.label === 'broadcast-hello' && f.entry.channel.endsWith('.Adapter') && !f.entry.wire_compressed)!;
+const hello = loadFixtures().find(
+  (f) => f.entry.label === 'broadcast-hello' && f.entry.channel.endsWith('.Adapter') && !f.entry.wire_compressed,
+)!;
 const CHANNEL = hello.entry.channel;
 
 interface Hostile {
@@ -62,7 +64,11 @@ async function hostilePayloads(): Promise<Hostile[]> {
   const termBomb = Buffer.concat([Buffer.from([131, 80]), u32(nils.length), deflateSync(nils, { level: 9 })]);
   const deep = Buffer.concat([Buffer.from([131]), Buffer.alloc(200_000, Buffer.from([104, 1])), Buffer.from([97, 1])]);
   const atomBytes = 70_000; // ATOM_UTF8_EXT has a 16-bit length: it wraps to 4464, as a naive writer would write it
-  const atom = Buffer.concat([Buffer.from([131, 118]), Buffer.from([(atomBytes >> 8) & 0xff, atomBytes & 0xff]), Buffer.alloc(atomBytes, 97)]);
+  const atom = Buffer.concat([
+    Buffer.from([131, 118]),
+    Buffer.from([(atomBytes >> 8) & 0xff, atomBytes & 0xff]),
+    Buffer.alloc(atomBytes, 97),
+  ]);
   // The largest integer binary_to_term accepts (4 MiB of digits) in 4 KB: seconds to print in decimal.
   const digits = Buffer.alloc(6 + 4_194_296, 0xff);
   digits.set([111]);
@@ -80,17 +86,45 @@ async function hostilePayloads(): Promise<Hostile[]> {
   hundred.set([131, 109]);
   hundred.writeUInt32BE(100 * MiB - 6, 2);
   return [
-    { name: 'compression bomb declaring 4 GiB', payload: bomb(0xffffffff), error: /declares 4294967295 inflated bytes, over the maxInflatedSize cap/ },
-    { name: 'compression bomb declaring 64 MiB (1 MiB inflating to 1 GiB)', payload: bomb(64 * MiB), error: /inflates to more than its declared 67108864 bytes/ },
-    { name: 'compression bomb declaring 1 KB', payload: bomb(1000), error: /inflates to more than its declared 1000 bytes/ },
-    { name: 'term bomb: 65 KB inflating to a 64 MiB list of []', payload: termBomb, error: /more than maxTerms 500000 terms/ },
+    {
+      name: 'compression bomb declaring 4 GiB',
+      payload: bomb(0xffffffff),
+      error: /declares 4294967295 inflated bytes, over the maxInflatedSize cap/,
+    },
+    {
+      name: 'compression bomb declaring 64 MiB (1 MiB inflating to 1 GiB)',
+      payload: bomb(64 * MiB),
+      error: /inflates to more than its declared 67108864 bytes/,
+    },
+    {
+      name: 'compression bomb declaring 1 KB',
+      payload: bomb(1000),
+      error: /inflates to more than its declared 1000 bytes/,
+    },
+    {
+      name: 'term bomb: 65 KB inflating to a 64 MiB list of []',
+      payload: termBomb,
+      error: /more than maxTerms 500000 terms/,
+    },
     { name: '100 000-deep nesting', payload: deep, error: /nesting deeper than maxDepth 10000/ },
-    { name: '512 MiB declared binary', payload: Buffer.from([131, 109, ...u32(512 * MiB), 97, 98, 99]), error: /BINARY_EXT length 536870912 exceeds the 3 bytes left/ },
+    {
+      name: '512 MiB declared binary',
+      payload: Buffer.from([131, 109, ...u32(512 * MiB), 97, 98, 99]),
+      error: /BINARY_EXT length 536870912 exceeds the 3 bytes left/,
+    },
     { name: 'atom of 70 000 bytes', payload: atom, error: /atom of 4464 characters \(the limit is 255\)/ },
-    { name: 'a 4 MiB integer in 4 KB', payload: bigInteger, error: /LARGE_BIG_EXT of 4194296 digit bytes is over maxBigBytes 8192/ },
+    {
+      name: 'a 4 MiB integer in 4 KB',
+      payload: bigInteger,
+      error: /LARGE_BIG_EXT of 4194296 digit bytes is over maxBigBytes 8192/,
+    },
     { name: '500 000 terms: the most watch decodes', payload: list(499_999), error: null },
     { name: '500 001 terms: one too many', payload: list(500_000), error: /more than maxTerms 500000 terms/ },
-    { name: 'payload of 100 MiB', payload: hundred, error: /payload of 100\.0 MiB is over the 16\.0 MiB that is decoded; not decoded/ },
+    {
+      name: 'payload of 100 MiB',
+      payload: hundred,
+      error: /payload of 100\.0 MiB is over the 16\.0 MiB that is decoded; not decoded/,
+    },
   ];
 }
 
@@ -108,7 +142,10 @@ let client: Redis;
 let hostile: Hostile[];
 
 beforeAll(async () => {
-  [server, hostile] = await Promise.all([startRedis({ args: ['--client-output-buffer-limit', 'pubsub 0 0 0'] }), hostilePayloads()]);
+  [server, hostile] = await Promise.all([
+    startRedis({ args: ['--client-output-buffer-limit', 'pubsub 0 0 0'] }),
+    hostilePayloads(),
+  ]);
   client = adminClient(server);
 }, 120_000);
 afterAll(async () => {
@@ -135,9 +172,21 @@ describe('watch --no-tui', () => {
       hostile.forEach((h, i) => {
         const bad = records[2 * i]!;
         const good = records[2 * i + 1]!;
-        if (h.error === null) expect(bad, h.name).toMatchObject({ seq: 2 * i + 1, kind: 'term', bytes: h.payload.length });
-        else expect(bad, h.name).toMatchObject({ seq: 2 * i + 1, kind: 'raw', bytes: h.payload.length, error: expect.stringMatching(h.error) });
-        expect(good, `the broadcast after the ${h.name}`).toMatchObject({ seq: 2 * i + 2, kind: 'broadcast', topic: 'rooms:lobby', event: 'new:msg' });
+        if (h.error === null)
+          expect(bad, h.name).toMatchObject({ seq: 2 * i + 1, kind: 'term', bytes: h.payload.length });
+        else
+          expect(bad, h.name).toMatchObject({
+            seq: 2 * i + 1,
+            kind: 'raw',
+            bytes: h.payload.length,
+            error: expect.stringMatching(h.error),
+          });
+        expect(good, `the broadcast after the ${h.name}`).toMatchObject({
+          seq: 2 * i + 2,
+          kind: 'broadcast',
+          topic: 'rooms:lobby',
+          event: 'new:msg',
+        });
       });
       // Undecodable payloads up to the decode limit carry their bytes; the 100 MiB one does not.
       expect(records[0]).toHaveProperty('raw_b64', hostile[0]!.payload.toString('base64'));
@@ -153,7 +202,11 @@ describe('watch --no-tui', () => {
     const watch = await startWatch(['--no-tui', '--url', server.url]);
     try {
       await publishBurst();
-      await waitUntil(() => messageLines(watch.stdout).length >= hostile.length * 2, 'a line for every message', 60_000);
+      await waitUntil(
+        () => messageLines(watch.stdout).length >= hostile.length * 2,
+        'a line for every message',
+        60_000,
+      );
       const lines = messageLines(watch.stdout);
       const memory = memoryOf(watch.child.pid!);
       console.log(`watch (lines) after the hostile burst: peak RSS ${mib(memory.peak)}, now ${mib(memory.now)}`);
@@ -186,7 +239,11 @@ describe('the terminal UI', () => {
     await startUi(term, server);
     const pid = await term.programPid();
     await publishBurst();
-    const screen = await term.waitFor((s) => listRows(s).length >= hostile.length * 2, 'a row for every message', 50_000);
+    const screen = await term.waitFor(
+      (s) => listRows(s).length >= hostile.length * 2,
+      'a row for every message',
+      50_000,
+    );
     expect(statusLine(screen)).toMatch(new RegExp(`\\b${hostile.length * 2}\\b`));
     const memory = memoryOf(pid);
     console.log(`UI after the hostile burst: peak RSS ${mib(memory.peak)}, now ${mib(memory.now)}`);
@@ -208,7 +265,10 @@ describe('the terminal UI', () => {
 });
 
 /** The first `n` NDJSON records on stdout (waits for them). */
-async function waitForRecords(watch: Awaited<ReturnType<typeof startWatch>>, n: number): Promise<Array<Record<string, unknown>>> {
+async function waitForRecords(
+  watch: Awaited<ReturnType<typeof startWatch>>,
+  n: number,
+): Promise<Array<Record<string, unknown>>> {
   const lines = (): string[] => watch.stdout.split('\n').filter((l) => l !== '');
   await waitUntil(() => lines().length >= n, `${n} NDJSON records`, 60_000);
   return lines()

@@ -12,7 +12,12 @@ import { encode } from '../../src/etf/encode.js';
 import { Atom, Tuple } from '../../src/etf/term.js';
 import { formatLine } from '../../src/output/line-format.js';
 import { toNdjsonLine, toNdjsonRecord } from '../../src/output/ndjson.js';
-import { classify, DEFAULT_MAX_BIG_BYTES_SHOWN, DEFAULT_MAX_PAYLOAD_SIZE, DEFAULT_MAX_TERMS_SHOWN } from '../../src/phoenix/classify.js';
+import {
+  classify,
+  DEFAULT_MAX_BIG_BYTES_SHOWN,
+  DEFAULT_MAX_PAYLOAD_SIZE,
+  DEFAULT_MAX_TERMS_SHOWN,
+} from '../../src/phoenix/classify.js';
 import { erlAccepts } from '../helpers/erl.js';
 
 setFlagsFromString('--expose-gc');
@@ -118,7 +123,14 @@ describe('payloads too large to decode', () => {
     big.set([131, 109]);
     big.writeUInt32BE(size - 6, 2);
     const m = message(big);
-    expect(m.classified).toEqual({ kind: 'raw', bytes: size, error: { message: expect.stringMatching(/^payload of 16\.0 MiB is over the 16\.0 MiB that is decoded/), offset: 0 } });
+    expect(m.classified).toEqual({
+      kind: 'raw',
+      bytes: size,
+      error: {
+        message: expect.stringMatching(/^payload of 16\.0 MiB is over the 16\.0 MiB that is decoded/),
+        offset: 0,
+      },
+    });
     const line = toNdjsonLine(m);
     expect(line.length).toBeLessThan(1000);
     expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(toNdjsonRecord(m))));
@@ -146,7 +158,11 @@ describe('JSON and msgpack payloads nested very deep', () => {
       const json = Buffer.from('['.repeat(depth) + ']'.repeat(depth));
       const msgpack = Buffer.concat([Buffer.alloc(depth, 0x91), Buffer.from([0x90])]); // [[[…[]…]]]
       for (const payload of [json, msgpack]) {
-        const m = { seq: 7, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified: classify(payload) };
+        const m = {
+          seq: 7,
+          raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload },
+          classified: classify(payload),
+        };
         expect(m.classified.kind).toBe('raw');
         expect(formatLine(m, { palette: { enabled: false } })).toMatch(/ raw /);
         expect(JSON.parse(toNdjsonLine(m))).toMatchObject({ seq: 7, kind: 'raw', raw_b64: payload.toString('base64') });
@@ -166,14 +182,20 @@ describe('error messages on a terminal', () => {
     const payload = Buffer.from([131, 116, 0, 0, 0, 1, 100, 0, name.length, ...name, 109, 0, 0, 0, 9, 1]);
     const classified = classify(payload);
     expect(classified.error?.message).toContain('map value :"k\\u{1B}[2J\\u{D}\\u{9B}x"');
-    const line = formatLine({ seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified }, { palette: { enabled: false } });
+    const line = formatLine(
+      { seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified },
+      { palette: { enabled: false } },
+    );
     expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 });
 
 describe('printed lines never carry control characters from the payload', () => {
   const line = (payload: Uint8Array): string =>
-    formatLine({ seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified: classify(payload) }, { palette: { enabled: false } });
+    formatLine(
+      { seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified: classify(payload) },
+      { palette: { enabled: false } },
+    );
   const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
 
   it('node names of pids, ports and references from hostile bytes are quoted and escaped', () => {
@@ -198,7 +220,14 @@ describe('a leading U+FEFF is text, not a byte-order mark to drop', () => {
     const bom = Buffer.from('\ufeffok');
     expect((decode(Buffer.from([131, 119, bom.length, ...bom])) as Atom).name).toBe('\ufeffok');
     const topic = new TextEncoder().encode('\ufeffrooms:lobby');
-    const envelope = new Tuple([3, Atom.of('except'), Atom.of('a@h'), topic, Atom.of('hello'), Atom.of('Elixir.Phoenix.PubSub')]);
+    const envelope = new Tuple([
+      3,
+      Atom.of('except'),
+      Atom.of('a@h'),
+      topic,
+      Atom.of('hello'),
+      Atom.of('Elixir.Phoenix.PubSub'),
+    ]);
     expect(classify(encode(envelope)).envelope?.topic).toBe('\ufeffrooms:lobby');
   });
 });
@@ -220,7 +249,9 @@ describe('integers', () => {
         return true;
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
-        expect(e.message).toMatch(/LARGE_BIG_EXT of 4194297 digit bytes is over maxBigBytes 4194296, the most binary_to_term accepts/);
+        expect(e.message).toMatch(
+          /LARGE_BIG_EXT of 4194297 digit bytes is over maxBigBytes 4194296, the most binary_to_term accepts/,
+        );
         return false;
       }
     });

@@ -64,7 +64,9 @@ function mapWith(keys: Term[], size: number): Buffer {
 
 describe('container keys', () => {
   it('are the same key, or not, exactly when binary_to_term says so (random keys, erl as oracle)', async () => {
-    const containers = termArbitrary().filter((t) => t instanceof ErlMap || t instanceof Tuple || Array.isArray(t) || t instanceof ImproperList);
+    const containers = termArbitrary().filter(
+      (t) => t instanceof ErlMap || t instanceof Tuple || Array.isArray(t) || t instanceof ImproperList,
+    );
     const keys = fc.sample(containers, { seed: 4242, numRuns: 300 }).filter((k) => accepted(encode(k)));
     const inputs: Buffer[] = [];
     for (const k of keys) {
@@ -78,7 +80,9 @@ describe('container keys', () => {
     }
     const ours = inputs.map(accepted);
     const theirs = await erlAccepts(inputs);
-    const disagreements = inputs.flatMap((b, i) => (ours[i] === theirs[i] ? [] : [`${b.toString('hex')}: ours ${ours[i]}, erl ${theirs[i]}`]));
+    const disagreements = inputs.flatMap((b, i) =>
+      ours[i] === theirs[i] ? [] : [`${b.toString('hex')}: ours ${ours[i]}, erl ${theirs[i]}`],
+    );
     expect(disagreements).toEqual([]);
     // Both answers occur in numbers: the corpus tests something.
     expect(ours.filter((a) => a).length).toBeGreaterThan(100);
@@ -90,12 +94,24 @@ describe('container keys', () => {
     const depth = 9_999;
     const head = [116, 0, 0, 0, 2]; // %{<next map> => 1, [] => 2}
     const tail = [97, 1, 106, 97, 2];
-    const bytes = Buffer.from([131, ...Array.from({ length: depth }, () => head).flat(), 97, 0, ...Array.from({ length: depth }, () => tail).flat()]);
+    const bytes = Buffer.from([
+      131,
+      ...Array.from({ length: depth }, () => head).flat(),
+      97,
+      0,
+      ...Array.from({ length: depth }, () => tail).flat(),
+    ]);
     let term = decode(bytes);
     for (let i = 0; i < depth; i++) term = (term as ErlMap).keys[0]!;
     expect(term).toBe(0);
     // The same chain as both keys of one map: a true repeat, found without a quadratic comparison.
-    const twice = Buffer.concat([Buffer.from([131, 116, 0, 0, 0, 2]), bytes.subarray(1), Buffer.from([97, 1]), bytes.subarray(1), Buffer.from([97, 2])]);
+    const twice = Buffer.concat([
+      Buffer.from([131, 116, 0, 0, 0, 2]),
+      bytes.subarray(1),
+      Buffer.from([97, 1]),
+      bytes.subarray(1),
+      Buffer.from([97, 2]),
+    ]);
     expect(() => decode(twice, { maxDepth: Infinity })).toThrow(/MAP_EXT has the key %\{…2\} twice/);
   });
 });

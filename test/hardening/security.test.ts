@@ -11,12 +11,28 @@
  *    connecting (10.255.255.1 only ever appears in refusals);
  *  - nothing writes through a symbolic link planted where the user named a file.
  */
-import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../helpers/ports.js';
-import { rawPublish, startRedis, tlsMaterial, waitUntil, type RedisServer, type TlsMaterial } from '../helpers/redis-server.js';
+import {
+  rawPublish,
+  startRedis,
+  tlsMaterial,
+  waitUntil,
+  type RedisServer,
+  type TlsMaterial,
+} from '../helpers/redis-server.js';
 import { runCli, startCli, type CliResult } from '../cli/run-cli.js';
 import { startWatch } from '../cli/watch-helpers.js';
 import { startRecording } from '../cli/record-helpers.js';
@@ -29,7 +45,8 @@ const WRONG = 'N0t:the/Right@one%Q-1379';
 const SECRETS = [PASSWORD, WRONG];
 const enc = encodeURIComponent;
 const V3_CAPTURE = new URL('../../fixtures/captures/phoenix_pubsub_redis-3.1.0.capture', import.meta.url).pathname;
-const INSECURE = /^redis-print: WARNING: --insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic$/m;
+const INSECURE =
+  /^redis-print: WARNING: --insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic$/m;
 
 let dir: string;
 beforeAll(() => {
@@ -44,29 +61,56 @@ function leaks(text: string | Buffer): string[] {
   const haystack = typeof text === 'string' ? text : text.toString('latin1');
   const found: string[] = [];
   for (const secret of SECRETS) {
-    const forms = new Set([secret, enc(secret), secret.replace(/%/g, '%25'), ...secret.split(/[@:/%]/).filter((p) => p.length >= 5)]);
+    const forms = new Set([
+      secret,
+      enc(secret),
+      secret.replace(/%/g, '%25'),
+      ...secret.split(/[@:/%]/).filter((p) => p.length >= 5),
+    ]);
     for (const form of forms) if (haystack.includes(form)) found.push(form);
   }
   return found;
 }
 
 function expectNoLeak(what: string, ...texts: Array<string | Buffer>): void {
-  for (const text of texts) expect(leaks(text), `${what} leaks a password:\n${String(text).slice(0, 2000)}`).toEqual([]);
+  for (const text of texts)
+    expect(leaks(text), `${what} leaks a password:\n${String(text).slice(0, 2000)}`).toEqual([]);
 }
 
 /** The ways to give a password, as extra arguments and environment. */
-function credentialForms(server: RedisServer, user: string, password: string, scheme = 'redis'): Array<{ name: string; args: string[]; env: NodeJS.ProcessEnv }> {
+function credentialForms(
+  server: RedisServer,
+  user: string,
+  password: string,
+  scheme = 'redis',
+): Array<{ name: string; args: string[]; env: NodeJS.ProcessEnv }> {
   const url = `${scheme}://${user}:${enc(password)}@127.0.0.1:${server.port}/0`;
   const tls = scheme === 'rediss' ? ['--tls'] : [];
   return [
     { name: 'URL', args: ['--url', url], env: {} },
     { name: '-a', args: ['-p', String(server.port), '--user', user, '-a', password, ...tls], env: {} },
     { name: 'REDIS_URL', args: [], env: { REDIS_URL: url } },
-    { name: 'REDISCLI_AUTH', args: ['-p', String(server.port), '--user', user, ...tls], env: { REDISCLI_AUTH: password } },
+    {
+      name: 'REDISCLI_AUTH',
+      args: ['-p', String(server.port), '--user', user, ...tls],
+      env: { REDISCLI_AUTH: password },
+    },
   ];
 }
 
-const publishArgs = ['publish', '--pubsub', 'Sec.PubSub', '--topic', 'rooms:sec', '--event', 'hello', '--payload', '{"body":"hi"}', '--generation', '3'];
+const publishArgs = [
+  'publish',
+  '--pubsub',
+  'Sec.PubSub',
+  '--topic',
+  'rooms:sec',
+  '--event',
+  'hello',
+  '--payload',
+  '{"body":"hi"}',
+  '--generation',
+  '3',
+];
 
 describe('TLS with a CA the test made', () => {
   let server: RedisServer;
@@ -88,13 +132,20 @@ describe('TLS with a CA the test made', () => {
     expect(ok.stderr).not.toMatch(INSECURE);
 
     for (const ca of [[], ['--cacert', tls.otherCaFile]]) {
-      for (const command of [['--no-tui'], ['record', '-o', join(dir, 'never.capture')], publishArgs, ['replay', V3_CAPTURE, '--as-fast-as-possible']]) {
+      for (const command of [
+        ['--no-tui'],
+        ['record', '-o', join(dir, 'never.capture')],
+        publishArgs,
+        ['replay', V3_CAPTURE, '--as-fast-as-possible'],
+      ]) {
         const r = await runCli([...command, '--url', server.url, ...ca]);
         expect(r.code, `${command.join(' ')} ${ca.join(' ')}: ${r.stderr}`).toBe(2);
         // One error line (publish first says what it would send, on `#` lines).
         const errors = r.stderr.split('\n').filter((l) => l.startsWith('redis-print:'));
         expect(errors).toHaveLength(1);
-        expect(errors[0]).toMatch(/TLS certificate rejected .*; pass the right --cacert, or --insecure to skip verification$/);
+        expect(errors[0]).toMatch(
+          /TLS certificate rejected .*; pass the right --cacert, or --insecure to skip verification$/,
+        );
       }
     }
     expect(existsSync(join(dir, 'never.capture'))).toBe(false);
@@ -139,7 +190,14 @@ describe('ACL users', () => {
 
   test('a subscribe-only user can record (watch is covered in watch-auth.test.ts)', async () => {
     const file = join(dir, 'acl.capture');
-    const record = await startRecording(['-o', file, '--url', `redis://watcher:${enc(PASSWORD)}@127.0.0.1:${server.port}`, '--count', '2']);
+    const record = await startRecording([
+      '-o',
+      file,
+      '--url',
+      `redis://watcher:${enc(PASSWORD)}@127.0.0.1:${server.port}`,
+      '--count',
+      '2',
+    ]);
     await rawPublish(server, CHANNEL, broadcastPayload('rooms:acl', 'one', 'first'));
     await rawPublish(server, CHANNEL, broadcastPayload('rooms:acl', 'two', 'second'));
     const result = await record.done;
@@ -152,7 +210,12 @@ describe('ACL users', () => {
     const r = await runCli([...publishArgs, '--url', `redis://reader:${enc(PASSWORD)}@127.0.0.1:${server.port}`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^redis-print: .*(NOPERM|permission|not allowed|no permissions).*publish/im);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('redis-print:'))).toHaveLength(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('redis-print:')),
+    ).toHaveLength(1);
     expectNoLeak('publish as reader', r.stdout, r.stderr);
   });
 });
@@ -191,7 +254,8 @@ describe('no password in any output or file', () => {
         expect(r.code, `${command} with ${form.name}: ${r.stderr}`).toBe(0);
         expectNoLeak(`${command} with ${form.name}`, r.stdout, r.stderr);
         // The redacted target is still named where it is shown: the user sees where it went.
-        if (command === 'watch' || command === 'record') expect(r.stderr).toMatch(/redis:\/\/app(:\*\*\*)?@127\.0\.0\.1:\d+/);
+        if (command === 'watch' || command === 'record')
+          expect(r.stderr).toMatch(/redis:\/\/app(:\*\*\*)?@127\.0\.0\.1:\d+/);
       }
       expectNoLeak(`the capture recorded with ${form.name}`, readFileSync(file));
       // Its header names the target, without credentials.
@@ -208,7 +272,10 @@ describe('no password in any output or file', () => {
     ];
     const cases: Array<{ what: string; forms: ReturnType<typeof credentialForms> }> = [
       { what: 'wrong password', forms: credentialForms(server, 'app', WRONG) },
-      { what: 'nobody listening', forms: credentialForms({ ...server, port: unreachable } as RedisServer, 'app', PASSWORD) },
+      {
+        what: 'nobody listening',
+        forms: credentialForms({ ...server, port: unreachable } as RedisServer, 'app', PASSWORD),
+      },
       // The server's certificate is signed by the test CA, which the client was not told about.
       { what: 'TLS refused', forms: credentialForms(tlsServer, 'app', PASSWORD, 'rediss') },
     ];
@@ -238,7 +305,10 @@ describe('publish and replay to a target that is not this machine', () => {
     { name: 'REDIS_URL', args: [], env: { REDIS_URL: `redis://app:${enc(PASSWORD)}@10.255.255.1:6380` } },
     { name: '--sentinel', args: ['--sentinel', '10.255.255.1:26379', '--master-name', 'mymaster'] },
     { name: '--cluster', args: ['--cluster', '--url', 'redis://10.255.255.1:7000'] },
-    { name: 'a loopback seed next to a remote one', args: ['--sentinel', '127.0.0.1:26379,10.255.255.1:26379', '--master-name', 'mymaster'] },
+    {
+      name: 'a loopback seed next to a remote one',
+      args: ['--sentinel', '127.0.0.1:26379,10.255.255.1:26379', '--master-name', 'mymaster'],
+    },
   ];
 
   test('are refused before connecting, unless --yes, in one line without the password', async () => {
@@ -273,7 +343,16 @@ describe('no write through a planted symbolic link', () => {
     const targets = [precious, existingCapture, join(dir, 'does-not-exist-yet.capture')];
     for (const [i, target] of targets.entries()) {
       // (--duration / --timeout: should a link be followed, the run still ends by itself.)
-      for (const [command, stop] of [[['record', '-o'], ['--duration', '1s']], [['--no-tui', '--record'], ['--timeout', '1s']]] as const) {
+      for (const [command, stop] of [
+        [
+          ['record', '-o'],
+          ['--duration', '1s'],
+        ],
+        [
+          ['--no-tui', '--record'],
+          ['--timeout', '1s'],
+        ],
+      ] as const) {
         const link = join(dir, `planted-${i}-${command[0]}.capture`);
         symlinkSync(target, link);
         const r = await runCli([...command, link, '--url', server.url, ...stop]);

@@ -90,7 +90,13 @@ export class ErlTermGen {
       case 11:
         return this.port();
       case 12:
-        return r.pick(['fun lists:map/2', 'fun erlang:element/2', "fun 'Elixir.Enum':map/2", 'fun m:f/0', 'fun m:f/255']);
+        return r.pick([
+          'fun lists:map/2',
+          'fun erlang:element/2',
+          "fun 'Elixir.Enum':map/2",
+          'fun m:f/0',
+          'fun m:f/255',
+        ]);
       default:
         return r.pick(['[]', '{}', '#{}', '<<>>', '""', 'true', 'false', 'nil']);
     }
@@ -143,7 +149,20 @@ export class ErlTermGen {
     const r = this.rng;
     switch (r.int(6)) {
       case 0:
-        return r.pick(['0.0', '-0.0', '1.0', '-1.5', '5.0e-324', '1.0e300', '-1.0e300', '2.2250738585072014e-308', '1.7976931348623157e308', '0.1', '100.0', '3.0e-5']);
+        return r.pick([
+          '0.0',
+          '-0.0',
+          '1.0',
+          '-1.5',
+          '5.0e-324',
+          '1.0e300',
+          '-1.0e300',
+          '2.2250738585072014e-308',
+          '1.7976931348623157e308',
+          '0.1',
+          '100.0',
+          '3.0e-5',
+        ]);
       case 1: {
         // any finite double, from random bits
         const view = new DataView(new ArrayBuffer(8));
@@ -209,7 +228,13 @@ export class ErlTermGen {
       case 3: // PID_EXT from an old node
         return crafted([103, ...this.nodeAtom(), ...u32(r.int(32768)), ...u32(r.int(8192)), r.int(4)]);
       default:
-        return crafted([88, ...this.nodeAtom(), ...u32(r.int(2 ** 32)), ...u32(r.int(2 ** 32)), ...u32(r.int(2 ** 32))]);
+        return crafted([
+          88,
+          ...this.nodeAtom(),
+          ...u32(r.int(2 ** 32)),
+          ...u32(r.int(2 ** 32)),
+          ...u32(r.int(2 ** 32)),
+        ]);
     }
   }
 
@@ -241,7 +266,13 @@ export class ErlTermGen {
       case 1:
         return crafted([89, ...this.nodeAtom(), ...u32(r.int(2 ** 32)), ...u32(r.int(2 ** 32))]);
       case 2: // V4 with an id beyond 32 bits
-        return crafted([120, ...this.nodeAtom(), ...u32(1 + r.int(2 ** 32 - 1)), ...u32(r.int(2 ** 32)), ...u32(r.int(2 ** 32))]);
+        return crafted([
+          120,
+          ...this.nodeAtom(),
+          ...u32(1 + r.int(2 ** 32 - 1)),
+          ...u32(r.int(2 ** 32)),
+          ...u32(r.int(2 ** 32)),
+        ]);
       default:
         return crafted([102, ...this.nodeAtom(), ...u32(r.int(2 ** 28)), r.int(4)]);
     }
@@ -286,7 +317,11 @@ export class ErlTermGen {
     const n = big ? 33 + r.int(30) : r.int(8);
     const pairs: string[] = [];
     for (let i = 0; i < n; i++) {
-      const key = r.chance(0.5) ? `<<"k${i}">>` : r.chance(0.5) ? `k${i}` : `{${i}, ${this.term(Math.min(1, depth - 1))}}`;
+      const key = r.chance(0.5)
+        ? `<<"k${i}">>`
+        : r.chance(0.5)
+          ? `k${i}`
+          : `{${i}, ${this.term(Math.min(1, depth - 1))}}`;
       pairs.push(`${key} => ${big ? this.scalar() : this.term(depth - 1)}`);
     }
     return `#{${pairs.join(', ')}}`;
@@ -321,8 +356,8 @@ export function erlangFloat(x: number): string {
   if (Object.is(x, -0)) return '-0.0';
   let s = String(x); // shortest digits that round-trip
   if (!s.includes('e')) return s.includes('.') ? s : s + '.0';
-  let [mantissa, exponent] = s.split('e') as [string, string];
-  if (!mantissa.includes('.')) mantissa += '.0';
+  const [m, exponent] = s.split('e') as [string, string];
+  const mantissa = m.includes('.') ? m : m + '.0';
   s = `${mantissa}e${exponent}`;
   return s;
 }

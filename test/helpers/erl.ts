@@ -188,9 +188,14 @@ export async function erlEncode(sources: readonly string[], opts = '[]'): Promis
  * Each source evaluated once and encoded with each option list: result[i][j] is source i with
  * optionLists[j]. Use it for terms that differ per evaluation (make_ref(), self(), ports).
  */
-export async function erlEncodeVariants(sources: readonly string[], optionLists: readonly string[]): Promise<Buffer[][]> {
+export async function erlEncodeVariants(
+  sources: readonly string[],
+  optionLists: readonly string[],
+): Promise<Buffer[][]> {
   const results = await erlEval(
-    sources.map((s) => `begin T__ = begin ${s} end, [term_to_binary(T__, O__) || O__ <- [${optionLists.join(', ')}]] end`),
+    sources.map(
+      (s) => `begin T__ = begin ${s} end, [term_to_binary(T__, O__) || O__ <- [${optionLists.join(', ')}]] end`,
+    ),
   );
   return results.map((r, i) => {
     if (!r.ok) throw new Error(`erlEncodeVariants(${sources[i]}): ${r.error}`);
@@ -212,9 +217,15 @@ export async function erlSameTerm(as: readonly Uint8Array[], bs: readonly Uint8A
 }
 
 /** `binary_to_term(Bin) =:= (Source)` for each pair (false when the binary is refused). */
-export async function erlDecodeCheck(bins: readonly Uint8Array[], expectedSources: readonly string[]): Promise<boolean[]> {
+export async function erlDecodeCheck(
+  bins: readonly Uint8Array[],
+  expectedSources: readonly string[],
+): Promise<boolean[]> {
   const results = await erlEval(
-    bins.map((b, i) => ({ expr: `atom_to_binary(binary_to_term(Bin) =:= begin ${expectedSources[i]} end)`, bins: [b] })),
+    bins.map((b, i) => ({
+      expr: `atom_to_binary(binary_to_term(Bin) =:= begin ${expectedSources[i]} end)`,
+      bins: [b],
+    })),
   );
   return results.map((r) => r.ok && r.values[0]!.toString() === 'true');
 }

@@ -28,7 +28,13 @@ import { makeTempDir, removeDir, track, untrack } from './child-reaper.js';
 import { freePort } from './ports.js';
 import { tlsMaterial, type TlsMaterial } from './tls-certs.js';
 
-export { startCluster, startReplica, startSentinel, type RedisCluster, type RedisSentinel } from './redis-topologies.js';
+export {
+  startCluster,
+  startReplica,
+  startSentinel,
+  type RedisCluster,
+  type RedisSentinel,
+} from './redis-topologies.js';
 export { tlsMaterial, type TlsMaterial } from './tls-certs.js';
 
 export interface StartRedisOptions {
@@ -93,7 +99,16 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     args.push('--bind', '127.0.0.1', '--dir', dir, '--logfile', '', '--daemonize', 'no');
     if (!options.args?.includes('--sentinel')) args.push('--save', '', '--appendonly', 'no');
     if (tls) {
-      args.push('--port', '0', '--tls-port', String(p), '--tls-cert-file', tls.serverCertFile, '--tls-key-file', tls.serverKeyFile);
+      args.push(
+        '--port',
+        '0',
+        '--tls-port',
+        String(p),
+        '--tls-cert-file',
+        tls.serverCertFile,
+        '--tls-key-file',
+        tls.serverKeyFile,
+      );
       args.push('--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', authClients);
     } else {
       args.push('--port', String(p));
@@ -214,7 +229,12 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
         maxRetriesPerRequest: 0,
       };
       if (options.requirepass !== undefined) base.password = options.requirepass;
-      if (tls) base.tls = { ca: readFileSync(tls.caFile), cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) };
+      if (tls)
+        base.tls = {
+          ca: readFileSync(tls.caFile),
+          cert: readFileSync(tls.clientCertFile),
+          key: readFileSync(tls.clientKeyFile),
+        };
       return base;
     },
     log: () => logLines.join('\n'),

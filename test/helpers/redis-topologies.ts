@@ -35,7 +35,9 @@ export async function startCluster(masters = 3, options: { requirepass?: string 
   const cluster: RedisCluster = { nodes, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
   try {
     const env = { ...process.env, ...(options.requirepass ? { REDISCLI_AUTH: options.requirepass } : {}) };
-    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes'], { env });
+    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes'], {
+      env,
+    });
     for (const node of nodes) {
       await waitUntil(async () => {
         const info = String(await node.command('CLUSTER', 'INFO'));

@@ -36,16 +36,63 @@ async function generate(): Promise<TlsMaterial> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
 
-  await openssl('req', '-x509', ...ec, '-keyout', at('ca.key'), '-out', at('ca.crt'), '-days', '3', '-subj', '/CN=redis-print test CA');
-  await openssl('req', '-x509', ...ec, '-keyout', at('other-ca.key'), '-out', at('other-ca.crt'), '-days', '3', '-subj', '/CN=some other CA');
+  await openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    at('ca.key'),
+    '-out',
+    at('ca.crt'),
+    '-days',
+    '3',
+    '-subj',
+    '/CN=redis-print test CA',
+  );
+  await openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    at('other-ca.key'),
+    '-out',
+    at('other-ca.crt'),
+    '-days',
+    '3',
+    '-subj',
+    '/CN=some other CA',
+  );
 
   writeFileSync(at('server.ext'), 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   writeFileSync(at('client.ext'), 'extendedKeyUsage=clientAuth\n');
   for (const role of ['server', 'client'] as const) {
-    await openssl('req', '-new', ...ec, '-keyout', at(`${role}.key`), '-out', at(`${role}.csr`), '-subj', `/CN=redis-print test ${role}`);
     await openssl(
-      'x509', '-req', '-in', at(`${role}.csr`), '-CA', at('ca.crt'), '-CAkey', at('ca.key'), '-CAcreateserial',
-      '-out', at(`${role}.crt`), '-days', '3', '-extfile', at(`${role}.ext`),
+      'req',
+      '-new',
+      ...ec,
+      '-keyout',
+      at(`${role}.key`),
+      '-out',
+      at(`${role}.csr`),
+      '-subj',
+      `/CN=redis-print test ${role}`,
+    );
+    await openssl(
+      'x509',
+      '-req',
+      '-in',
+      at(`${role}.csr`),
+      '-CA',
+      at('ca.crt'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      at(`${role}.crt`),
+      '-days',
+      '3',
+      '-extfile',
+      at(`${role}.ext`),
     );
   }
   return {

@@ -55,7 +55,11 @@ export function fixtureMessages(adapters: readonly string[] = ADAPTERS): Fixture
 }
 
 /** A message made from arbitrary bytes on a channel (for undecodable and non-ETF payloads). */
-export function bytesMessage(seq: number, bytes: Uint8Array | string, channel = 'phx:Elixir.Chat.PubSub.Adapter'): WatchedMessage {
+export function bytesMessage(
+  seq: number,
+  bytes: Uint8Array | string,
+  channel = 'phx:Elixir.Chat.PubSub.Adapter',
+): WatchedMessage {
   const payload = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
   return { seq, raw: { receivedAt: 0, channel, pattern: null, payload }, classified: classify(payload) };
 }

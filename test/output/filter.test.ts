@@ -49,7 +49,9 @@ describe('filters over the captured adapter payloads', () => {
     // Tracker gossip also names its replica's node: checked separately below.
     const plain = fixtures.filter((f) => f.message.classified.kind !== 'tracker');
     for (const node of ['a@127.0.0.1', 'b@127.0.0.1', 'nobody@127.0.0.1']) {
-      const expected = plain.filter((f) => manifestNode(f.entry) === node).map((f) => `${f.entry.adapter}/${f.entry.file}`);
+      const expected = plain
+        .filter((f) => manifestNode(f.entry) === node)
+        .map((f) => `${f.entry.adapter}/${f.entry.file}`);
       const got = files(query(`node:${node}`), plain);
       expect(got).toEqual(expected);
       expect(got.length).toBeGreaterThan(0);
@@ -60,7 +62,9 @@ describe('filters over the captured adapter payloads', () => {
   });
 
   it('matches both ends of a v3 :only Tracker message: the target in the envelope, the sending replica', () => {
-    const ack = fixtures.find((f) => f.entry.adapter.endsWith('3.1.0') && f.entry.file === '072-z6-tracker-transfer_ack.etf')!;
+    const ack = fixtures.find(
+      (f) => f.entry.adapter.endsWith('3.1.0') && f.entry.file === '072-z6-tracker-transfer_ack.etf',
+    )!;
     expect(ack.entry.envelope.mode).toEqual({ atom: 'only' });
     const target = manifestNode(ack.entry)!;
     const sender = ack.message.classified.tracker!.replica;
@@ -98,7 +102,19 @@ describe('filters over the captured adapter payloads', () => {
 
   it('searches the rendered message text as inspect shows it, smart-case', () => {
     // Words that occur only inside the application message, never in the envelope fields.
-    const words = ['hello', 'Endpoint', 'endpoint', 'HELLO via', 'ünï', 'custom_event', 'plain map', 'row 999', '1.0e300', 'Tracker.State', ':ping'];
+    const words = [
+      'hello',
+      'Endpoint',
+      'endpoint',
+      'HELLO via',
+      'ünï',
+      'custom_event',
+      'plain map',
+      'row 999',
+      '1.0e300',
+      'Tracker.State',
+      ':ping',
+    ];
     for (const word of words) {
       const exact = word !== word.toLowerCase();
       const expected = filesWhere((f) =>
@@ -123,7 +139,11 @@ describe('filters over the captured adapter payloads', () => {
   });
 
   it('does the same from CLI flags: repeats OR, different flags AND', () => {
-    const spec = specFromFlags({ event: ['floats', 'ints'], topic: ['rooms:*'], grep: ['3.14159', '9007199254740993'] });
+    const spec = specFromFlags({
+      event: ['floats', 'ints'],
+      topic: ['rooms:*'],
+      grep: ['3.14159', '9007199254740993'],
+    });
     const { filter, problems } = compileFilter(spec);
     expect(problems).toEqual([]);
     expect(files(filter)).toEqual(filesWhere((f) => f.entry.label === 'floats' || f.entry.label === 'integers'));

@@ -17,13 +17,25 @@ const colour: Palette = { enabled: true };
 const fixtures = fixtureMessages();
 const ESC = '\u001b';
 
-function message(payload: Uint8Array, channel = 'phx:Elixir.Chat.PubSub.Adapter', receivedAt = Date.UTC(2024, 0, 2, 3, 4, 5, 67)): WatchedMessage {
+function message(
+  payload: Uint8Array,
+  channel = 'phx:Elixir.Chat.PubSub.Adapter',
+  receivedAt = Date.UTC(2024, 0, 2, 3, 4, 5, 67),
+): WatchedMessage {
   return { seq: 1, raw: { receivedAt, channel, pattern: 'phx:*', payload }, classified: classify(payload) };
 }
 
 function v3Broadcast(topic: string, event: string, payload: Term, node = 'a@host'): Uint8Array {
   const message = broadcastStruct(topic, event, payload);
-  return encode(buildV3({ mode: 'except', node: Atom.of(node), topic, message, dispatcher: Atom.of('Elixir.Phoenix.Channel.Server') }));
+  return encode(
+    buildV3({
+      mode: 'except',
+      node: Atom.of(node),
+      topic,
+      message,
+      dispatcher: Atom.of('Elixir.Phoenix.Channel.Server'),
+    }),
+  );
 }
 
 const bin = (text: string): Uint8Array => Buffer.from(text);
@@ -48,7 +60,8 @@ describe('columns', () => {
     const at = Date.UTC(2024, 5, 30, 22, 59, 58, 7);
     const d = new Date(at);
     const line = formatLine(message(bin('{}'), 'phx:x', at), { palette: plain });
-    const expected = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':') + '.007';
+    const expected =
+      [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':') + '.007';
     expect(line.split(' ')[0]).toBe(expected);
   });
 
@@ -58,7 +71,15 @@ describe('columns', () => {
   });
 
   test('a v3 message without an event (a raw term) shows `-` for the event only', () => {
-    const payload = encode(buildV3({ mode: 'only', node: Atom.of('b@h'), topic: 'cache', message: Atom.of('flush'), dispatcher: Atom.of('Elixir.Phoenix.PubSub') }));
+    const payload = encode(
+      buildV3({
+        mode: 'only',
+        node: Atom.of('b@h'),
+        topic: 'cache',
+        message: Atom.of('flush'),
+        dispatcher: Atom.of('Elixir.Phoenix.PubSub'),
+      }),
+    );
     const words = formatLine(message(payload), { palette: plain }).split(' ');
     expect(words.slice(2, 6)).toEqual(['v3/only', 'b@h', 'cache', '-']);
     expect(words.slice(7).join(' ')).toBe(':flush');
@@ -92,7 +113,11 @@ describe('columns', () => {
     expect(words.slice(2, 7)).toEqual(['-', '-', '-', '-', '120B']);
     expect(words.slice(7).join(' ')).toMatch(/^! .* at byte \d+ .* — hex 83 /);
     // In full (a pipe, or --full) every byte is shown; cut to a width only the first ones are hexed.
-    expect(line).toContain(Buffer.from(cut).toString('hex').replace(/(..)(?!$)/g, '$1 '));
+    expect(line).toContain(
+      Buffer.from(cut)
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1 '),
+    );
     const short = formatLine(message(cut), { palette: plain, width: 1000 });
     expect(short).toMatch(/—  ?hex( [0-9a-f]{2}){48}…\(\+72 bytes\)$/);
   });

@@ -12,13 +12,51 @@ const KINDS = ['broadcast', 'message', 'reply', 'tracker', 'presence_diff', 'ter
 const SHAPES = ['v3', 'v1/fastlane', 'v1/pool', 'v1/legacy'];
 const TRACKER_TYPES = ['heartbeat', 'transfer_req', 'transfer_ack', 'graceful_permdown'];
 const TOP_FIELDS = new Set([
-  'ts', 'seq', 'channel', 'pattern', 'bytes', 'envelope', 'kind', 'topic', 'event',
-  'payload', 'tracker', 'term', 'error', 'offset', 'raw_b64',
+  'ts',
+  'seq',
+  'channel',
+  'pattern',
+  'bytes',
+  'envelope',
+  'kind',
+  'topic',
+  'event',
+  'payload',
+  'tracker',
+  'term',
+  'error',
+  'offset',
+  'raw_b64',
 ]);
-const ENVELOPE_FIELDS = new Set(['generation', 'shape', 'mode', 'node', 'topic', 'dispatcher', 'compressed', 'from_node', 'pool_size']);
+const ENVELOPE_FIELDS = new Set([
+  'generation',
+  'shape',
+  'mode',
+  'node',
+  'topic',
+  'dispatcher',
+  'compressed',
+  'from_node',
+  'pool_size',
+]);
 const TRACKER_FIELDS = new Set(['type', 'replica', 'vsn', 'empty', 'delta_size']);
 /** The one-key objects of typed JSON (src/etf/render/typed-json.ts). */
-const TYPED_KEYS = new Set(['atom', 'int', 'float', 'bin', 'bin64', 'bits', 'list', 'tuple', 'map', 'pid', 'port', 'ref', 'export', 'fun']);
+const TYPED_KEYS = new Set([
+  'atom',
+  'int',
+  'float',
+  'bin',
+  'bin64',
+  'bits',
+  'list',
+  'tuple',
+  'map',
+  'pid',
+  'port',
+  'ref',
+  'export',
+  'fun',
+]);
 
 type Obj = Record<string, unknown>;
 
@@ -34,14 +72,19 @@ export function ndjsonProblems(record: unknown): string[] {
   for (const key of ['ts', 'seq', 'channel', 'pattern', 'bytes', 'envelope', 'kind']) {
     if (!(key in record)) bad(`missing "${key}"`);
   }
-  if (typeof record.ts !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(record.ts) || Number.isNaN(Date.parse(record.ts))) {
+  if (
+    typeof record.ts !== 'string' ||
+    !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(record.ts) ||
+    Number.isNaN(Date.parse(record.ts))
+  ) {
     bad(`ts is not an ISO-8601 UTC time with ms: ${JSON.stringify(record.ts)}`);
   }
   if (!isNonNegInt(record.seq) || record.seq < 1) bad('seq is not a positive integer');
   if (typeof record.channel !== 'string') bad('channel is not a string');
   if (record.pattern !== null && typeof record.pattern !== 'string') bad('pattern is neither null nor a string');
   if (!isNonNegInt(record.bytes)) bad('bytes is not a non-negative integer');
-  if (typeof record.kind !== 'string' || !KINDS.includes(record.kind)) bad(`kind ${JSON.stringify(record.kind)} is not one of ${KINDS.join('|')}`);
+  if (typeof record.kind !== 'string' || !KINDS.includes(record.kind))
+    bad(`kind ${JSON.stringify(record.kind)} is not one of ${KINDS.join('|')}`);
   for (const key of ['topic', 'event', 'error']) {
     if (key in record && typeof record[key] !== 'string') bad(`${key} is not a string`);
   }
@@ -67,7 +110,8 @@ export function ndjsonProblems(record: unknown): string[] {
     if (typeof record.raw_b64 === 'string') {
       const bytes = Buffer.from(record.raw_b64, 'base64');
       if (bytes.toString('base64') !== record.raw_b64) bad('raw_b64 is not canonical base64');
-      else if (bytes.length !== record.bytes) bad(`raw_b64 holds ${bytes.length} bytes, bytes says ${String(record.bytes)}`);
+      else if (bytes.length !== record.bytes)
+        bad(`raw_b64 holds ${bytes.length} bytes, bytes says ${String(record.bytes)}`);
     }
   }
 
@@ -85,10 +129,14 @@ export function ndjsonProblems(record: unknown): string[] {
   } else if ('tracker' in record) {
     bad(`tracker on a ${String(record.kind)} message`);
   }
-  if ((record.kind === 'broadcast' || record.kind === 'presence_diff') && !('event' in record && 'topic' in record && 'payload' in record)) {
+  if (
+    (record.kind === 'broadcast' || record.kind === 'presence_diff') &&
+    !('event' in record && 'topic' in record && 'payload' in record)
+  ) {
     bad(`${String(record.kind)} without topic, event and payload`);
   }
-  if ((record.kind === 'json' || record.kind === 'msgpack') && !('payload' in record)) bad(`${String(record.kind)} without payload`);
+  if ((record.kind === 'json' || record.kind === 'msgpack') && !('payload' in record))
+    bad(`${String(record.kind)} without payload`);
   return problems;
 }
 
@@ -115,7 +163,8 @@ function trackerProblems(t: Obj): string[] {
   if (typeof t.type !== 'string' || !TRACKER_TYPES.includes(t.type)) problems.push(`type ${JSON.stringify(t.type)}`);
   if (typeof t.replica !== 'string') problems.push('replica is not a string');
   if (typeof t.vsn !== 'string' || !/^-?\d+$/.test(t.vsn)) problems.push('vsn is not decimal text');
-  if ('empty' in t && (typeof t.empty !== 'boolean' || t.type !== 'heartbeat')) problems.push('empty must be a heartbeat boolean');
+  if ('empty' in t && (typeof t.empty !== 'boolean' || t.type !== 'heartbeat'))
+    problems.push('empty must be a heartbeat boolean');
   if ('delta_size' in t && !isNonNegInt(t.delta_size)) problems.push('delta_size is not a non-negative integer');
   return problems;
 }
@@ -144,7 +193,8 @@ function typedJsonProblems(root: unknown, rootPath: string): string[] {
         if (typeof body !== 'string') problems.push(`${path}.${kind} is not a string`);
         break;
       case 'int':
-        if (!(Number.isSafeInteger(body) || (typeof body === 'string' && /^-?\d+$/.test(body)))) problems.push(`${path}.int`);
+        if (!(Number.isSafeInteger(body) || (typeof body === 'string' && /^-?\d+$/.test(body))))
+          problems.push(`${path}.int`);
         break;
       case 'float':
         if (typeof body !== 'number') problems.push(`${path}.float is not a number`);

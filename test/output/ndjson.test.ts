@@ -24,13 +24,30 @@ import { termArbitrary } from '../etf/render-term-arbitrary.js';
 const fixtures = fixtureMessages();
 
 function message(payload: Uint8Array, pattern: string | null = 'phx:*'): WatchedMessage {
-  return { seq: 7, raw: { receivedAt: Date.UTC(2024, 1, 29, 23, 59, 59, 999), channel: 'phx:Elixir.Chat.PubSub.Adapter', pattern, payload }, classified: classify(payload) };
+  return {
+    seq: 7,
+    raw: {
+      receivedAt: Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      channel: 'phx:Elixir.Chat.PubSub.Adapter',
+      pattern,
+      payload,
+    },
+    classified: classify(payload),
+  };
 }
 
 const parse = (line: string): Record<string, unknown> => JSON.parse(line) as Record<string, unknown>;
 
 function v3(message: Term): Uint8Array {
-  return encode(buildV3({ mode: 'except', node: Atom.of('a@h'), topic: 'rooms:x', message, dispatcher: Atom.of('Elixir.Phoenix.PubSub') }));
+  return encode(
+    buildV3({
+      mode: 'except',
+      node: Atom.of('a@h'),
+      topic: 'rooms:x',
+      message,
+      dispatcher: Atom.of('Elixir.Phoenix.PubSub'),
+    }),
+  );
 }
 
 describe('every fixture', () => {
@@ -63,7 +80,16 @@ describe('every fixture', () => {
 
 describe('values JSON.stringify gets wrong', () => {
   test('-0.0 keeps its sign in the typed term (and the payload, which is lossy, says 0)', () => {
-    const payload = v3(broadcastStruct('rooms:x', 'f', ErlMap.fromPairs([[Buffer.from('z'), new ErlFloat(-0)], [Buffer.from('p'), new ErlFloat(0)]])));
+    const payload = v3(
+      broadcastStruct(
+        'rooms:x',
+        'f',
+        ErlMap.fromPairs([
+          [Buffer.from('z'), new ErlFloat(-0)],
+          [Buffer.from('p'), new ErlFloat(0)],
+        ]),
+      ),
+    );
     const line = toNdjsonLine(message(payload));
     expect(line).toContain('{"float":-0}');
     expect(line).toContain('{"float":0}');
@@ -90,7 +116,14 @@ describe('values JSON.stringify gets wrong', () => {
   test('msgpack: int64 beyond 2^53 as decimal text, bytes as base64, timestamps as ISO text, extensions by type', () => {
     const when = new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 250));
     const bytes = encodeMsgpack(
-      { big: 2n ** 63n - 1n, neg: -(2n ** 40n), bin: new Uint8Array([1, 2, 3]), at: when, ext: new ExtData(42, new Uint8Array([9, 8])), list: [1.5, null, 'x'] },
+      {
+        big: 2n ** 63n - 1n,
+        neg: -(2n ** 40n),
+        bin: new Uint8Array([1, 2, 3]),
+        at: when,
+        ext: new ExtData(42, new Uint8Array([9, 8])),
+        list: [1.5, null, 'x'],
+      },
       { useBigInt64: true },
     );
     const record = parse(toNdjsonLine(message(bytes)));
@@ -187,7 +220,15 @@ describe('the direct text writers give exactly the text of the record form', () 
     for (const m of samples) expect(toNdjsonLine(m)).toBe(stringifyJson(toNdjsonRecord(m)));
     fc.assert(
       fc.property(termArbitrary({ opaque: true }), fc.string({ unit: 'grapheme' }), (term, topic) => {
-        const payload = encode(buildV3({ mode: 'only', node: Atom.of('n@h'), topic, message: term, dispatcher: Atom.of('Elixir.Phoenix.PubSub') }));
+        const payload = encode(
+          buildV3({
+            mode: 'only',
+            node: Atom.of('n@h'),
+            topic,
+            message: term,
+            dispatcher: Atom.of('Elixir.Phoenix.PubSub'),
+          }),
+        );
         const m = message(payload);
         expect(toNdjsonLine(m)).toBe(stringifyJson(toNdjsonRecord(m)));
       }),

@@ -38,7 +38,9 @@ describe('channel names (§1.2)', () => {
       ['phoenix_pubsub_redis-3.1.0', 3],
       ['phoenix_pubsub_redis-2.1.8', 1],
     ] as const) {
-      const manifest = JSON.parse(new TextDecoder().decode(fixture(`${dir}/manifest.json`))) as { files: Array<{ channel: string }> };
+      const manifest = JSON.parse(new TextDecoder().decode(fixture(`${dir}/manifest.json`))) as {
+        files: Array<{ channel: string }>;
+      };
       expect(channelFor('Chat.PubSub', generation)).toBe(manifest.files[0]!.channel);
     }
   });
@@ -80,12 +82,24 @@ describe('buildV3 / buildV1 decode in erl to the intended term', () => {
   const cases: Array<{ name: string; term: Tuple; expected: string }> = [
     {
       name: 'v3 except',
-      term: buildV3({ mode: 'except', node: defaultSenderNode('box'), topic: 'room:lobby', message, dispatcher: channelServer }),
+      term: buildV3({
+        mode: 'except',
+        node: defaultSenderNode('box'),
+        topic: 'room:lobby',
+        message,
+        dispatcher: channelServer,
+      }),
       expected: `{3, except, 'redis-print@box', <<"room:lobby">>, ${messageErl}, 'Elixir.Phoenix.Channel.Server'}`,
     },
     {
       name: 'v3 only, binary node name',
-      term: buildV3({ mode: 'only', node: text('web1'), topic: 'room:lobby', message: Atom.of('hi'), dispatcher: pubsub }),
+      term: buildV3({
+        mode: 'only',
+        node: text('web1'),
+        topic: 'room:lobby',
+        message: Atom.of('hi'),
+        dispatcher: pubsub,
+      }),
       expected: `{3, only, <<"web1">>, <<"room:lobby">>, hi, 'Elixir.Phoenix.PubSub'}`,
     },
     {
@@ -119,7 +133,11 @@ describe('buildV3 / buildV1 decode in erl to the intended term', () => {
     const encoded = cases.flatMap((c) => [
       { name: c.name, bytes: otp25(c.term), expected: c.expected },
       { name: `${c.name} (UTF-8 atoms)`, bytes: new Uint8Array(encode(c.term)), expected: c.expected },
-      { name: `${c.name} (compressed)`, bytes: new Uint8Array(encode(c.term, { minorVersion: 1, compressed: 9 })), expected: c.expected },
+      {
+        name: `${c.name} (compressed)`,
+        bytes: new Uint8Array(encode(c.term, { minorVersion: 1, compressed: 9 })),
+        expected: c.expected,
+      },
     ]);
     const equal = await erlDecodeCheck(
       encoded.map((e) => e.bytes),
@@ -155,12 +173,23 @@ describe('buildV3 / buildV1 decode in erl to the intended term', () => {
 describe('rebuilding captured broadcasts gives the captured bytes', () => {
   it('v3 (3.1.0, Endpoint.broadcast with Phoenix.Channel.Server)', () => {
     const bytes = fixture('phoenix_pubsub_redis-3.1.0/005-z0-endpoint-broadcast-channel-server.etf');
-    const [, , node, topic, msg, dispatcher] = (decode(bytes) as Tuple).elements as [Term, Atom, Atom, Uint8Array, ErlMap, Atom];
+    const [, , node, topic, msg, dispatcher] = (decode(bytes) as Tuple).elements as [
+      Term,
+      Atom,
+      Atom,
+      Uint8Array,
+      ErlMap,
+      Atom,
+    ];
     const rebuilt = buildV3({
       mode: 'except',
       node: node as Atom,
       topic,
-      message: broadcastStruct(msg.get(Atom.of('topic')) as Uint8Array, msg.get(Atom.of('event')) as Uint8Array, msg.get(Atom.of('payload'))!),
+      message: broadcastStruct(
+        msg.get(Atom.of('topic')) as Uint8Array,
+        msg.get(Atom.of('event')) as Uint8Array,
+        msg.get(Atom.of('payload'))!,
+      ),
       dispatcher,
     });
     expect(otp25(rebuilt)).toEqual(bytes);
@@ -168,14 +197,26 @@ describe('rebuilding captured broadcasts gives the captured bytes', () => {
 
   it('v1 7-tuple (2.1.8, fastlane Phoenix.Channel.Server)', () => {
     const bytes = fixture('phoenix_pubsub_redis-2.1.8/005-fl-endpoint-broadcast-channel-server.etf');
-    const [, ref, fastlane, poolSize, , topic, msg] = (decode(bytes) as Tuple).elements as [Term, Uint8Array, Atom, number, Term, Uint8Array, ErlMap];
+    const [, ref, fastlane, poolSize, , topic, msg] = (decode(bytes) as Tuple).elements as [
+      Term,
+      Uint8Array,
+      Atom,
+      number,
+      Term,
+      Uint8Array,
+      ErlMap,
+    ];
     const rebuilt = buildV1({
       shape: 7,
       nodeRef: ref,
       fastlane,
       poolSize,
       topic,
-      message: broadcastStruct(msg.get(Atom.of('topic')) as Uint8Array, msg.get(Atom.of('event')) as Uint8Array, msg.get(Atom.of('payload'))!),
+      message: broadcastStruct(
+        msg.get(Atom.of('topic')) as Uint8Array,
+        msg.get(Atom.of('event')) as Uint8Array,
+        msg.get(Atom.of('payload'))!,
+      ),
     });
     expect(otp25(rebuilt)).toEqual(bytes);
   });

@@ -30,7 +30,7 @@ const bin = await erlBinaries({
   v3compressed: `term_to_binary({3, except, 'a@h', <<"t">>, ${broadcast('t', 'e', 'lists:duplicate(50, 0)')}, 'Elixir.Phoenix.PubSub'}, [{compressed, 9}])`,
   message: `term_to_binary({3, except, 'a@h', <<"room:1">>, #{'__struct__' => 'Elixir.Phoenix.Socket.Message', topic => <<"room:1">>, event => <<"phx_join">>, payload => #{}, ref => <<"1">>, join_ref => <<"1">>}, 'Elixir.Phoenix.PubSub'})`,
   reply: `term_to_binary({3, except, 'a@h', <<"room:1">>, #{'__struct__' => 'Elixir.Phoenix.Socket.Reply', topic => <<"room:1">>, status => error, payload => #{reason => <<"x">>}, ref => <<"2">>, join_ref => nil}, 'Elixir.Phoenix.PubSub'})`,
-  presenceDiff: `term_to_binary({1, ${REF24}, 'Elixir.Phoenix.Channel.Server', 1, none, <<"room:1">>, ${broadcast('room:1', 'presence_diff', "#{joins => #{}, leaves => #{<<\"u1\">> => #{metas => []}}}")}})`,
+  presenceDiff: `term_to_binary({1, ${REF24}, 'Elixir.Phoenix.Channel.Server', 1, none, <<"room:1">>, ${broadcast('room:1', 'presence_diff', '#{joins => #{}, leaves => #{<<"u1">> => #{metas => []}}}')}})`,
   lpDispatch: `term_to_binary({3, except, 'a@h', <<"phx:lp:AAAA1700000000000">>, {dispatch, <<"phx:lp:AAAA1700000000000">>, {<<"[]">>, text}, make_ref()}, 'Elixir.Phoenix.PubSub'})`,
   lpOk: `term_to_binary({3, except, 'a@h', <<"phx:lp:AAAA1700000000000">>, {ok, make_ref()}, 'Elixir.Phoenix.PubSub'})`,
   lpNotTuple: `term_to_binary({3, except, 'a@h', <<"phx:lp:AAAA1700000000000">>, now_available, 'Elixir.Phoenix.PubSub'})`,
@@ -73,7 +73,12 @@ describe('classify: older v1 envelopes', () => {
 
   it('reads the 5-tuple of adapter 0.2–1.0, and the integer node ref of adapter 0.1', () => {
     const legacy = classify(bin.v1legacy);
-    expect(legacy.envelope).toMatchObject({ generation: 1, shape: 'v1/legacy', node: '01020304', topic: 'rooms:lobby' });
+    expect(legacy.envelope).toMatchObject({
+      generation: 1,
+      shape: 'v1/legacy',
+      node: '01020304',
+      topic: 'rooms:lobby',
+    });
     expect(legacy.envelope!.poolSize).toBeUndefined();
     expect(legacy.envelope!.fromNode).toBeUndefined();
     expect(nodeOf(legacy)).toBe('01020304');
@@ -114,7 +119,11 @@ describe('classify: v3 details', () => {
 
   it('reads OTP 26 style UTF-8 atoms the same way', () => {
     expect(bin.otp26atoms[5]).toBe(119); // SMALL_ATOM_UTF8_EXT for :except
-    expect(classify(bin.otp26atoms).envelope).toMatchObject({ mode: 'except', node: 'a@h', dispatcher: 'Phoenix.PubSub' });
+    expect(classify(bin.otp26atoms).envelope).toMatchObject({
+      mode: 'except',
+      node: 'a@h',
+      dispatcher: 'Phoenix.PubSub',
+    });
   });
 });
 
@@ -145,7 +154,11 @@ describe('classify: socket structs', () => {
 
 describe('classify: LongPoll traffic', () => {
   it('keeps it a term but names the request or reply by its leading atom', () => {
-    expect(classify(bin.lpDispatch)).toMatchObject({ kind: 'term', event: 'dispatch', topic: 'phx:lp:AAAA1700000000000' });
+    expect(classify(bin.lpDispatch)).toMatchObject({
+      kind: 'term',
+      event: 'dispatch',
+      topic: 'phx:lp:AAAA1700000000000',
+    });
     expect(classify(bin.lpOk)).toMatchObject({ kind: 'term', event: 'ok' });
     const bare = classify(bin.lpNotTuple);
     expect(bare.kind).toBe('term');
@@ -205,9 +218,15 @@ describe('classify: payloads that are not ETF', () => {
   });
 
   it('reads msgpack that uses every byte and is not plain text', () => {
-    expect(classify(encodeMsgpack({ event: 'x', n: [1, 2] }))).toMatchObject({ kind: 'msgpack', data: { event: 'x', n: [1, 2] } });
+    expect(classify(encodeMsgpack({ event: 'x', n: [1, 2] }))).toMatchObject({
+      kind: 'msgpack',
+      data: { event: 'x', n: [1, 2] },
+    });
     expect(classify(Uint8Array.of(0x05))).toMatchObject({ kind: 'msgpack', data: 5 });
-    expect(classify(encodeMsgpack(2n ** 63n + 1n, { useBigInt64: true }))).toMatchObject({ kind: 'msgpack', data: 2n ** 63n + 1n });
+    expect(classify(encodeMsgpack(2n ** 63n + 1n, { useBigInt64: true }))).toMatchObject({
+      kind: 'msgpack',
+      data: 2n ** 63n + 1n,
+    });
   });
 
   it('reads a 3-entry msgpack map as msgpack although it starts with 131', () => {
@@ -230,7 +249,9 @@ describe('classify: payloads that are not ETF', () => {
 
 describe('classify: ETF that does not decode', () => {
   const fixture = new Uint8Array(
-    readFileSync(new URL('../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/003-z0-broadcast-hello.etf', import.meta.url)),
+    readFileSync(
+      new URL('../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/003-z0-broadcast-hello.etf', import.meta.url),
+    ),
   );
 
   it('is raw, with the decoder error on one line and its offset', () => {
@@ -251,7 +272,17 @@ describe('classify: ETF that does not decode', () => {
   });
 
   it('never throws, whatever the bytes (random and mutated payloads)', () => {
-    const kinds = new Set<MessageKind>(['broadcast', 'message', 'reply', 'tracker', 'presence_diff', 'term', 'msgpack', 'json', 'raw']);
+    const kinds = new Set<MessageKind>([
+      'broadcast',
+      'message',
+      'reply',
+      'tracker',
+      'presence_diff',
+      'term',
+      'msgpack',
+      'json',
+      'raw',
+    ]);
     const check = (bytes: Uint8Array) => {
       const c = classify(bytes, { spans: true });
       expect(kinds.has(c.kind)).toBe(true);
@@ -259,7 +290,10 @@ describe('classify: ETF that does not decode', () => {
       if (c.kind === 'raw') expect(c.term).toBeUndefined();
       if (c.envelope) expect(typeof c.envelope.topic).toBe('string');
     };
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => check(Uint8Array.of(131, ...bytes))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => check(Uint8Array.of(131, ...bytes))),
+      { numRuns: 2000 },
+    );
     fc.assert(
       fc.property(fc.nat(fixture.length - 1), fc.integer({ min: 0, max: 255 }), (at, value) => {
         const mutated = fixture.slice();

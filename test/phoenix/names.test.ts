@@ -14,7 +14,9 @@ function atomsIn(json: unknown, out: Set<string>): Set<string> {
     if ('atom' in json && typeof json.atom === 'string') out.add(json.atom);
     else if ('map' in json && Array.isArray(json.map)) {
       const pairs = json.map as Array<[unknown, unknown]>;
-      const isStruct = pairs.some(([k]) => typeof k === 'object' && k !== null && 'atom' in k && k.atom === '__struct__');
+      const isStruct = pairs.some(
+        ([k]) => typeof k === 'object' && k !== null && 'atom' in k && k.atom === '__struct__',
+      );
       for (const [k, v] of pairs) {
         if (!isStruct) atomsIn(k, out);
         atomsIn(v, out);

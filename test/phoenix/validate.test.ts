@@ -18,12 +18,27 @@ const text = (s: string) => new TextEncoder().encode(s);
 const etf = (t: Term) => new Uint8Array(encode(t, { minorVersion: 1 }));
 const message = broadcastStruct('room:1', 'new_msg', text('hi'));
 const v3 = (over: Partial<Parameters<typeof buildV3>[0]> = {}) =>
-  etf(buildV3({ mode: 'except', node: Atom.of('redis-print@box'), topic: 'room:1', message, dispatcher: channelServer, ...over }));
+  etf(
+    buildV3({
+      mode: 'except',
+      node: Atom.of('redis-print@box'),
+      topic: 'room:1',
+      message,
+      dispatcher: channelServer,
+      ...over,
+    }),
+  );
 const v1 = (shape: 5 | 6 | 7, over: Partial<Parameters<typeof buildV1>[0]> = {}) =>
   etf(buildV1({ shape, fastlane: channelServer, topic: 'room:1', message, ...over }));
 /** A v3 / v1 7-tuple with one element replaced by an arbitrary term. */
 const v3With = (index: number, value: Term) => {
-  const e = buildV3({ mode: 'only', node: Atom.of('a@h'), topic: 'room:1', message, dispatcher: pubsub }).elements.slice();
+  const e = buildV3({
+    mode: 'only',
+    node: Atom.of('a@h'),
+    topic: 'room:1',
+    message,
+    dispatcher: pubsub,
+  }).elements.slice();
   e[index] = value;
   return etf(new Tuple(e));
 };
@@ -71,7 +86,13 @@ describe('validateForPublish accepts', () => {
   });
 
   it('compressed payloads', () => {
-    const term = buildV3({ mode: 'except', node: Atom.of('x@y'), topic: 'room:1', message: text('a'.repeat(500)), dispatcher: pubsub });
+    const term = buildV3({
+      mode: 'except',
+      node: Atom.of('x@y'),
+      topic: 'room:1',
+      message: text('a'.repeat(500)),
+      dispatcher: pubsub,
+    });
     const compressed = new Uint8Array(encode(term, { compressed: 6 }));
     expect(compressed[1]).toBe(80);
     expect(problemsOf(compressed, V3)).toEqual([]);
@@ -81,9 +102,27 @@ describe('validateForPublish accepts', () => {
 describe('validateForPublish refuses', () => {
   it('bytes that are not ETF: every node crashes in binary_to_term', () => {
     const good = v3();
-    const brokenZlib = new Uint8Array(encode(buildV3({ mode: 'except', node: Atom.of('x@y'), topic: 't', message: text('a'.repeat(500)), dispatcher: pubsub }), { compressed: 6 }));
+    const brokenZlib = new Uint8Array(
+      encode(
+        buildV3({
+          mode: 'except',
+          node: Atom.of('x@y'),
+          topic: 't',
+          message: text('a'.repeat(500)),
+          dispatcher: pubsub,
+        }),
+        { compressed: 6 },
+      ),
+    );
     brokenZlib[12] ^= 0x55;
-    const cases = [text('hello'), text('{"event":"x"}'), encodeMsgpack([1, 2]), good.subarray(0, good.length - 3), brokenZlib, new Uint8Array(0)];
+    const cases = [
+      text('hello'),
+      text('{"event":"x"}'),
+      encodeMsgpack([1, 2]),
+      good.subarray(0, good.length - 3),
+      brokenZlib,
+      new Uint8Array(0),
+    ];
     for (const payload of cases) {
       for (const channel of [V3, V1]) {
         const problems = problemsOf(payload, channel);
@@ -98,30 +137,50 @@ describe('validateForPublish refuses', () => {
 
   it('a term that is no envelope: ignored by 3.x, MatchError on 2.1.x', () => {
     const bare = etf(message);
-    expect(problemsOf(bare, V3)).toEqual([expect.stringMatching(/not an adapter envelope .*: a 3\.x node ignores it silently/)]);
-    expect(problemsOf(bare, V1)).toEqual([expect.stringMatching(/2\.1\.2–2\.1\.8 node matches only 7-tuples and crashes .*MatchError/)]);
+    expect(problemsOf(bare, V3)).toEqual([
+      expect.stringMatching(/not an adapter envelope .*: a 3\.x node ignores it silently/),
+    ]);
+    expect(problemsOf(bare, V1)).toEqual([
+      expect.stringMatching(/2\.1\.2–2\.1\.8 node matches only 7-tuples and crashes .*MatchError/),
+    ]);
     // {3, :everyone, …} is no v3 envelope either.
     const badMode = etf(new Tuple([3, Atom.of('everyone'), Atom.of('a@h'), text('t'), atoms.nil, pubsub]));
     expect(problemsOf(badMode, V3)[0]).toMatch(/ignores it silently/);
   });
 
   it('the other generation’s envelope', () => {
-    expect(problemsOf(v1(7), V3)).toEqual([expect.stringMatching(/v1\/fastlane envelope .* expects v3 .*: a 3\.x node ignores it silently/)]);
-    expect(problemsOf(v3(), V1)).toEqual([expect.stringMatching(/v3 envelope .* expects v1\/fastlane .*crashes its Redis process with MatchError/)]);
-    expect(problemsOf(v3(), V1, { shape: 'v1/pool' })).toEqual([expect.stringMatching(/takes the node name for pool_size and crashes/)]);
+    expect(problemsOf(v1(7), V3)).toEqual([
+      expect.stringMatching(/v1\/fastlane envelope .* expects v3 .*: a 3\.x node ignores it silently/),
+    ]);
+    expect(problemsOf(v3(), V1)).toEqual([
+      expect.stringMatching(/v3 envelope .* expects v1\/fastlane .*crashes its Redis process with MatchError/),
+    ]);
+    expect(problemsOf(v3(), V1, { shape: 'v1/pool' })).toEqual([
+      expect.stringMatching(/takes the node name for pool_size and crashes/),
+    ]);
   });
 
   it('the 6- and 5-tuples on a v1 channel unless the target shape is named, saying why', () => {
     const six = problemsOf(v1(6), V1);
-    expect(six).toEqual([expect.stringMatching(/v1\/pool envelope .*2\.1\.2–2\.1\.8 node crashes .*MatchError .*only 7-tuples.*adapter 2\.0\.0–2\.1\.1.*explicitly/)]);
-    expect(problemsOf(v1(5), V1)).toEqual([expect.stringMatching(/v1\/legacy envelope .*MatchError.*adapter 0\.x–1\.0/)]);
+    expect(six).toEqual([
+      expect.stringMatching(
+        /v1\/pool envelope .*2\.1\.2–2\.1\.8 node crashes .*MatchError .*only 7-tuples.*adapter 2\.0\.0–2\.1\.1.*explicitly/,
+      ),
+    ]);
+    expect(problemsOf(v1(5), V1)).toEqual([
+      expect.stringMatching(/v1\/legacy envelope .*MatchError.*adapter 0\.x–1\.0/),
+    ]);
     // A named target is held to its own shape.
-    expect(problemsOf(v1(7), V1, { shape: 'v1/legacy' })).toEqual([expect.stringMatching(/0\.x–1\.0 node crashes .*only 5-tuples/)]);
+    expect(problemsOf(v1(7), V1, { shape: 'v1/legacy' })).toEqual([
+      expect.stringMatching(/0\.x–1\.0 node crashes .*only 5-tuples/),
+    ]);
   });
 
   it('v3: a node that is neither atom nor binary', () => {
     expect(problemsOf(v3With(2, 42), V3)).toEqual([
-      expect.stringMatching(/node element is the integer 42, not an atom or a binary: .*:except reaches every node and :only reaches none/),
+      expect.stringMatching(
+        /node element is the integer 42, not an atom or a binary: .*:except reaches every node and :only reaches none/,
+      ),
     ]);
   });
 
@@ -141,7 +200,9 @@ describe('validateForPublish refuses', () => {
       ['Elixir.Phoenix.Channel', 'Phoenix.Channel'],
     ]) {
       expect(problemsOf(v3With(5, Atom.of(atom!)), V3)).toEqual([
-        expect.stringMatching(new RegExp(`dispatcher ${shown} is neither .*calls ${shown}\\.dispatch/3 .*UndefinedFunctionError`)),
+        expect.stringMatching(
+          new RegExp(`dispatcher ${shown} is neither .*calls ${shown}\\.dispatch/3 .*UndefinedFunctionError`),
+        ),
       ]);
     }
   });
@@ -152,23 +213,37 @@ describe('validateForPublish refuses', () => {
       ['erlang', ':erlang'],
     ]) {
       expect(problemsOf(v1With(2, Atom.of(atom!)), V1)).toEqual([
-        expect.stringMatching(new RegExp(`fastlane ${shown} is neither .*calls ${shown}\\.fastlane/3 on every message .*UndefinedFunctionError`)),
+        expect.stringMatching(
+          new RegExp(
+            `fastlane ${shown} is neither .*calls ${shown}\\.fastlane/3 on every message .*UndefinedFunctionError`,
+          ),
+        ),
       ]);
     }
   });
 
   it('v1: a pool_size that is not a sane positive integer', () => {
-    expect(problemsOf(v1With(3, new ErlFloat(1)), V1)).toEqual([expect.stringMatching(/pool_size is the float 1, not an integer: .*crashes/)]);
-    expect(problemsOf(v1With(3, Atom.of('one')), V1)).toEqual([expect.stringMatching(/pool_size is the atom :one, not an integer/)]);
+    expect(problemsOf(v1With(3, new ErlFloat(1)), V1)).toEqual([
+      expect.stringMatching(/pool_size is the float 1, not an integer: .*crashes/),
+    ]);
+    expect(problemsOf(v1With(3, Atom.of('one')), V1)).toEqual([
+      expect.stringMatching(/pool_size is the atom :one, not an integer/),
+    ]);
     expect(problemsOf(v1With(3, 0), V1)).toEqual([expect.stringMatching(/pool_size 0 is not positive/)]);
     expect(problemsOf(v1With(3, -2), V1)).toEqual([expect.stringMatching(/pool_size -2 is not positive/)]);
-    expect(problemsOf(v1With(3, 5000), V1)).toEqual([expect.stringMatching(/pool_size 5000 is above 1024: .*one task per shard/)]);
+    expect(problemsOf(v1With(3, 5000), V1)).toEqual([
+      expect.stringMatching(/pool_size 5000 is above 1024: .*one task per shard/),
+    ]);
     expect(problemsOf(v1With(3, 2n ** 70n), V1)).toEqual([expect.stringMatching(/is above 1024/)]);
-    expect(problemsOf(v1(6, { poolSize: 0 }), V1, { shape: 'v1/pool' })).toEqual([expect.stringMatching(/2\.0\.0–2\.1\.1 node walks shards/)]);
+    expect(problemsOf(v1(6, { poolSize: 0 }), V1, { shape: 'v1/pool' })).toEqual([
+      expect.stringMatching(/2\.0\.0–2\.1\.1 node walks shards/),
+    ]);
   });
 
   it('v1: a topic that is not a binary', () => {
-    expect(problemsOf(v1With(5, Atom.of('room')), V1)).toEqual([expect.stringMatching(/topic is the atom :room, not a binary: .*delivers it to nobody/)]);
+    expect(problemsOf(v1With(5, Atom.of('room')), V1)).toEqual([
+      expect.stringMatching(/topic is the atom :room, not a binary: .*delivers it to nobody/),
+    ]);
   });
 
   it('reports every problem of one envelope at once', () => {

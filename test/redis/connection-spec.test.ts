@@ -63,7 +63,7 @@ describe('endpoint and sentinel lists', () => {
     expect(() => parseEndpoint('h:99999', 9)).toThrow(/invalid port/);
   });
 
-  test('sentinel list with and without the sentinels\' own credentials', () => {
+  test("sentinel list with and without the sentinels' own credentials", () => {
     expect(parseSentinelList('s1:26379, s2')).toEqual({
       sentinels: [
         { host: 's1', port: 26379 },
@@ -85,7 +85,10 @@ describe('endpoint and sentinel lists', () => {
 
 describe('describeSpec never shows a password', () => {
   const cases: [ConnectionSpec, string][] = [
-    [{ mode: 'standalone', host: '10.0.0.5', port: 6379, username: 'app', password: 'pw-1', db: 0 }, 'redis://app:***@10.0.0.5:6379/0'],
+    [
+      { mode: 'standalone', host: '10.0.0.5', port: 6379, username: 'app', password: 'pw-1', db: 0 },
+      'redis://app:***@10.0.0.5:6379/0',
+    ],
     [{ mode: 'standalone', host: 'h', port: 1, password: 'pw-1', tls: {} }, 'rediss://:***@h:1/0'],
     [{ mode: 'standalone', host: '::1', port: 1, username: 'u' }, 'redis://u@[::1]:1/0'],
     [
@@ -107,10 +110,7 @@ describe('describeSpec never shows a password', () => {
       },
       'redis+sentinel://app:***@s1:26379,s2:26380/mymaster/3 (sentinel auth :***)',
     ],
-    [
-      { mode: 'cluster', nodes: [{ host: 'c1', port: 7000 }], password: 'pw-1' },
-      'redis+cluster://:***@c1:7000',
-    ],
+    [{ mode: 'cluster', nodes: [{ host: 'c1', port: 7000 }], password: 'pw-1' }, 'redis+cluster://:***@c1:7000'],
   ];
   test.each(cases)('%j', (spec, expected) => {
     const text = describeSpec(spec);
@@ -147,7 +147,9 @@ describe('scrubbing secrets from messages', () => {
     const error = Object.assign(new Error('WRONGPASS invalid username-password pair\nAUTH data p@ss'), {});
     const failure = connectionError(error, spec);
     expect(failure.reason).toBe('auth');
-    expect(failure.message).toBe('cannot connect to redis+sentinel://:***@s:1/m/0 (sentinel auth :***): authentication failed: wrong username or password');
+    expect(failure.message).toBe(
+      'cannot connect to redis+sentinel://:***@s:1/m/0 (sentinel auth :***): authentication failed: wrong username or password',
+    );
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6390'), { code: 'ECONNREFUSED' });
     expect(explainFailure(refused, spec)).toEqual({ reason: 'refused', detail: 'connection refused' });
     const noperm = new Error("NOPERM this user has no permissions to run the 'psubscribe' command");
@@ -162,7 +164,11 @@ describe('scrubbing secrets from messages', () => {
 
 describe('ioredis options are quiet (no INFO, SETNAME, SETINFO, SELECT)', () => {
   test('standalone node options', () => {
-    const options = nodeOptions({ mode: 'standalone', host: 'h', port: 1, db: 5, username: 'u', password: 'p' }, { host: 'h', port: 1 }, 1234);
+    const options = nodeOptions(
+      { mode: 'standalone', host: 'h', port: 1, db: 5, username: 'u', password: 'p' },
+      { host: 'h', port: 1 },
+      1234,
+    );
     expect(options).toMatchObject({
       host: 'h',
       port: 1,
@@ -179,14 +185,29 @@ describe('ioredis options are quiet (no INFO, SETNAME, SETINFO, SELECT)', () => 
     expect(options.retryStrategy?.(1)).toBeNull();
   });
 
-  test('sentinel options keep the master\'s and the sentinels\' credentials apart', () => {
+  test("sentinel options keep the master's and the sentinels' credentials apart", () => {
     const options = sentinelModeOptions(
-      { mode: 'sentinel', sentinels: [{ host: 's', port: 2 }], masterName: 'm', password: 'data', sentinelPassword: 'sent' },
+      {
+        mode: 'sentinel',
+        sentinels: [{ host: 's', port: 2 }],
+        masterName: 'm',
+        password: 'data',
+        sentinelPassword: 'sent',
+      },
       1000,
     );
-    expect(options).toMatchObject({ sentinels: [{ host: 's', port: 2 }], name: 'm', password: 'data', sentinelPassword: 'sent', role: 'master' });
+    expect(options).toMatchObject({
+      sentinels: [{ host: 's', port: 2 }],
+      name: 'm',
+      password: 'data',
+      sentinelPassword: 'sent',
+      role: 'master',
+    });
     expect(options.sentinelTLS).toBeUndefined();
-    const tlsOptionsOn = sentinelModeOptions({ mode: 'sentinel', sentinels: [{ host: 's', port: 2 }], masterName: 'm', tls: {} }, 1000);
+    const tlsOptionsOn = sentinelModeOptions(
+      { mode: 'sentinel', sentinels: [{ host: 's', port: 2 }], masterName: 'm', tls: {} },
+      1000,
+    );
     expect(tlsOptionsOn.enableTLSForSentinelMode).toBe(true);
     expect(tlsOptionsOn.sentinelTLS).toEqual({});
   });
@@ -198,7 +219,9 @@ describe('ioredis options are quiet (no INFO, SETNAME, SETINFO, SELECT)', () => 
       expect(tlsOptions({ caFile: join(dir, 'ca.pem') })).toEqual({ ca: Buffer.from('CA-PEM') });
       const insecure = tlsOptions({ insecure: true });
       expect(insecure.rejectUnauthorized).toBe(false);
-      expect(() => tlsOptions({ certFile: join(dir, 'missing.pem') })).toThrow(/cannot read the --cert file .*missing\.pem \(ENOENT\)/);
+      expect(() => tlsOptions({ certFile: join(dir, 'missing.pem') })).toThrow(
+        /cannot read the --cert file .*missing\.pem \(ENOENT\)/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -228,8 +251,18 @@ describe('loopback guard', () => {
 
   test('every named address must be loopback', () => {
     expect(isLoopbackTarget({ mode: 'standalone', host: '127.0.0.1', port: 1 })).toBe(true);
-    expect(isLoopbackTarget({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port: 1 }, { host: '10.0.0.2', port: 1 }] })).toBe(false);
-    expect(isLoopbackTarget({ mode: 'sentinel', sentinels: [{ host: 'localhost', port: 1 }], masterName: 'm' })).toBe(true);
+    expect(
+      isLoopbackTarget({
+        mode: 'cluster',
+        nodes: [
+          { host: '127.0.0.1', port: 1 },
+          { host: '10.0.0.2', port: 1 },
+        ],
+      }),
+    ).toBe(false);
+    expect(isLoopbackTarget({ mode: 'sentinel', sentinels: [{ host: 'localhost', port: 1 }], masterName: 'm' })).toBe(
+      true,
+    );
     expect(isLoopbackTarget({ mode: 'sentinel', sentinels: [], masterName: 'm' })).toBe(false);
   });
 });
@@ -247,7 +280,15 @@ describe('cluster node discovery', () => {
       { host: 'seed', port: 7001 },
     ]);
     expect(endpointsFromClusterSlots('ERR', 'seed')).toEqual([]);
-    expect(mergeEndpoints([{ host: 'a', port: 1 }], [{ host: 'b', port: 2 }, { host: 'a', port: 1 }])).toEqual([
+    expect(
+      mergeEndpoints(
+        [{ host: 'a', port: 1 }],
+        [
+          { host: 'b', port: 2 },
+          { host: 'a', port: 1 },
+        ],
+      ),
+    ).toEqual([
       { host: 'a', port: 1 },
       { host: 'b', port: 2 },
     ]);

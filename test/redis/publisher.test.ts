@@ -3,7 +3,13 @@ import type { ConnectionSpec } from '../../src/redis/connection-spec.js';
 import { RedisConnectionError } from '../../src/redis/errors.js';
 import { Publisher } from '../../src/redis/publisher.js';
 import { freePort } from '../helpers/ports.js';
-import { rawSubscriber, startRedis, waitUntil, type RawSubscription, type RedisServer } from '../helpers/redis-server.js';
+import {
+  rawSubscriber,
+  startRedis,
+  waitUntil,
+  type RawSubscription,
+  type RedisServer,
+} from '../helpers/redis-server.js';
 
 let server: RedisServer;
 const closers: (() => unknown)[] = [];
@@ -23,7 +29,13 @@ afterAll(async () => {
 });
 
 function spec(extra: Partial<ConnectionSpec> = {}): ConnectionSpec {
-  return { mode: 'standalone', host: server.host, port: server.port, password: 'admin-pw-2', ...extra } as ConnectionSpec;
+  return {
+    mode: 'standalone',
+    host: server.host,
+    port: server.port,
+    password: 'admin-pw-2',
+    ...extra,
+  } as ConnectionSpec;
 }
 
 async function connected(s: ConnectionSpec): Promise<Publisher> {
@@ -67,12 +79,22 @@ test('numsub reports exact-channel subscribers per channel', async () => {
 });
 
 test('a publish-only ACL user (no +ping) connects and publishes; outside its channels it gets a permission error', async () => {
-  const publisher = await connected({ mode: 'standalone', host: server.host, port: server.port, username: 'injector', password: 'inject-pw-2' });
+  const publisher = await connected({
+    mode: 'standalone',
+    host: server.host,
+    port: server.port,
+    username: 'injector',
+    password: 'inject-pw-2',
+  });
   expect(await publisher.publish('phx:allowed', Buffer.from('x'))).toBe(0);
-  const error = (await publisher.publish('secret:channel', Buffer.from('x')).catch((e: unknown) => e)) as RedisConnectionError;
+  const error = (await publisher
+    .publish('secret:channel', Buffer.from('x'))
+    .catch((e: unknown) => e)) as RedisConnectionError;
   expect(error).toBeInstanceOf(RedisConnectionError);
   expect(error.reason).toBe('permission');
-  expect(error.message).toMatch(/^cannot publish to redis:\/\/injector:\*\*\*@127\.0\.0\.1:\d+\/0: permission denied by the server's ACL/);
+  expect(error.message).toMatch(
+    /^cannot publish to redis:\/\/injector:\*\*\*@127\.0\.0\.1:\d+\/0: permission denied by the server's ACL/,
+  );
   expect(error.message).not.toContain('inject-pw-2');
 });
 

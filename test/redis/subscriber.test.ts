@@ -50,7 +50,9 @@ describe('binary payloads arrive byte-exact', () => {
     for (const payload of payloads) await rawPublish(server, 'phx:Elixir.Chät.PubSub', payload);
     await rawPublish(server, 'other:ignored', ALL_BYTES);
     await waitUntil(() => messages.length >= payloads.length, 'all payloads');
-    expect(messages.map((m) => Buffer.from(m.payload).equals(payloads[messages.indexOf(m)]!))).toEqual(payloads.map(() => true));
+    expect(messages.map((m) => Buffer.from(m.payload).equals(payloads[messages.indexOf(m)]!))).toEqual(
+      payloads.map(() => true),
+    );
     for (const m of messages) {
       expect(m.channel).toBe('phx:Elixir.Chät.PubSub');
       expect(m.pattern).toBe('phx:*');
@@ -79,11 +81,14 @@ describe('binary payloads arrive byte-exact', () => {
     await subscriber.start();
     const publisher = adminClient(server);
     const pipeline = publisher.pipeline();
-    for (let i = 0; i < 5000; i++) pipeline.publish('burst:x', Buffer.concat([Buffer.from([i >> 8, i & 255]), ALL_BYTES]));
+    for (let i = 0; i < 5000; i++)
+      pipeline.publish('burst:x', Buffer.concat([Buffer.from([i >> 8, i & 255]), ALL_BYTES]));
     await pipeline.exec();
     publisher.disconnect();
     await waitUntil(() => messages.length >= 5000, '5000 messages');
-    expect(messages.every((m, i) => m.payload[0] === i >> 8 && m.payload[1] === (i & 255) && m.payload.length === 258)).toBe(true);
+    expect(
+      messages.every((m, i) => m.payload[0] === i >> 8 && m.payload[1] === (i & 255) && m.payload.length === 258),
+    ).toBe(true);
   });
 });
 
@@ -134,7 +139,13 @@ describe('ACL: watching never writes', () => {
   });
 
   test('a user without +psubscribe gets a clear permission error', async () => {
-    const { subscriber } = watch({ mode: 'standalone', host: acl.host, port: acl.port, username: 'nopsub', password: 'nopsub-pw-1' });
+    const { subscriber } = watch({
+      mode: 'standalone',
+      host: acl.host,
+      port: acl.port,
+      username: 'nopsub',
+      password: 'nopsub-pw-1',
+    });
     const error = await subscriber.start().then(
       () => null,
       (e: unknown) => e,
@@ -142,16 +153,21 @@ describe('ACL: watching never writes', () => {
     expect(error).toBeInstanceOf(RedisConnectionError);
     const failure = error as RedisConnectionError;
     expect(failure.reason).toBe('permission');
-    expect(failure.message).toMatch(/^cannot connect to redis:\/\/nopsub:\*\*\*@127\.0\.0\.1:\d+\/0: permission denied by the server's ACL: .*'psubscribe'/);
+    expect(failure.message).toMatch(
+      /^cannot connect to redis:\/\/nopsub:\*\*\*@127\.0\.0\.1:\d+\/0: permission denied by the server's ACL: .*'psubscribe'/,
+    );
     expect(failure.message + failure.stack).not.toContain('nopsub-pw-1');
   });
 
-  test('a channel outside the user\'s &pattern is refused too', async () => {
+  test("a channel outside the user's &pattern is refused too", async () => {
     const { subscriber } = watch(
       { mode: 'standalone', host: acl.host, port: acl.port, username: 'watcher', password: 'watch-pw-1' },
       { channels: ['secret:stuff'] },
     );
-    await expect(subscriber.start()).rejects.toMatchObject({ reason: 'permission', message: expect.stringMatching(/channels/) });
+    await expect(subscriber.start()).rejects.toMatchObject({
+      reason: 'permission',
+      message: expect.stringMatching(/channels/),
+    });
   });
 
   test('a wrong password is a clear error that never contains the password', async () => {
@@ -165,7 +181,13 @@ describe('ACL: watching never writes', () => {
       expect(error.reason).toBe('auth');
       expect(error.message).toMatch(/authentication failed: wrong username or password$/);
       expect(error.target).toBe(`redis://${username ?? ''}:***@127.0.0.1:${acl.port}/0`);
-      const everything = [error.message, error.stack, String(error), JSON.stringify(error), JSON.stringify(events)].join('\n');
+      const everything = [
+        error.message,
+        error.stack,
+        String(error),
+        JSON.stringify(error),
+        JSON.stringify(events),
+      ].join('\n');
       expect(everything).not.toContain('Wr0ng-Secret-4711');
       expect(Object.keys(error)).not.toContain('cause');
     }
@@ -173,7 +195,10 @@ describe('ACL: watching never writes', () => {
 
   test('no password at all for a password-protected server says so', async () => {
     const { subscriber } = watch(spec(acl));
-    await expect(subscriber.start()).rejects.toMatchObject({ reason: 'auth', message: expect.stringMatching(/authentication required/) });
+    await expect(subscriber.start()).rejects.toMatchObject({
+      reason: 'auth',
+      message: expect.stringMatching(/authentication required/),
+    });
   });
 });
 
@@ -197,7 +222,9 @@ describe('connection loss and unreachable servers', () => {
       expect(reconnected.gapMs).toBeGreaterThan(0);
       expect(reconnected.attempts).toBeGreaterThanOrEqual(1);
       // Backoff doubles and is capped.
-      const delays = events.filter((e) => e.type === 'reconnecting').map((e) => (e.args[0] as { delayMs: number }).delayMs);
+      const delays = events
+        .filter((e) => e.type === 'reconnecting')
+        .map((e) => (e.args[0] as { delayMs: number }).delayMs);
       expect(delays).toEqual(delays.map((_, i) => Math.min(100 * 2 ** i, 200)));
 
       await rawPublish(own, 'phx:after', Buffer.from('after'));
@@ -234,7 +261,10 @@ describe('connection loss and unreachable servers', () => {
 
   test('nobody listening at start: a typed "connection refused" error, no retry forever', async () => {
     const port = await freePort();
-    const { subscriber, events } = watch({ mode: 'standalone', host: '127.0.0.1', port }, { firstConnectTimeoutMs: 1000 });
+    const { subscriber, events } = watch(
+      { mode: 'standalone', host: '127.0.0.1', port },
+      { firstConnectTimeoutMs: 1000 },
+    );
     const error = (await subscriber.start().catch((e: unknown) => e)) as RedisConnectionError;
     expect(error).toBeInstanceOf(RedisConnectionError);
     expect(error.message).toBe(`cannot connect to redis://127.0.0.1:${port}/0: connection refused`);

@@ -22,7 +22,13 @@ afterAll(async () => {
 });
 
 function specFor(target: RedisServer, tls: TlsSpec): ConnectionSpec {
-  return { mode: 'standalone', host: '127.0.0.1', port: target.port, tls, ...(target === server ? { password: 'tls-pw-1' } : {}) };
+  return {
+    mode: 'standalone',
+    host: '127.0.0.1',
+    port: target.port,
+    tls,
+    ...(target === server ? { password: 'tls-pw-1' } : {}),
+  };
 }
 
 async function subscribe(spec: ConnectionSpec, patterns = ['phx:*']): Promise<Subscriber> {
@@ -50,7 +56,9 @@ test('the wrong CA (or none: the system list) is rejected with a certificate err
     const error = (await subscribe(specFor(server, tls)).catch((e: unknown) => e)) as RedisConnectionError;
     expect(error).toBeInstanceOf(RedisConnectionError);
     expect(error.reason).toBe('tls');
-    expect(error.message).toMatch(/TLS certificate rejected \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
+    expect(error.message).toMatch(
+      /TLS certificate rejected \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+    );
     expect(error.message).not.toContain('tls-pw-1');
   }
 });
@@ -78,9 +86,13 @@ test('plain TCP to a TLS port fails instead of hanging', async () => {
 test('a server that requires client certificates accepts --cert/--key and refuses without them', async () => {
   const tls = mutual.tls!;
   await subscribe(specFor(mutual, { caFile: tls.caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile }));
-  const error = (await subscribe(specFor(mutual, { caFile: tls.caFile })).catch((e: unknown) => e)) as RedisConnectionError;
+  const error = (await subscribe(specFor(mutual, { caFile: tls.caFile })).catch(
+    (e: unknown) => e,
+  )) as RedisConnectionError;
   expect(error).toBeInstanceOf(RedisConnectionError);
-  expect(error.message).toBe(`cannot connect to rediss://127.0.0.1:${mutual.port}/0: the server requires a client certificate (--cert and --key)`);
+  expect(error.message).toBe(
+    `cannot connect to rediss://127.0.0.1:${mutual.port}/0: the server requires a client certificate (--cert and --key)`,
+  );
 });
 
 test('TLS to a plaintext port times out with a hint', async () => {
@@ -89,14 +101,18 @@ test('TLS to a plaintext port times out with a hint', async () => {
     const spec: ConnectionSpec = { mode: 'standalone', host: '127.0.0.1', port: plain.port, tls: {} };
     const error = (await subscribe(spec).catch((e: unknown) => e)) as RedisConnectionError;
     expect(error.reason).toBe('timeout');
-    expect(error.message).toBe(`cannot connect to rediss://127.0.0.1:${plain.port}/0: timed out (if the port does not speak TLS, drop --tls)`);
+    expect(error.message).toBe(
+      `cannot connect to rediss://127.0.0.1:${plain.port}/0: timed out (if the port does not speak TLS, drop --tls)`,
+    );
   } finally {
     await plain.stop();
   }
 });
 
 test('an unreadable --cacert file is reported as such, before connecting', async () => {
-  const error = (await subscribe(specFor(server, { caFile: '/nonexistent/ca.pem' })).catch((e: unknown) => e)) as RedisConnectionError;
+  const error = (await subscribe(specFor(server, { caFile: '/nonexistent/ca.pem' })).catch(
+    (e: unknown) => e,
+  )) as RedisConnectionError;
   expect(error.reason).toBe('config');
   expect(error.message).toMatch(/cannot read the --cacert file \/nonexistent\/ca\.pem \(ENOENT\)/);
 });

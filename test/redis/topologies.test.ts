@@ -44,7 +44,11 @@ describe('Sentinel', () => {
     master = await startRedis({ name: 'master', requirepass: 'master-pw-1' });
     replica = await startReplica(master);
     sentinel = await startSentinel(master, { password: 'sentinel-pw-1', expectReplicas: 1 });
-    closers.push(() => sentinel.stop(), () => replica.stop(), () => master.stop());
+    closers.push(
+      () => sentinel.stop(),
+      () => replica.stop(),
+      () => master.stop(),
+    );
     spec = {
       mode: 'sentinel',
       sentinels: [{ host: '127.0.0.1', port: sentinel.port }],
@@ -56,9 +60,17 @@ describe('Sentinel', () => {
 
   test('wrong or missing sentinel password, unknown master: clear errors without any password in them', async () => {
     const cases: [Partial<ConnectionSpec>, string, RegExp][] = [
-      [{ sentinelPassword: 'Wr0ng-Sentinel-Pw' }, 'auth', /: sentinel authentication failed: wrong sentinel username or password/],
+      [
+        { sentinelPassword: 'Wr0ng-Sentinel-Pw' },
+        'auth',
+        /: sentinel authentication failed: wrong sentinel username or password/,
+      ],
       [{ sentinelPassword: undefined }, 'auth', /: the sentinels require a password of their own/],
-      [{ masterName: 'nosuchmaster' }, 'config', /: no sentinel knows a master named "nosuchmaster" \(check --master-name\)$/],
+      [
+        { masterName: 'nosuchmaster' },
+        'config',
+        /: no sentinel knows a master named "nosuchmaster" \(check --master-name\)$/,
+      ],
     ];
     for (const [change, reason, detail] of cases) {
       const { subscriber } = watch({ ...spec, ...change } as ConnectionSpec, { firstConnectTimeoutMs: 1000 });
@@ -71,8 +83,10 @@ describe('Sentinel', () => {
     }
   });
 
-  test('the master\'s password is checked on the master (wrong one: auth error)', async () => {
-    const { subscriber } = watch({ ...spec, password: 'Wr0ng-Master-Pw' } as ConnectionSpec, { firstConnectTimeoutMs: 1000 });
+  test("the master's password is checked on the master (wrong one: auth error)", async () => {
+    const { subscriber } = watch({ ...spec, password: 'Wr0ng-Master-Pw' } as ConnectionSpec, {
+      firstConnectTimeoutMs: 1000,
+    });
     await expect(subscriber.start()).rejects.toMatchObject({
       reason: 'auth',
       message: expect.stringMatching(/: authentication failed: wrong username or password$/),
@@ -99,7 +113,11 @@ describe('Sentinel', () => {
     await waitUntil(() => messages.length === 1, 'message through the original master');
 
     await master.kill('SIGKILL');
-    await waitUntil(async () => (await sentinel.masterAddress()).port === replica.port, 'sentinel to promote the replica', 20_000);
+    await waitUntil(
+      async () => (await sentinel.masterAddress()).port === replica.port,
+      'sentinel to promote the replica',
+      20_000,
+    );
     await waitUntil(() => events.includes('reconnected'), 'the subscriber to follow the failover', 20_000);
     // The replica is now the master, so a PUBLISH there is the new normal.
     await rawPublish(replica, 'phx:via-sentinel', 'two');
@@ -120,7 +138,12 @@ describe('Cluster', () => {
     const spec: ConnectionSpec = { mode: 'cluster', nodes: [{ host: '127.0.0.1', port: a.port }] };
     const { subscriber, messages } = watch(spec, { channels: ['phx:cluster'], patterns: [] });
     await subscriber.start();
-    for (const [node, name] of [[a, 'a'], [b, 'b'], [c, 'c']] as const) await rawPublish(node, 'phx:cluster', `from-${name}`);
+    for (const [node, name] of [
+      [a, 'a'],
+      [b, 'b'],
+      [c, 'c'],
+    ] as const)
+      await rawPublish(node, 'phx:cluster', `from-${name}`);
     await waitUntil(() => messages.length === 3, 'one message per node');
     expect(text(messages)).toEqual(['phx:cluster=from-a', 'phx:cluster=from-b', 'phx:cluster=from-c']);
 
@@ -128,7 +151,7 @@ describe('Cluster', () => {
     closers.push(() => publisher.close());
     await publisher.connect();
     await publisher.publish('phx:cluster', Buffer.from('from-publisher'));
-    await waitUntil(() => messages.length === 4, 'the publisher\'s message');
+    await waitUntil(() => messages.length === 4, "the publisher's message");
     const counts = await publisher.numsub(['phx:cluster', 'phx:nobody']);
     expect([...counts]).toEqual([
       ['phx:cluster', 1],
@@ -139,10 +162,13 @@ describe('Cluster', () => {
   test('when the node it listens on dies, the subscriber moves to another node it learned about', async () => {
     const [a, b] = cluster.nodes as [RedisServer, RedisServer];
     // Only `a` is given; the others are learned from CLUSTER SLOTS.
-    const { subscriber, messages, events } = watch({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port: a.port }] }, {
-      patterns: ['phx:*'],
-      reconnectMaxDelayMs: 200,
-    });
+    const { subscriber, messages, events } = watch(
+      { mode: 'cluster', nodes: [{ host: '127.0.0.1', port: a.port }] },
+      {
+        patterns: ['phx:*'],
+        reconnectMaxDelayMs: 200,
+      },
+    );
     await subscriber.start();
     await a.kill('SIGKILL');
     await waitUntil(() => events.includes('reconnected'), 'reconnected to another node');

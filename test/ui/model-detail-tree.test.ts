@@ -148,7 +148,9 @@ describe('DetailTree', () => {
 
   it('cuts long binaries and says how long they are', () => {
     const large = fixture('3.1.0', '026-z0-large-100kb-string.etf');
-    const body = treeOf(large, { maxBinaryLength: 32 }).rows().find((r) => r.node.label === '"body" => ')!;
+    const body = treeOf(large, { maxBinaryLength: 32 })
+      .rows()
+      .find((r) => r.node.label === '"body" => ')!;
     const size = (body.node.term as Uint8Array).length;
     expect(size).toBeGreaterThan(100_000);
     expect(rowText(body)).toBe(`        "body" => "0123456789abcdef0123456789abcdef…" (${size} bytes)`);

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { hexDump, hexLineCount, hexLineOf, hexLineText, type HexLine } from '../../src/ui/model/hex-dump.js';
 import { fixtureMessages } from '../output/filter-fixture-messages.js';
 
-const broadcast = fixtureMessages(['phoenix_pubsub_redis-3.1.0']).find((f) => f.entry.file === '003-z0-broadcast-hello.etf')!
-  .message.raw.payload;
+const broadcast = fixtureMessages(['phoenix_pubsub_redis-3.1.0']).find(
+  (f) => f.entry.file === '003-z0-broadcast-hello.etf',
+)!.message.raw.payload;
 
 /** Column of byte j (0..15) in the hex area and in the ASCII area of a 16-wide line. */
 const hexColumn = (j: number): number => 10 + 3 * j + (j >= 8 ? 1 : 0);

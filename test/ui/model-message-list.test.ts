@@ -150,7 +150,9 @@ describe('MessageListModel', () => {
     const byThree = seqFilter((s) => s % 3 === 0);
     list.setFilter(byThree);
     expect(byThree.calls).toBe(100);
-    expect(visibleSeqs(list)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1).filter((s) => s > 50 && s % 3 === 0));
+    expect(visibleSeqs(list)).toEqual(
+      Array.from({ length: 150 }, (_, i) => i + 1).filter((s) => s > 50 && s % 3 === 0),
+    );
     expect(list.filter).toBe(byThree);
   });
 
@@ -176,7 +178,14 @@ describe('MessageListModel', () => {
     list.push(bytesMessage(12, 'not a phoenix payload'));
     expect(list.counters.undecodable).toBe(2);
     list.clear();
-    expect(list.counters).toEqual({ received: 12, shown: 0, filteredOut: 0, undecodable: 2, evicted: 0, newWhilePaused: 0 });
+    expect(list.counters).toEqual({
+      received: 12,
+      shown: 0,
+      filteredOut: 0,
+      undecodable: 2,
+      evicted: 0,
+      newWhilePaused: 0,
+    });
     expect([list.length, list.selectedIndex, list.top]).toEqual([0, -1, 0]);
     pushRange(list, 13, 13);
     expect(visibleSeqs(list)).toEqual([13]);

@@ -11,7 +11,11 @@ const other = fixtures.find((m) => m.classified.topic === 'rooms:other')!;
 const heartbeat = fixtures.find((m) => m.classified.tracker?.type === 'heartbeat')!;
 
 /** A clock the test moves by hand. */
-function clock(start = 1_700_000_000_000): { now: () => number; set: (t: number) => void; advance: (ms: number) => void } {
+function clock(start = 1_700_000_000_000): {
+  now: () => number;
+  set: (t: number) => void;
+  advance: (ms: number) => void;
+} {
   let t = start;
   return { now: () => t, set: (v) => (t = v), advance: (ms) => (t += ms) };
 }
@@ -56,7 +60,7 @@ describe('StatsModel', () => {
     expect(stats.totals('total')).toMatchObject({ msgs: 40, msgRate: 10 });
   });
 
-  it('with startAtFirstRecord, counts since the first message (a capture\'s recorded clock)', () => {
+  it("with startAtFirstRecord, counts since the first message (a capture's recorded clock)", () => {
     let recorded = 0; // a capture's clock: the time of the last record read, 0 before any
     const stats = new StatsModel({ now: () => recorded, startAtFirstRecord: true });
     const fromConstruction = new StatsModel({ now: () => recorded });

@@ -35,7 +35,15 @@ describe('units', () => {
   });
 
   it('keeps a trickle visible in rates', () => {
-    expect([0, 0.04, 0.5, 9.9, 9.96, 12.4, 20_000].map(formatRate)).toEqual(['0', '0.0', '0.5', '9.9', '10', '12', '20.0k']);
+    expect([0, 0.04, 0.5, 9.9, 9.96, 12.4, 20_000].map(formatRate)).toEqual([
+      '0',
+      '0.0',
+      '0.5',
+      '9.9',
+      '10',
+      '12',
+      '20.0k',
+    ]);
     expect(formatMsgRate(20_000)).toBe('20.0k msg/s');
     expect(formatByteRate(2 * 1024 * 1024)).toBe('2.00 MiB/s');
   });

@@ -49,9 +49,21 @@ export class Tmux {
     const env = Object.entries({ PS1: SHELL_PROMPT, ...options.env }).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const shell = `env ${env.join(' ')} bash --norc --noprofile`;
     await run('tmux', [
-      '-L', socket, '-f', '/dev/null',
-      'new-session', '-d', '-s', 'main', '-x', String(options.width ?? 120), '-y', String(options.height ?? 40),
-      '-c', options.cwd ?? process.cwd(), shell,
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      String(options.width ?? 120),
+      '-y',
+      String(options.height ?? 40),
+      '-c',
+      options.cwd ?? process.cwd(),
+      shell,
     ]);
     live.add(socket);
     const term = new Tmux(socket);

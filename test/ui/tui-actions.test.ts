@@ -131,13 +131,18 @@ describe('s, w and P in tmux', () => {
       await t.keys('Enter');
       await t.waitFor(/\[y\/N\]/, 'asked again');
       await t.keys('y');
-      await t.waitFor(/published \d+ bytes to phx:Elixir\.Test\.PubSub\.Adapter: 2 subscribers received it/, 'the result');
+      await t.waitFor(
+        /published \d+ bytes to phx:Elixir\.Test\.PubSub\.Adapter: 2 subscribers received it/,
+        'the result',
+      );
       expect(listener.messages).toHaveLength(4);
       const sent = classify(listener.messages[3]!.payload);
       expect(sent.topic).toBe('rooms:beta');
       expect(sent.event).toBe('typing');
       expect(sent.envelope?.node).toBe(`redis-print@${hostname()}`);
-      expect((sent.payload as ErlMap).get(new TextEncoder().encode('body'))).toEqual(new TextEncoder().encode('edited in the UI'));
+      expect((sent.payload as ErlMap).get(new TextEncoder().encode('body'))).toEqual(
+        new TextEncoder().encode('edited in the UI'),
+      );
 
       // The UI received its own copy too.
       await t.keys('Escape');

@@ -72,7 +72,8 @@ export function markedText(screenWithEscapes: string, on: 7 | 43): string[] {
           if (on === 43 && c === 48) marked = false; // another background
           i += codes[i + 1] === 5 ? 2 : 4; // 38;5;N or 38;2;R;G;B
         } else if (c === on) marked = true;
-        else if (c === 0 || (on === 7 && c === 27) || (on === 43 && ((c >= 40 && c <= 49) || (c >= 100 && c <= 107)))) marked = false;
+        else if (c === 0 || (on === 7 && c === 27) || (on === 43 && ((c >= 40 && c <= 49) || (c >= 100 && c <= 107))))
+          marked = false;
       }
       if (!marked && text !== '') {
         out.push(text);

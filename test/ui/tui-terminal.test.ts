@@ -26,7 +26,8 @@ afterEach(async () => {
 });
 
 async function publishSome(target: RedisServer, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await rawPublish(target, CHANNEL, broadcastPayload(`rooms:r${i}`, 'new_msg', `hello ${i}`));
+  for (let i = 0; i < n; i++)
+    await rawPublish(target, CHANNEL, broadcastPayload(`rooms:r${i}`, 'new_msg', `hello ${i}`));
 }
 
 const promptBack = (s: string): boolean => s.trimEnd().endsWith(PROMPT_MARK);
@@ -36,7 +37,10 @@ describe('the UI and its terminal', () => {
     term = await Tmux.start({ width: 80, height: 24 });
     await startUi(term, server);
     await publishSome(server, 30);
-    let screen = await term.waitFor((s) => statusLine(s).includes('30 rx') || statusLine(s).includes('recv 30'), 'thirty received');
+    let screen = await term.waitFor(
+      (s) => statusLine(s).includes('30 rx') || statusLine(s).includes('recv 30'),
+      'thirty received',
+    );
     let lines = screen.split('\n');
     expect(lines[0]).toMatch(/^TIME +K GEN +NODE +TOPIC +EVENT +SIZE PAYLOAD/);
     expect(listRows(screen).length).toBeGreaterThanOrEqual(5);
@@ -95,9 +99,14 @@ describe('the UI and its terminal', () => {
     // A preloaded module throws from a timer once told to (SIGUSR2): a real uncaught exception in the running program.
     const dir = mkdtempSync(join(tmpdir(), 'redis-print-tui-crash-'));
     const crash = join(dir, 'crash.cjs');
-    writeFileSync(crash, "process.on('SIGUSR2', () => setTimeout(() => { throw new Error('boom from the test'); }, 0));\n");
+    writeFileSync(
+      crash,
+      "process.on('SIGUSR2', () => setTimeout(() => { throw new Error('boom from the test'); }, 0));\n",
+    );
     const stderr = join(dir, 'stderr.txt');
-    await term.run(`node -r ${shellQuote(crash)} ${shellQuote(MAIN)} --url ${server.url} 2>${shellQuote(stderr)}; echo "exit=$?"`);
+    await term.run(
+      `node -r ${shellQuote(crash)} ${shellQuote(MAIN)} --url ${server.url} 2>${shellQuote(stderr)}; echo "exit=$?"`,
+    );
     await term.waitFor(/● live/, 'the UI');
     process.kill(await term.programPid(), 'SIGUSR2');
     const screen = await term.waitFor(/^exit=\d+/m, 'the exit code');
@@ -112,10 +121,16 @@ describe('the UI and its terminal', () => {
       term = await Tmux.start();
       await startUi(term, own);
       await own.kill('SIGKILL');
-      let screen = await term.waitFor((s) => statusLine(s).includes('◌ reconnecting'), 'reconnecting in the status bar');
+      let screen = await term.waitFor(
+        (s) => statusLine(s).includes('◌ reconnecting'),
+        'reconnecting in the status bar',
+      );
       expect(screen).toMatch(/reconnecting in \d+\.\d s|retrying in \d+\.\d s/);
       await own.restart();
-      screen = await term.waitFor(/reconnected after \d+\.\d s — messages published meanwhile were not received/, 'the reconnected notice');
+      screen = await term.waitFor(
+        /reconnected after \d+\.\d s — messages published meanwhile were not received/,
+        'the reconnected notice',
+      );
       expect(statusLine(screen)).toContain('● live');
       await rawPublish(own, CHANNEL, broadcastPayload('rooms:after', 'new_msg', 'back'));
       await term.waitFor((s) => listRows(s).some((r) => r.includes('rooms:after')), 'messages again');

@@ -24,7 +24,10 @@ describe('view FILE in tmux', () => {
     term = await Tmux.start();
     const stderr = join(mkdtempSync(join(tmpdir(), 'redis-print-tui-view-')), 'stderr.txt');
     await term.run(`node ${shellQuote(MAIN)} view ${shellQuote(CAPTURE)} 2>${shellQuote(stderr)}`);
-    let screen = await term.waitFor(/end of .*phoenix_pubsub_redis-3\.1\.0\.capture: 74 messages read/, 'the end of the file');
+    let screen = await term.waitFor(
+      /end of .*phoenix_pubsub_redis-3\.1\.0\.capture: 74 messages read/,
+      'the end of the file',
+    );
     expect(statusLine(screen)).toMatch(/^ ■ capture .*phoenix_pubsub_redis-3\.1\.0\.capture │/);
     expect(statusLine(screen)).toMatch(/recv 74 shown 74|74 rx 74 shown/);
     expect(listRows(screen).length).toBeGreaterThan(10);
@@ -43,6 +46,8 @@ describe('view FILE in tmux', () => {
     await term.waitFor((s) => listRows(s).length > 10, 'the list back');
     await term.keys('q');
     await term.waitFor((s) => s.trimEnd().endsWith(PROMPT_MARK), 'the shell prompt');
-    expect(readFileSync(stderr, 'utf8')).toMatch(/phoenix_pubsub_redis-3\.1\.0\.capture: received 74, shown 74, filtered 0, undecodable 0, dropped 0/);
+    expect(readFileSync(stderr, 'utf8')).toMatch(
+      /phoenix_pubsub_redis-3\.1\.0\.capture: received 74, shown 74, filtered 0, undecodable 0, dropped 0/,
+    );
   });
 });

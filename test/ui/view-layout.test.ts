@@ -24,7 +24,8 @@ describe('list columns', () => {
         const cols = listColumns(width);
         const used = cols.reduce((n, c) => n + c.width, 0) + cols.length - 1;
         expect(used).toBeLessThanOrEqual(width);
-        for (const id of ['time', 'kind', 'topic', 'event', 'size'] as const) expect(cols.some((c) => c.id === id)).toBe(true);
+        for (const id of ['time', 'kind', 'topic', 'event', 'size'] as const)
+          expect(cols.some((c) => c.id === id)).toBe(true);
         if (width >= 80) expect(cols.find((c) => c.id === 'payload')!.width).toBeGreaterThanOrEqual(16);
         // Nothing is left unused when the payload can grow.
         if (width >= 80) expect(used).toBe(width);
@@ -67,9 +68,17 @@ describe('list columns', () => {
 });
 
 describe('pane layout', () => {
-  const inside = (r: Rect, w: number, h: number) => r.top >= 0 && r.left >= 0 && r.left + r.width <= w && r.top + r.height <= h;
+  const inside = (r: Rect, w: number, h: number) =>
+    r.top >= 0 && r.left >= 0 && r.left + r.width <= w && r.top + r.height <= h;
   const overlap = (a: Rect, b: Rect) =>
-    a.width > 0 && b.width > 0 && a.height > 0 && b.height > 0 && a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
+    a.width > 0 &&
+    b.width > 0 &&
+    a.height > 0 &&
+    b.height > 0 &&
+    a.left < b.left + b.width &&
+    b.left < a.left + a.width &&
+    a.top < b.top + b.height &&
+    b.top < a.top + a.height;
 
   test('every pane inside the screen, none overlapping, from 20×8 to 300×100, hex or not', () => {
     fc.assert(
@@ -77,7 +86,8 @@ describe('pane layout', () => {
         const l = mainLayout(w, h, hex);
         const rects = [l.list, l.detail, l.status, l.bottom, ...(l.hex ? [l.hex] : [])];
         for (const r of rects) expect(inside(r, w, h)).toBe(true);
-        for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(overlap(rects[i]!, rects[j]!)).toBe(false);
+        for (let i = 0; i < rects.length; i++)
+          for (let j = i + 1; j < rects.length; j++) expect(overlap(rects[i]!, rects[j]!)).toBe(false);
         expect(l.status.top).toBe(h - 2);
         expect(l.bottom.top).toBe(h - 1);
       }),
@@ -111,20 +121,27 @@ describe('status bar', () => {
   test('fills exactly the width at any size, keeping connection and counts', () => {
     const theme = themeFor({});
     fc.assert(
-      fc.property(fc.integer({ min: 30, max: 300 }), fc.boolean(), fc.string({ maxLength: 60 }), (width, paused, filter) => {
-        const line = drawStatus(info({ paused, filter }), width, theme);
-        expect(shownWidth(line)).toBe(width);
-        const text = stripTags(line);
-        expect(text).toContain('● live');
-        if (width >= 60) expect(text).toMatch(/123k (rx|recv)|recv 123k/);
-        if (paused) expect(text).toContain('PAUSED');
-      }),
+      fc.property(
+        fc.integer({ min: 30, max: 300 }),
+        fc.boolean(),
+        fc.string({ maxLength: 60 }),
+        (width, paused, filter) => {
+          const line = drawStatus(info({ paused, filter }), width, theme);
+          expect(shownWidth(line)).toBe(width);
+          const text = stripTags(line);
+          expect(text).toContain('● live');
+          if (width >= 60) expect(text).toMatch(/123k (rx|recv)|recv 123k/);
+          if (paused) expect(text).toContain('PAUSED');
+        },
+      ),
     );
   });
 
   test('wide: every part in full; narrow: short forms, and the filter cut rather than dropped', () => {
     const wide = stripTags(drawStatus(info({ filter: 'topic:rooms:*' }), 200, themeFor({})));
-    expect(wide).toContain('● live redis://10.0.0.5:6379/0 │ following │ recv 123k shown 10.0k filtered 0 undecodable 3 dropped 113k │ 2.35k msg/s 500 KiB/s │ filter: topic:rooms:* │ phx:*');
+    expect(wide).toContain(
+      '● live redis://10.0.0.5:6379/0 │ following │ recv 123k shown 10.0k filtered 0 undecodable 3 dropped 113k │ 2.35k msg/s 500 KiB/s │ filter: topic:rooms:* │ phx:*',
+    );
     const narrow = stripTags(drawStatus(info({ filter: 'topic:rooms:* event:new_msg node:a@*' }), 80, themeFor({})));
     expect(narrow).toContain('123k rx 10.0k shown');
     expect(narrow).toMatch(/\/topic:rooms:\*.*…/);
@@ -163,28 +180,32 @@ describe('whole frames from real messages', () => {
     [200, 60],
   ];
 
-  test.each(sizes)('%i×%i: every region within its rectangle, in the list view, on every message, in stats and help', (w, h) => {
-    const ctx = stateWith(w, h);
-    const check = (): void => {
-      const regions = buildFrame(ctx);
-      for (const [name, region] of Object.entries(regions)) {
-        expect(region.lines.length, name).toBeLessThanOrEqual(region.height);
-        for (const line of region.lines) expect(shownWidth(line), `${name}: ${stripTags(line)}`).toBeLessThanOrEqual(region.width);
+  test.each(sizes)(
+    '%i×%i: every region within its rectangle, in the list view, on every message, in stats and help',
+    (w, h) => {
+      const ctx = stateWith(w, h);
+      const check = (): void => {
+        const regions = buildFrame(ctx);
+        for (const [name, region] of Object.entries(regions)) {
+          expect(region.lines.length, name).toBeLessThanOrEqual(region.height);
+          for (const line of region.lines)
+            expect(shownWidth(line), `${name}: ${stripTags(line)}`).toBeLessThanOrEqual(region.width);
+        }
+      };
+      // Every message selected in turn (the biggest, 100 KB strings and 1000-row lists, included).
+      for (let i = 0; i < ctx.state.list.length; i++) {
+        ctx.state.list.select(i);
+        check();
       }
-    };
-    // Every message selected in turn (the biggest, 100 KB strings and 1000-row lists, included).
-    for (let i = 0; i < ctx.state.list.length; i++) {
-      ctx.state.list.select(i);
+      ctx.state.focus = 'detail';
+      ctx.state.selectedDetail()?.tree?.unfoldAll();
       check();
-    }
-    ctx.state.focus = 'detail';
-    ctx.state.selectedDetail()?.tree?.unfoldAll();
-    check();
-    ctx.state.view = 'stats';
-    check();
-    ctx.state.view = 'help';
-    check();
-  });
+      ctx.state.view = 'stats';
+      check();
+      ctx.state.view = 'help';
+      check();
+    },
+  );
 
   test('NO_COLOR: no colour tag anywhere; the selection and highlight still show (inverse)', () => {
     const ctx = stateWith(120, 40, { NO_COLOR: '1' });

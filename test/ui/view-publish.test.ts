@@ -55,7 +55,11 @@ describe('publish form', () => {
   test('refused: a payload that is not Elixir, a pid (which cannot be typed), a tracker message; nothing to send', () => {
     const start = publishStart(fixture('z0-broadcast-hello'));
     if ('error' in start) throw new Error(start.error);
-    const broken = previewPublish(start.base, { ...start.fields, payload: '%{"a" => ' }, { width: 100, hostname: 'box' });
+    const broken = previewPublish(
+      start.base,
+      { ...start.fields, payload: '%{"a" => ' },
+      { width: 100, hostname: 'box' },
+    );
     expect(broken.ok).toBe(false);
     expect(broken.problems[0]).toMatch(/\d+:\d+/); // line:column of the syntax error
     expect(broken.bytes.length).toBe(0);
@@ -64,8 +68,14 @@ describe('publish form', () => {
     if ('error' in withPid) throw new Error(withPid.error);
     expect(previewPublish(withPid.base, withPid.fields, { width: 100, hostname: 'box' }).ok).toBe(false);
 
-    const noEnvelope = compactor.compact({ seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload: new Uint8Array([131, 97, 1]) }, classified: classify(new Uint8Array([131, 97, 1])) });
-    expect(publishStart(noEnvelope)).toMatchObject({ error: expect.stringContaining('not a Phoenix.PubSub adapter envelope') });
+    const noEnvelope = compactor.compact({
+      seq: 1,
+      raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload: new Uint8Array([131, 97, 1]) },
+      classified: classify(new Uint8Array([131, 97, 1])),
+    });
+    expect(publishStart(noEnvelope)).toMatchObject({
+      error: expect.stringContaining('not a Phoenix.PubSub adapter envelope'),
+    });
   });
 
   test('the form: editing rebuilds the preview; Enter asks; only y sends; Esc closes', () => {

@@ -136,7 +136,11 @@ describe('detail content', () => {
 
   test('undecodable bytes: the error and its offset, highlighted', () => {
     const bytes = new Uint8Array([131, 104, 2, 97, 1, 119]);
-    const m = { seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload: bytes }, classified: classify(bytes) };
+    const m = {
+      seq: 1,
+      raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload: bytes },
+      classified: classify(bytes),
+    };
     const d = detailContent(compactor.compact(m));
     expect(d.tree).toBeUndefined();
     expect(d.text[0]).toMatch(/^! not decodable: /);
@@ -228,12 +232,16 @@ describe('keys', () => {
     e.handle({ full: 'escape', ch: '\u001b' });
     expect(e.text).toBe('');
     fc.assert(
-      fc.property(fc.string(), fc.array(fc.constantFrom('left', 'right', 'backspace', 'delete', 'home', 'end', 'C-u', 'C-k', 'C-w')), (text, keys) => {
-        const ed = new LineEditor(text);
-        for (const k of keys) ed.handle({ full: k });
-        expect(ed.cursor).toBeGreaterThanOrEqual(0);
-        expect(ed.cursor).toBeLessThanOrEqual(ed.text.length);
-      }),
+      fc.property(
+        fc.string(),
+        fc.array(fc.constantFrom('left', 'right', 'backspace', 'delete', 'home', 'end', 'C-u', 'C-k', 'C-w')),
+        (text, keys) => {
+          const ed = new LineEditor(text);
+          for (const k of keys) ed.handle({ full: k });
+          expect(ed.cursor).toBeGreaterThanOrEqual(0);
+          expect(ed.cursor).toBeLessThanOrEqual(ed.text.length);
+        },
+      ),
     );
   });
 });

@@ -34,7 +34,11 @@ export class CaptureFeed extends EventEmitter<UiSourceEvents> implements UiSourc
         await new Promise((resolve) => setImmediate(resolve));
       }
       const tail = reader.summary?.truncatedTail;
-      if (tail) this.emit('error', new Error(`${this.path} ends inside a record (${tail.bytes} bytes cut off); every record before it was read`));
+      if (tail)
+        this.emit(
+          'error',
+          new Error(`${this.path} ends inside a record (${tail.bytes} bytes cut off); every record before it was read`),
+        );
     } catch (error) {
       if (!(error instanceof CaptureFormatError)) throw error;
       this.emit('error', error);

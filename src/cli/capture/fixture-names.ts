@@ -42,7 +42,9 @@ export interface FixtureNameInput {
 }
 
 export function fixtureFileName(input: FixtureNameInput): string {
-  const parts = [input.topic, input.event].map((p) => (p === undefined ? '' : sanitizeNamePart(p))).filter((p) => p !== '');
+  const parts = [input.topic, input.event]
+    .map((p) => (p === undefined ? '' : sanitizeNamePart(p)))
+    .filter((p) => p !== '');
   if (parts.length === 0) {
     const fallback = sanitizeNamePart(input.fallback);
     if (fallback !== '') parts.push(fallback);

@@ -84,6 +84,7 @@ export class ReplaySender {
       }
     }
     await window.drained();
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the publisher's own error, passed on as it came
     if (failure !== null) throw failure;
     return { ...this.progress, completed };
   }

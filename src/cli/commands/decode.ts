@@ -33,7 +33,8 @@ const options = {
 export async function decodeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('decode', argv, options);
   const format = (values.format ?? 'elixir') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
+  if (!FORMATS.includes(format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
   if (positionals.length === 0) throw new UsageError('decode needs a FILE (or - for stdin)');
   const width = values.width ? Number(values.width) : (process.stdout.columns ?? 100);
 

@@ -49,14 +49,19 @@ export async function demoCommand(argv: string[]): Promise<number> {
     try {
       redis = await startPrivateRedis();
     } catch (error) {
-      throw new CliError(`cannot start a private redis-server: ${error instanceof Error ? error.message : String(error)}`, 2);
+      throw new CliError(
+        `cannot start a private redis-server: ${error instanceof Error ? error.message : String(error)}`,
+        2,
+      );
     }
     if (interrupt.signal.aborted) {
       await redis.stop();
       return 0;
     }
     const spec: StandaloneSpec = { mode: 'standalone', host: '127.0.0.1', port: redis.port };
-    process.stderr.write(`# demo: private redis-server on 127.0.0.1:${redis.port}; nodes a@demo, b@demo (adapter 3.x) and c@demo (2.1.8)\n`);
+    process.stderr.write(
+      `# demo: private redis-server on 127.0.0.1:${redis.port}; nodes a@demo, b@demo (adapter 3.x) and c@demo (2.1.8)\n`,
+    );
     let stopTraffic: (() => Promise<void>) | undefined;
     try {
       return await runWatch(values, {
@@ -65,7 +70,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
         publishTo: spec,
         stop: interrupt.signal,
         onReady: async () => {
-          stopTraffic = await publishSimulatedTraffic(spec, (message) => process.stderr.write(`# demo publisher: ${message}\n`));
+          stopTraffic = await publishSimulatedTraffic(spec, (message) =>
+            process.stderr.write(`# demo publisher: ${message}\n`),
+          );
         },
       });
     } finally {

@@ -23,9 +23,11 @@ const options = {
 export async function encodeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('encode', withOptionalValue(argv, 'compressed', '6'), options);
   const from = values.from ?? 'elixir';
-  if (from !== 'elixir' && from !== 'json-typed') throw new UsageError(`--from must be elixir or json-typed, got "${from}"`);
+  if (from !== 'elixir' && from !== 'json-typed')
+    throw new UsageError(`--from must be elixir or json-typed, got "${from}"`);
   const minor = values['minor-version'] ?? '2';
-  if (minor !== '0' && minor !== '1' && minor !== '2') throw new UsageError(`--minor-version must be 0, 1 or 2, got "${minor}"`);
+  if (minor !== '0' && minor !== '1' && minor !== '2')
+    throw new UsageError(`--minor-version must be 0, 1 or 2, got "${minor}"`);
   const compressed = compressionFlag(values.compressed);
 
   if ((values.term === undefined) === (positionals.length === 0)) {

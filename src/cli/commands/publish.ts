@@ -21,7 +21,13 @@ import { CliError, oneLine, UsageError } from '../errors.js';
 import { askYesNo, guardTarget } from '../write-target-guard.js';
 import { parsePublishArgs, type MessageRequest, type PublishRequest } from '../publish/flags.js';
 import { chooseGeneration, observeCluster, type Generation, type GenerationChoice } from '../publish/generation.js';
-import { describePlan, planPublish, PublishDraftError, type PublishMessage, type PublishPlan } from '../../phoenix/publish-plan.js';
+import {
+  describePlan,
+  planPublish,
+  PublishDraftError,
+  type PublishMessage,
+  type PublishPlan,
+} from '../../phoenix/publish-plan.js';
 import { sendRepeatedly, sentSummary, zeroReceiversHint } from '../publish/send.js';
 import { usage } from '../usage.js';
 
@@ -49,7 +55,8 @@ export async function publishCommand(argv: string[]): Promise<number> {
     const plan = makePlan(request, message, choice.generation);
     show(plan, request.hex);
     if (!plan.validation.ok) {
-      for (const problem of plan.validation.problems) warn(`${request.force ? 'sending anyway (--force)' : 'refused'}: ${problem}`);
+      for (const problem of plan.validation.problems)
+        warn(`${request.force ? 'sending anyway (--force)' : 'refused'}: ${problem}`);
       if (!request.force) {
         error('nothing was sent (--force sends it anyway)');
         return 1;
@@ -91,7 +98,10 @@ class Link {
 async function loadMessage(message: MessageRequest): Promise<PublishMessage> {
   if (message.kind !== 'etf-file') return message;
   try {
-    return { kind: 'etf', bytes: message.path === '-' ? await readStdin() : new Uint8Array(await readFile(message.path)) };
+    return {
+      kind: 'etf',
+      bytes: message.path === '-' ? await readStdin() : new Uint8Array(await readFile(message.path)),
+    };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
@@ -105,7 +115,11 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-async function decideGeneration(request: PublishRequest, message: PublishMessage, link: Link): Promise<GenerationChoice> {
+async function decideGeneration(
+  request: PublishRequest,
+  message: PublishMessage,
+  link: Link,
+): Promise<GenerationChoice> {
   if ('fixed' in request.generation) return { generation: request.generation.fixed, reason: request.generation.reason };
   if (message.kind === 'etf') {
     // Ready-made bytes can only go where their envelope belongs.
@@ -114,7 +128,10 @@ async function decideGeneration(request: PublishRequest, message: PublishMessage
   }
   const pubsub = (request.destination as { pubsub: string }).pubsub;
   if (request.dryRun) {
-    return { generation: 3, reason: 'dry run, so not connecting to look at the cluster: assuming 3 (--generation 1 for adapter ≤ 2.1.8)' };
+    return {
+      generation: 3,
+      reason: 'dry run, so not connecting to look at the cluster: assuming 3 (--generation 1 for adapter ≤ 2.1.8)',
+    };
   }
   const channels: Record<Generation, string> = { 1: channelFor(pubsub, 1), 3: channelFor(pubsub, 3) };
   const publisher = await link.publisher();
@@ -123,7 +140,8 @@ async function decideGeneration(request: PublishRequest, message: PublishMessage
 }
 
 function makePlan(request: PublishRequest, message: PublishMessage, generation: Generation): PublishPlan {
-  const channel = 'channel' in request.destination ? request.destination.channel : channelFor(request.destination.pubsub, generation);
+  const channel =
+    'channel' in request.destination ? request.destination.channel : channelFor(request.destination.pubsub, generation);
   try {
     return planPublish({ channel, generation, message, hostname: hostname(), ...request.envelope });
   } catch (error) {
@@ -146,18 +164,29 @@ function show(plan: PublishPlan, hex: boolean): void {
   note(description.headline);
 }
 
-async function send(request: PublishRequest, plan: PublishPlan, publisher: Publisher, clusterMode: boolean): Promise<number> {
+async function send(
+  request: PublishRequest,
+  plan: PublishPlan,
+  publisher: Publisher,
+  clusterMode: boolean,
+): Promise<number> {
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();
   if (request.repeat > 1) process.once('SIGINT', onInterrupt);
   try {
     const result = await redisStep(() =>
-      sendRepeatedly(publisher, plan.channel, plan.bytes, { repeat: request.repeat, intervalMs: request.intervalMs, signal: stop.signal }),
+      sendRepeatedly(publisher, plan.channel, plan.bytes, {
+        repeat: request.repeat,
+        intervalMs: request.intervalMs,
+        signal: stop.signal,
+      }),
     );
     note(sentSummary(result, request.repeat));
     if (result.receivers.some((r) => r === 0)) {
       const hint = await redisStep(() => zeroReceiversHint(publisher, plan.channel, plan.generation, clusterMode));
-      warn(`${result.receivers.every((r) => r === 0) ? 'no subscriber got it' : 'some messages reached no subscriber'}: ${hint}`);
+      warn(
+        `${result.receivers.every((r) => r === 0) ? 'no subscriber got it' : 'some messages reached no subscriber'}: ${hint}`,
+      );
     }
     return 0;
   } finally {

@@ -19,7 +19,14 @@ import { MessagePipeline } from '../../output/pipeline.js';
 import { formatBytes } from '../../output/units.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import type { Subscriber } from '../../redis/subscriber.js';
-import { connectionOptions, durationFlag, filterOptions, intFlag, parseCommandArgs, subscriptionOptions } from '../args.js';
+import {
+  connectionOptions,
+  durationFlag,
+  filterOptions,
+  intFlag,
+  parseCommandArgs,
+  subscriptionOptions,
+} from '../args.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
@@ -45,7 +52,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`record takes no argument "${positionals[0]}" (the file goes after -o)`);
+  if (positionals.length > 0)
+    throw new UsageError(`record takes no argument "${positionals[0]}" (the file goes after -o)`);
   const path = values.output;
   if (path === undefined || path === '') throw new UsageError('record needs -o FILE');
   const count = values.count === undefined ? undefined : intFlag('count', values.count, 0);
@@ -92,9 +100,15 @@ export async function recordCommand(argv: string[]): Promise<number> {
     if (count !== undefined && accepted >= count) stop(0);
   };
   subscriber.on('message', onMessage);
-  subscriber.on('reconnecting', (e) => process.stderr.write(`# connection lost (${e.reason}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`));
+  subscriber.on('reconnecting', (e) =>
+    process.stderr.write(
+      `# connection lost (${e.reason}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`,
+    ),
+  );
   subscriber.on('reconnected', (e) =>
-    process.stderr.write(`# reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not recorded\n`),
+    process.stderr.write(
+      `# reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not recorded\n`,
+    ),
   );
   subscriber.on('error', (e) => process.stderr.write(`# ${e.message}\n`));
 
@@ -110,7 +124,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
   });
   writer = file;
   for (const raw of early.splice(0)) file.write(raw);
-  const what = [...subscription.patterns.map((p) => `psubscribe ${p}`), ...subscription.channels.map((c) => `subscribe ${c}`)];
+  const what = [
+    ...subscription.patterns.map((p) => `psubscribe ${p}`),
+    ...subscription.channels.map((c) => `subscribe ${c}`),
+  ];
   process.stderr.write(`# recording ${subscriber.target} (${what.join(', ')}) to ${path}${appendNote(file)}\n`);
 
   const started = performance.now();
@@ -141,12 +158,19 @@ export async function recordCommand(argv: string[]): Promise<number> {
     process.stderr.write(`# ${s.flushedRecords} of ${s.records} messages reached ${path} before the failure\n`);
     code = 1;
   } else {
-    process.stderr.write(`# recorded ${s.records} messages (${formatBytes(s.bytes)}) to ${path} in ${seconds(performance.now() - started)}; received ${received}${filtered}\n`);
+    process.stderr.write(
+      `# recorded ${s.records} messages (${formatBytes(s.bytes)}) to ${path} in ${seconds(performance.now() - started)}; received ${received}${filtered}\n`,
+    );
   }
   return code;
 }
 
-async function openWriter(path: string, subscriber: Subscriber, subscription: Subscription, onError: (e: Error) => void): Promise<CaptureWriter> {
+async function openWriter(
+  path: string,
+  subscriber: Subscriber,
+  subscription: Subscription,
+  onError: (e: Error) => void,
+): Promise<CaptureWriter> {
   try {
     return await CaptureWriter.open(
       path,

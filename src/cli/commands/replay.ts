@@ -60,12 +60,16 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const plan = await readPlan(path, () => planReplay(path, { filter, channels }));
   let problem = false;
   if (plan.truncatedTail) {
-    process.stderr.write(`redis-print: ${path}: the file ends inside a record (${plan.truncatedTail.bytes} bytes cut off); the ${plan.records} whole records before it are replayed\n`);
+    process.stderr.write(
+      `redis-print: ${path}: the file ends inside a record (${plan.truncatedTail.bytes} bytes cut off); the ${plan.records} whole records before it are replayed\n`,
+    );
     problem = true;
   }
   checkPayloads(path, plan, values.force ?? false);
   if (plan.selectedCount === 0) {
-    process.stderr.write(`# ${path}: nothing to replay (${plan.records} records, ${plan.skippedByFilter} skipped by filter)\n`);
+    process.stderr.write(
+      `# ${path}: nothing to replay (${plan.records} records, ${plan.skippedByFilter} skipped by filter)\n`,
+    );
     return plan.records === 0 && !problem ? 0 : 1;
   }
 
@@ -93,7 +97,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const progress = new ProgressLine(() => {
     const p = sender.progress;
-    const timeline = speed.kind === 'asap' ? '' : `, at ${seconds(p.recordedElapsedMs)} of ${seconds(plan.recordedSpanMs)} recorded`;
+    const timeline =
+      speed.kind === 'asap' ? '' : `, at ${seconds(p.recordedElapsedMs)} of ${seconds(plan.recordedSpanMs)} recorded`;
     return `# replayed ${p.sent}/${plan.selectedCount}, receivers ${p.receivers}${timeline}, ${seconds(performance.now() - started)}`;
   });
   progress.start();
@@ -146,7 +151,9 @@ async function readPlan(path: string, plan: () => Promise<ReplayPlan>): Promise<
 /** Refuses (or, with --force, warns about) payloads a receiving node would crash on or drop. */
 function checkPayloads(path: string, plan: ReplayPlan, force: boolean): void {
   if (plan.problemCount === 0) return;
-  const lines = plan.problemGroups.map((g) => `  ${recordList(g.indices, g.count)} on ${g.channel}: ${g.problems.join('; ')}`);
+  const lines = plan.problemGroups.map(
+    (g) => `  ${recordList(g.indices, g.count)} on ${g.channel}: ${g.problems.join('; ')}`,
+  );
   const listed = plan.problemGroups.reduce((n, g) => n + g.count, 0);
   if (plan.problemCount > listed) lines.push(`  … and ${plan.problemCount - listed} more records with other problems`);
   const what = `${plan.problemCount} of the ${plan.selectedCount} records in ${path} would be crashed on or dropped by a receiving node`;
@@ -160,7 +167,7 @@ function checkPayloads(path: string, plan: ReplayPlan, force: boolean): void {
 /** `record 7`, `records 1-5, 9`, `records 1-20 … (35 in all)`. */
 function recordList(indices: number[], count: number): string {
   const runs: string[] = [];
-  for (let i = 0; i < indices.length; ) {
+  for (let i = 0; i < indices.length;) {
     let j = i;
     while (j + 1 < indices.length && indices[j + 1] === indices[j]! + 1) j++;
     runs.push(j > i ? `${indices[i]}-${indices[j]}` : String(indices[i]));

@@ -89,7 +89,9 @@ export async function splitCommand(argv: string[]): Promise<number> {
   await out.flush();
   const tail = reader.summary?.truncatedTail;
   if (tail) {
-    process.stderr.write(`redis-print: ${path}: the file ends inside a record (${tail.bytes} bytes cut off); every record before it was written\n`);
+    process.stderr.write(
+      `redis-print: ${path}: the file ends inside a record (${tail.bytes} bytes cut off); every record before it was written\n`,
+    );
     problem = true;
   }
   const filtered = filter.empty ? '' : ` (${skipped} skipped by filter)`;

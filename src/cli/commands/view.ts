@@ -26,7 +26,10 @@ export async function viewCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('view needs exactly one capture FILE');
   const path = positionals[0]!;
   if (!(await isCapture(path))) {
-    throw new CliError(`${path} is not a redis-print capture (record one with redis-print record -o FILE; decode reads .etf files)`, 1);
+    throw new CliError(
+      `${path} is not a redis-print capture (record one with redis-print record -o FILE; decode reads .etf files)`,
+      1,
+    );
   }
   // The UI needs a terminal both ways: keys in, screen out.
   if (process.stdout.isTTY && process.stdin.isTTY && values.tui !== false && !values.json) {

@@ -12,7 +12,7 @@ import { connectionOptions, durationFlag, intFlag, parseCommandArgs } from '../a
 import type { ConnectionFlags } from '../connection.js';
 import { UsageError } from '../errors.js';
 import type { Generation } from './generation.js';
-import type { PublishDraft, V1Shape } from '../../phoenix/publish-plan.js';
+import type { PublishDraft } from '../../phoenix/publish-plan.js';
 
 export const publishOptions = {
   ...connectionOptions,
@@ -58,7 +58,10 @@ export type MessageRequest = Exclude<PublishDraft['message'], { kind: 'etf' }> |
 /** How the generation gets decided: fixed by the flags, or found out by looking at the cluster. */
 export type GenerationRequest = { fixed: Generation; reason: string } | { auto: true };
 
-export type EnvelopeFlags = Pick<PublishDraft, 'only' | 'sender' | 'dispatcher' | 'v1Shape' | 'fastlane' | 'poolSize' | 'compression' | 'atoms'>;
+export type EnvelopeFlags = Pick<
+  PublishDraft,
+  'only' | 'sender' | 'dispatcher' | 'v1Shape' | 'fastlane' | 'poolSize' | 'compression' | 'atoms'
+>;
 
 export interface PublishRequest {
   connection: ConnectionFlags;
@@ -77,7 +80,20 @@ export interface PublishRequest {
 
 const V3_FLAGS = ['only', 'sender', 'dispatcher'] as const;
 const V1_FLAGS = ['fastlane', 'v1-shape', 'pool-size'] as const;
-const BUILD_FLAGS = ['topic', 'event', 'payload', 'term', 'message', 'only', 'sender', 'dispatcher', 'fastlane', 'pool-size', 'compressed', 'otp26-atoms'] as const;
+const BUILD_FLAGS = [
+  'topic',
+  'event',
+  'payload',
+  'term',
+  'message',
+  'only',
+  'sender',
+  'dispatcher',
+  'fastlane',
+  'pool-size',
+  'compressed',
+  'otp26-atoms',
+] as const;
 
 /** The request, or 'help' for `publish --help` (whatever else is on the line). */
 export function parsePublishArgs(argv: string[]): PublishRequest | 'help' {
@@ -133,7 +149,9 @@ function messageFrom(values: Values, given: (name: keyof Values) => boolean): Me
   if (values.etf !== undefined) {
     const extra = BUILD_FLAGS.filter((f) => given(f));
     if (extra.length > 0) {
-      throw new UsageError(`--etf sends the file's bytes as they are; ${extra.map((f) => `--${f}`).join(', ')} cannot change them`);
+      throw new UsageError(
+        `--etf sends the file's bytes as they are; ${extra.map((f) => `--${f}`).join(', ')} cannot change them`,
+      );
     }
     if (values.etf === '') throw new UsageError('--etf needs a FILE (or - for stdin)');
     return { kind: 'etf-file', path: values.etf };
@@ -144,10 +162,15 @@ function messageFrom(values: Values, given: (name: keyof Values) => boolean): Me
     throw new UsageError('--payload (JSON) and --term (Elixir) are two ways to give the same thing: pick one');
   }
   const term = (): Term | undefined =>
-    values.term !== undefined ? elixirFlag('term', values.term) : values.payload !== undefined ? jsonFlag(values.payload) : undefined;
+    values.term !== undefined
+      ? elixirFlag('term', values.term)
+      : values.payload !== undefined
+        ? jsonFlag(values.payload)
+        : undefined;
 
   if (values.event !== undefined) {
-    if (values.message) throw new UsageError('--message sends a bare term, --event a %Phoenix.Socket.Broadcast{}: pick one');
+    if (values.message)
+      throw new UsageError('--message sends a bare term, --event a %Phoenix.Socket.Broadcast{}: pick one');
     if (values.event === '') throw new UsageError('--event needs an event name');
     // Phoenix's own default for a broadcast without a payload is an empty map.
     return { kind: 'broadcast', topic, event: values.event, payload: term() ?? fromPlain({}) };
@@ -155,11 +178,15 @@ function messageFrom(values: Values, given: (name: keyof Values) => boolean): Me
   if (values.term !== undefined) return { kind: 'bare', topic, message: term()! };
   if (values.payload !== undefined) {
     if (!values.message) {
-      throw new UsageError('a broadcast needs --event EVENT; to send the JSON itself as the message (no Broadcast struct) add --message');
+      throw new UsageError(
+        'a broadcast needs --event EVENT; to send the JSON itself as the message (no Broadcast struct) add --message',
+      );
     }
     return { kind: 'bare', topic, message: term()! };
   }
-  throw new UsageError('publish needs --event EVENT [--payload JSON] (a broadcast), --term ELIXIR (any message) or --etf FILE');
+  throw new UsageError(
+    'publish needs --event EVENT [--payload JSON] (a broadcast), --term ELIXIR (any message) or --etf FILE',
+  );
 }
 
 function envelopeFrom(values: Values): EnvelopeFlags {
@@ -174,17 +201,21 @@ function envelopeFrom(values: Values): EnvelopeFlags {
   if (values['v1-shape'] !== undefined) {
     const shape = Number(values['v1-shape']);
     if (shape !== 5 && shape !== 6 && shape !== 7) {
-      throw new UsageError(`--v1-shape is 7 (adapter 2.1.2–2.1.8), 6 (2.0.0–2.1.1) or 5 (0.x–1.0), got "${values['v1-shape']}"`);
+      throw new UsageError(
+        `--v1-shape is 7 (adapter 2.1.2–2.1.8), 6 (2.0.0–2.1.1) or 5 (0.x–1.0), got "${values['v1-shape']}"`,
+      );
     }
-    envelope.v1Shape = shape as V1Shape;
+    envelope.v1Shape = shape;
   }
   if (values['pool-size'] !== undefined) envelope.poolSize = intFlag('pool-size', values['pool-size'], 1);
   if (envelope.fastlane !== undefined && (envelope.v1Shape ?? 7) !== 7) {
     throw new UsageError('--fastlane exists in the 7-tuple only (--v1-shape 7)');
   }
-  if (envelope.poolSize !== undefined && envelope.v1Shape === 5) throw new UsageError('the 5-tuple (--v1-shape 5) has no pool_size');
+  if (envelope.poolSize !== undefined && envelope.v1Shape === 5)
+    throw new UsageError('the 5-tuple (--v1-shape 5) has no pool_size');
   if (values.compressed !== undefined) {
-    if (!/^\d$/.test(values.compressed)) throw new UsageError(`--compressed takes a zlib level 0–9 (--compressed=6), got "${values.compressed}"`);
+    if (!/^\d$/.test(values.compressed))
+      throw new UsageError(`--compressed takes a zlib level 0–9 (--compressed=6), got "${values.compressed}"`);
     envelope.compression = Number(values.compressed);
   }
   if (values['otp26-atoms']) envelope.atoms = 'utf8';
@@ -199,23 +230,34 @@ function generationFrom(
   const v3 = V3_FLAGS.filter((f) => given(f)).map((f) => `--${f}`);
   const v1 = V1_FLAGS.filter((f) => given(f)).map((f) => `--${f}`);
   if (v3.length > 0 && v1.length > 0) {
-    throw new UsageError(`${v3.join(', ')} build a 3.x envelope and ${v1.join(', ')} a 2.x one: they cannot be combined`);
+    throw new UsageError(
+      `${v3.join(', ')} build a 3.x envelope and ${v1.join(', ')} a 2.x one: they cannot be combined`,
+    );
   }
   const flag = values.generation ?? 'auto';
   if (flag === '1' || flag === '3') {
     const g: Generation = flag === '1' ? 1 : 3;
     const wrong = g === 1 ? v3 : v1;
     if (wrong.length > 0) {
-      throw new UsageError(`${wrong.join(', ')} ${wrong.length === 1 ? 'applies' : 'apply'} to ${g === 1 ? '3.x' : '2.x'} envelopes, not to --generation ${g}`);
+      throw new UsageError(
+        `${wrong.join(', ')} ${wrong.length === 1 ? 'applies' : 'apply'} to ${g === 1 ? '3.x' : '2.x'} envelopes, not to --generation ${g}`,
+      );
     }
     return { fixed: g, reason: `--generation ${g}` };
   }
-  if (flag !== 'auto') throw new UsageError(`--generation is 1 (adapter ≤ 2.1.8), 3 (adapter 3.x) or auto, got "${flag}"`);
+  if (flag !== 'auto')
+    throw new UsageError(`--generation is 1 (adapter ≤ 2.1.8), 3 (adapter 3.x) or auto, got "${flag}"`);
   if (v3.length > 0) return { fixed: 3, reason: `${v3[0]} is a 3.x envelope option` };
   if (v1.length > 0) return { fixed: 1, reason: `${v1[0]} is a 2.x envelope option` };
   if ('channel' in destination) {
     const g = generationOfChannel(destination.channel);
-    return { fixed: g, reason: g === 3 ? 'the channel name ends in .Adapter (adapter 3.x)' : 'the channel name has no .Adapter suffix (adapter ≤ 2.1.8)' };
+    return {
+      fixed: g,
+      reason:
+        g === 3
+          ? 'the channel name ends in .Adapter (adapter 3.x)'
+          : 'the channel name has no .Adapter suffix (adapter ≤ 2.1.8)',
+    };
   }
   return { auto: true };
 }
@@ -225,7 +267,8 @@ function intervalFlag(value: string | undefined): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
   if (!match) throw new UsageError(`--interval needs milliseconds (250, 250ms, 2s), got "${value}"`);
   const ms = Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
-  if (ms < 1 || ms > MAX_INTERVAL_MS) throw new UsageError(`--interval must be between 1 ms and ${MAX_INTERVAL_MS / 60_000} minutes, got "${value}"`);
+  if (ms < 1 || ms > MAX_INTERVAL_MS)
+    throw new UsageError(`--interval must be between 1 ms and ${MAX_INTERVAL_MS / 60_000} minutes, got "${value}"`);
   return ms;
 }
 

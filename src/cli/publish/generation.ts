@@ -61,7 +61,8 @@ export function chooseGeneration(obs: ClusterObservation): GenerationChoice {
     return {
       generation: 3,
       reason: `${quiet}nobody subscribes to ${channels[3]} or ${channels[1]}: assuming 3 (the current adapter)`,
-      warning: 'no node of either generation listens on this PubSub name; is the name right? (watch --pattern "phx:*" shows the channels in use)',
+      warning:
+        'no node of either generation listens on this PubSub name; is the name right? (watch --pattern "phx:*" shows the channels in use)',
     };
   }
   if (subscribers[1] === subscribers[3]) {
@@ -72,7 +73,10 @@ export function chooseGeneration(obs: ClusterObservation): GenerationChoice {
     };
   }
   const g: Generation = subscribers[3] > subscribers[1] ? 3 : 1;
-  const choice: GenerationChoice = { generation: g, reason: `${quiet}${subs(g)}, ${subscribers[other(g)] === 0 ? 'none' : subscribers[other(g)]} on ${channels[other(g)]}` };
+  const choice: GenerationChoice = {
+    generation: g,
+    reason: `${quiet}${subs(g)}, ${subscribers[other(g)] === 0 ? 'none' : subscribers[other(g)]} on ${channels[other(g)]}`,
+  };
   if (subscribers[other(g)] > 0) {
     choice.warning =
       `${channels[other(g)]} has ${count(subscribers[other(g)], 'subscriber')} too (a watcher on both channels, or ` +
@@ -117,7 +121,8 @@ export async function observeCluster(
   let bothHeard: () => void = () => undefined;
   const early = new Promise<void>((resolve) => (bothHeard = resolve));
   subscriber.on('message', (message) => {
-    const g: Generation | undefined = message.channel === channels[3] ? 3 : message.channel === channels[1] ? 1 : undefined;
+    const g: Generation | undefined =
+      message.channel === channels[3] ? 3 : message.channel === channels[1] ? 1 : undefined;
     if (g === undefined || classify(message.payload).envelope?.generation !== g) return;
     observation.traffic[g]++;
     if (observation.traffic[1] > 0 && observation.traffic[3] > 0) bothHeard();

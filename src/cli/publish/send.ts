@@ -65,7 +65,9 @@ export function otherGenerationChannel(channel: string, generation: Generation):
     // A plain-atom PubSub :chat_pubsub is phx:Elixir.chat_pubsub.Adapter in 3.x but phx:chat_pubsub in 2.x.
     return /^phx:Elixir\.[a-z_]/.test(bare) ? `phx:${bare.slice('phx:Elixir.'.length)}` : bare;
   }
-  return channel.startsWith('phx:') && !channel.startsWith('phx:Elixir.') ? `phx:Elixir.${channel.slice(4)}.Adapter` : `${channel}.Adapter`;
+  return channel.startsWith('phx:') && !channel.startsWith('phx:Elixir.')
+    ? `phx:Elixir.${channel.slice(4)}.Adapter`
+    : `${channel}.Adapter`;
 }
 
 /**

@@ -28,7 +28,8 @@ const OPERATORS_LONGEST_FIRST = [...BARE_OPERATOR_ATOMS].sort((a, b) => b.length
 const OPERATOR_FIRST_CHARS = new Set(OPERATORS_LONGEST_FIRST.map((op) => op[0]!));
 const IDENT_START = /[\p{ID_Start}_]/u;
 const IDENT_CONTINUE = /[\p{ID_Continue}@]/u;
-const NUMBER = /-?(?:0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0b[01](?:_?[01])*|0o[0-7](?:_?[0-7])*|[0-9](?:_?[0-9])*(\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?)?)/y;
+const NUMBER =
+  /-?(?:0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0b[01](?:_?[01])*|0o[0-7](?:_?[0-7])*|[0-9](?:_?[0-9])*(\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?)?)/y;
 const ALIAS = /[A-Z][A-Za-z0-9_]*(?:\.[A-Z][A-Za-z0-9_]*)*/y;
 
 function codePoints(text: string): number[] {
@@ -91,7 +92,9 @@ export class Lexer {
         this.pos++;
         return { kind: 'key', name: lit.text, at };
       }
-      return c === '"' ? { kind: 'string', bytes: lit.bytes, at } : { kind: 'charlist', codes: codePoints(lit.text), at };
+      return c === '"'
+        ? { kind: 'string', bytes: lit.bytes, at }
+        : { kind: 'charlist', codes: codePoints(lit.text), at };
     }
     if (c === '~' && text[at + 1] === 'c' && (text[at + 2] === '"' || text[at + 2] === "'")) {
       return { kind: 'charlist', codes: codePoints(this.quoted(at + 3, text[at + 2] as '"' | "'").text), at };

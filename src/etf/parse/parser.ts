@@ -68,7 +68,8 @@ class Parser {
 
   private expect(value: Punct): void {
     const token = this.lexer.next();
-    if (!this.isPunct(token, value)) this.fail(`expected ${JSON.stringify(value)}, found ${this.describe(token)}`, token);
+    if (!this.isPunct(token, value))
+      this.fail(`expected ${JSON.stringify(value)}, found ${this.describe(token)}`, token);
   }
 
   expectEnd(): void {
@@ -105,10 +106,18 @@ class Parser {
             return this.struct(depth + 1);
           case '<<':
             return this.bitstring();
+          default:
+            break;
         }
         break;
       case 'key':
-        this.fail(`unexpected keyword key ${token.name}: (keyword pairs go in a list, map, struct or at the end of a tuple)`, token);
+        this.fail(
+          `unexpected keyword key ${token.name}: (keyword pairs go in a list, map, struct or at the end of a tuple)`,
+          token,
+        );
+        break;
+      default:
+        break;
     }
     return this.fail(`expected a value, found ${this.describe(token)}`, token);
   }
@@ -129,7 +138,10 @@ class Parser {
     const unique: Term[] = [];
     const seen = new KeyIndex();
     for (const e of elements) if (seen.indexOf(e) < 0) seen.add(e, unique.push(e) - 1);
-    const inner = new ErlMap(unique, unique.map(() => []));
+    const inner = new ErlMap(
+      unique,
+      unique.map(() => []),
+    );
     return ErlMap.fromPairs([
       [atoms.struct, Atom.of('Elixir.MapSet')],
       [Atom.of('map'), inner],
@@ -142,7 +154,8 @@ class Parser {
     const pairs: Pair[] = [];
     for (;;) {
       const key = this.lexer.next();
-      if (key.kind !== 'key') this.fail(`expected a keyword key (keyword pairs must come last), found ${this.describe(key)}`, key);
+      if (key.kind !== 'key')
+        this.fail(`expected a keyword key (keyword pairs must come last), found ${this.describe(key)}`, key);
       pairs.push([Atom.of(key.name), this.value(depth)]);
       if (!this.separator(close)) return pairs;
     }
@@ -342,4 +355,3 @@ class BitWriter {
     return new BitBinary(Uint8Array.from([...this.bytes, this.current << (8 - bitsInLast)]), bitsInLast);
   }
 }
-

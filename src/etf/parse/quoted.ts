@@ -124,7 +124,11 @@ function readEscape(text: string, at: number): Escape {
       digits = text.slice(at + 2, at + 6);
       next = at + 6;
     } else {
-      return { error: esc === 'x' ? 'invalid hex escape, expected \\xHH' : 'invalid Unicode escape, expected \\uHHHH or \\u{H…}', offset: at };
+      return {
+        error:
+          esc === 'x' ? 'invalid hex escape, expected \\xHH' : 'invalid Unicode escape, expected \\uHHHH or \\u{H…}',
+        offset: at,
+      };
     }
     const cp = parseInt(digits, 16);
     if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {

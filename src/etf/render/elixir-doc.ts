@@ -103,7 +103,8 @@ export class ElixirDocBuilder {
     if (term instanceof Pid) return `#PID<${nodeNameText(term.node.name)}.${term.id}.${term.serial}>`;
     if (term instanceof Port) return `#Port<${nodeNameText(term.node.name)}.${term.id}>`;
     // ref_to_list/1 prints the id words most significant first: the reverse of the wire order.
-    if (term instanceof Ref) return `#Reference<${[nodeNameText(term.node.name), ...[...term.ids].reverse()].join('.')}>`;
+    if (term instanceof Ref)
+      return `#Reference<${[nodeNameText(term.node.name), ...[...term.ids].reverse()].join('.')}>`;
     if (term instanceof ExportFun) {
       return `&${inspectAtom(term.module.name)}.${inspectAtomRemoteCall(term.fun.name)}/${term.arity}`;
     }
@@ -129,7 +130,10 @@ export class ElixirDocBuilder {
     }
     const items = elements.map((e) => this.build(e, depth + 1));
     const tailDoc = tail === undefined ? undefined : this.build(tail, depth + 1);
-    return box('[', items, ']', { tail: tailDoc, fill: allText(items) && (tailDoc === undefined || typeof tailDoc === 'string') });
+    return box('[', items, ']', {
+      tail: tailDoc,
+      fill: allText(items) && (tailDoc === undefined || typeof tailDoc === 'string'),
+    });
   }
 
   private pair(tuple: Tuple, depth: number): Doc {
@@ -146,7 +150,7 @@ export class ElixirDocBuilder {
     const keys = map.keys;
     const values = map.values;
     const keyword = keys.every((k) => k instanceof Atom && isKeywordKeyAtom(k.name));
-    const items: Doc[] = new Array(keys.length);
+    const items = new Array<Doc>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const value = this.build(values[i]!, depth + 1);
       items[i] = keyword
@@ -170,7 +174,9 @@ export class ElixirDocBuilder {
     const name = inspectAtom(module.name);
     const fields = registeredFields(map, module, this.options.structs);
     if (fields !== undefined) {
-      const items = fields.map((field) => seq(inspectAtomKey(field) + ' ', this.build(map.get(Atom.of(field))!, depth + 1)));
+      const items = fields.map((field) =>
+        seq(inspectAtomKey(field) + ' ', this.build(map.get(Atom.of(field))!, depth + 1)),
+      );
       return box('%' + name + '{', items, '}');
     }
     if (this.options.unknownStructs === 'map' || name.startsWith(':')) return undefined;
@@ -190,12 +196,14 @@ export class ElixirDocBuilder {
     const text = printableText(bytes);
     if (text !== undefined) {
       if (!elide) return '"' + escapeText(text, '"') + '"';
-      const shown = Array.from(text.slice(0, max + 1)).slice(0, max).join('');
+      const shown = Array.from(text.slice(0, max + 1))
+        .slice(0, max)
+        .join('');
       return `"${escapeText(shown, '"')}…" (${bytes.length} bytes)`;
     }
     if (bytes.length === 0) return '<<>>';
     const shown = elide ? bytes.subarray(0, max) : bytes;
-    const items: string[] = new Array(shown.length);
+    const items = new Array<string>(shown.length);
     for (let i = 0; i < shown.length; i++) items[i] = String(shown[i]);
     if (elide) items.push('…');
     const doc = box('<<', items, '>>', { fill: true });

@@ -42,7 +42,16 @@ export interface ErlangRenderOptions {
   maxDepth?: number;
 }
 
-const NAMED_ESCAPES: Record<number, string> = { 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v', 8: '\\b', 12: '\\f', 27: '\\e', 127: '\\d' };
+const NAMED_ESCAPES: Record<number, string> = {
+  10: '\\n',
+  13: '\\r',
+  9: '\\t',
+  11: '\\v',
+  8: '\\b',
+  12: '\\f',
+  27: '\\e',
+  127: '\\d',
+};
 
 // Characters io_lib:write_string/2 changes: quotes, backslash, C0 controls, DEL and the C1 block.
 const ERLANG_ESCAPE = /["'\\\x00-\x1f\x7f-\x9f]/g;
@@ -85,7 +94,9 @@ function binaryText(bytes: Uint8Array): string | undefined {
   const text = decodeUtf8(bytes);
   if (text !== undefined) {
     if (NOT_PRINTABLE_LATIN1.test(text)) return undefined;
-    return text.length === bytes.length ? '<<' + erlangQuoted(text, '"') + '>>' : '<<' + erlangQuoted(text, '"') + '/utf8>>';
+    return text.length === bytes.length
+      ? '<<' + erlangQuoted(text, '"') + '>>'
+      : '<<' + erlangQuoted(text, '"') + '/utf8>>';
   }
   const chars = latin1(bytes);
   return NOT_PRINTABLE_LATIN1.test(chars) ? undefined : '<<' + erlangQuoted(chars, '"') + '>>';
@@ -107,7 +118,8 @@ class ErlangDocBuilder {
     if (term instanceof Pid) return `<${nodeNameText(term.node.name)}.${term.id}.${term.serial}>`;
     if (term instanceof Port) return `#Port<${nodeNameText(term.node.name)}.${term.id}>`;
     if (term instanceof Ref) return `#Ref<${[nodeNameText(term.node.name), ...[...term.ids].reverse()].join('.')}>`;
-    if (term instanceof ExportFun) return `fun ${erlangAtom(term.module.name)}:${erlangAtom(term.fun.name)}/${term.arity}`;
+    if (term instanceof ExportFun)
+      return `fun ${erlangAtom(term.module.name)}:${erlangAtom(term.fun.name)}/${term.arity}`;
     if (term instanceof Fun) return `#Fun<${term.module.name}.${term.oldIndex}.${term.oldUniq}>`;
     if (depth >= this.maxDepth) return depthMarker(this.maxDepth);
     if (Array.isArray(term)) return this.list(term, undefined, depth);
@@ -117,7 +129,9 @@ class ErlangDocBuilder {
     }
     if (term instanceof Tuple) return this.container('{', term.elements, '}', depth);
     if (term instanceof ErlMap) {
-      const items: Doc[] = term.keys.map((k, i) => seq(this.build(k, depth + 1), ' => ', this.build(term.values[i]!, depth + 1)));
+      const items: Doc[] = term.keys.map((k, i) =>
+        seq(this.build(k, depth + 1), ' => ', this.build(term.values[i]!, depth + 1)),
+      );
       // OTP 25's ~p walks a map with maps:iterator/1, which visits a large (HAMT, > 32 keys) map in
       // the reverse of maps:to_list/1 — and to_list order is the order term_to_binary wrote.
       if (items.length > 32) items.reverse();

@@ -28,9 +28,35 @@ export interface Token {
 
 // UAX #31 Table 5 (Recommended Scripts). Common and Inherited are handled as "any script".
 const SCRIPTS = [
-  'Latn', 'Arab', 'Armn', 'Beng', 'Bopo', 'Cyrl', 'Deva', 'Ethi', 'Geor', 'Grek', 'Gujr', 'Guru',
-  'Hani', 'Hang', 'Hebr', 'Hira', 'Knda', 'Kana', 'Khmr', 'Laoo', 'Mlym', 'Mymr', 'Orya', 'Sinh',
-  'Taml', 'Telu', 'Thaa', 'Thai', 'Tibt',
+  'Latn',
+  'Arab',
+  'Armn',
+  'Beng',
+  'Bopo',
+  'Cyrl',
+  'Deva',
+  'Ethi',
+  'Geor',
+  'Grek',
+  'Gujr',
+  'Guru',
+  'Hani',
+  'Hang',
+  'Hebr',
+  'Hira',
+  'Knda',
+  'Kana',
+  'Khmr',
+  'Laoo',
+  'Mlym',
+  'Mymr',
+  'Orya',
+  'Sinh',
+  'Taml',
+  'Telu',
+  'Thaa',
+  'Thai',
+  'Tibt',
 ] as const;
 
 const SCRIPT_TESTS = SCRIPTS.map((s) => new RegExp(`^\\p{scx=${s}}$`, 'u'));

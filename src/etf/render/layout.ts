@@ -111,7 +111,8 @@ function firstLineWidth(doc: Doc): number {
   if (doc.kind === 'seq') return gluedAfter(doc.parts, 0, 0);
   if (doc.items.length === 0) return doc.width;
   if (!doc.fill) return doc.open.length;
-  if (doc.items.length === 1 && doc.tail === undefined) return doc.open.length + firstLineWidth(doc.items[0]!) + doc.close.length;
+  if (doc.items.length === 1 && doc.tail === undefined)
+    return doc.open.length + firstLineWidth(doc.items[0]!) + doc.close.length;
   return doc.open.length + firstLineWidth(doc.items[0]!);
 }
 
@@ -204,7 +205,8 @@ class Printer {
     }
     if (doc.tail !== undefined) {
       const closing = doc.close.length + trailing;
-      if (this.column + doc.tailSeparator.length + widthOf(doc.tail) + closing <= this.width) this.text(doc.tailSeparator);
+      if (this.column + doc.tailSeparator.length + widthOf(doc.tail) + closing <= this.width)
+        this.text(doc.tailSeparator);
       else {
         this.text(tailMark);
         this.newline(inner);

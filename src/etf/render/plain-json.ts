@@ -77,7 +77,13 @@ function convert(term: Term, depth: number, maxDepth: number): PlainJson {
   if (term instanceof ErlFloat) return term.value === 0 ? 0 : term.value;
   if (term instanceof Uint8Array) return decodeUtf8(term) ?? 'base64:' + toBase64(term);
   if (term instanceof BitBinary || term instanceof ImproperList) return elixirText(term);
-  if (term instanceof Pid || term instanceof Port || term instanceof Ref || term instanceof ExportFun || term instanceof Fun) {
+  if (
+    term instanceof Pid ||
+    term instanceof Port ||
+    term instanceof Ref ||
+    term instanceof ExportFun ||
+    term instanceof Fun
+  ) {
     return elixirText(term);
   }
   if (depth >= maxDepth) return depthMarker(maxDepth);

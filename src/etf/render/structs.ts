@@ -15,7 +15,11 @@ export type StructRegistry = ReadonlyMap<string, readonly string[]>;
 export const MAPSET_MODULE = 'Elixir.MapSet';
 
 /** The struct's fields in registry order, when `map` has exactly those keys (plus `__struct__`). */
-export function registeredFields(map: ErlMap, module: Atom, registry: StructRegistry | undefined): readonly string[] | undefined {
+export function registeredFields(
+  map: ErlMap,
+  module: Atom,
+  registry: StructRegistry | undefined,
+): readonly string[] | undefined {
   const fields = registry?.get(module.name);
   if (fields === undefined || map.size !== fields.length + 1) return undefined;
   for (const key of map.keys) {

@@ -55,7 +55,22 @@ class JsonPath {
   }
 }
 
-const KINDS = ['atom', 'int', 'float', 'bin', 'bin64', 'bits', 'list', 'tuple', 'map', 'pid', 'port', 'ref', 'export', 'fun'];
+const KINDS = [
+  'atom',
+  'int',
+  'float',
+  'bin',
+  'bin64',
+  'bits',
+  'list',
+  'tuple',
+  'map',
+  'pid',
+  'port',
+  'ref',
+  'export',
+  'fun',
+];
 const EXTRA_KEYS: Record<string, readonly string[]> = { bits: ['bits_in_last'], list: ['tail'] };
 const U32 = 0xffffffff;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -110,30 +125,48 @@ function base64(v: unknown, path: JsonPath): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
-function fields(v: unknown, path: JsonPath, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+function fields(
+  v: unknown,
+  path: JsonPath,
+  required: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, unknown> {
   if (!isObject(v)) fail('expected an object', path);
   for (const k of required) if (!(k in v)) fail(`missing "${k}"`, path);
-  for (const k of Object.keys(v)) if (!required.includes(k) && !optional.includes(k)) fail(`unexpected key "${k}"`, path);
+  for (const k of Object.keys(v))
+    if (!required.includes(k) && !optional.includes(k)) fail(`unexpected key "${k}"`, path);
   return v;
 }
 
 function format<T extends string>(v: unknown, path: JsonPath, allowed: readonly T[], fallback: T): T {
   if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) fail(`expected one of ${allowed.join(', ')}`, path);
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
+    fail(`expected one of ${allowed.join(', ')}`, path);
   return v as T;
 }
 
 function pid(v: unknown, path: JsonPath): Pid {
   const o = fields(v, path, ['node', 'id', 'serial', 'creation'], ['format']);
   const old = format(o.format, path.key('format'), ['old', 'new'] as const, 'new') === 'old';
-  return new Pid(atom(o.node, path.key('node')), uint(o.id, path.key('id')), uint(o.serial, path.key('serial')), uint(o.creation, path.key('creation')), old);
+  return new Pid(
+    atom(o.node, path.key('node')),
+    uint(o.id, path.key('id')),
+    uint(o.serial, path.key('serial')),
+    uint(o.creation, path.key('creation')),
+    old,
+  );
 }
 
 function port(v: unknown, path: JsonPath): Port {
   const o = fields(v, path, ['node', 'id', 'creation'], ['format']);
   const id = integer(o.id, path.key('id'));
   if (id < 0 || BigInt(id) > 0xffffffffffffffffn) fail('expected a port id in 0..2^64−1', path.key('id'));
-  return new Port(atom(o.node, path.key('node')), id, uint(o.creation, path.key('creation')), format(o.format, path.key('format'), ['old', 'new', 'v4'] as const, 'new'));
+  return new Port(
+    atom(o.node, path.key('node')),
+    id,
+    uint(o.creation, path.key('creation')),
+    format(o.format, path.key('format'), ['old', 'new', 'v4'] as const, 'new'),
+  );
 }
 
 function ref(v: unknown, path: JsonPath): Ref {
@@ -153,7 +186,8 @@ export function fromTypedJson(json: unknown): Term {
   const root: Term[] = [];
   const tasks: Task[] = [{ kind: 'value', json, path: JsonPath.root, into: root, at: 0 }];
   const children = (items: unknown[], path: JsonPath, into: Term[]): void => {
-    for (let i = items.length - 1; i >= 0; i--) tasks.push({ kind: 'value', json: items[i], path: path.index(i), into, at: i });
+    for (let i = items.length - 1; i >= 0; i--)
+      tasks.push({ kind: 'value', json: items[i], path: path.index(i), into, at: i });
   };
   for (let task = tasks.pop(); task !== undefined; task = tasks.pop()) {
     if (task.kind === 'improper') {
@@ -195,13 +229,14 @@ export function fromTypedJson(json: unknown): Term {
         const bytes = base64(value, here);
         const bits = uint(v.bits_in_last, path.key('bits_in_last'), 8);
         if (bits < 1 || bytes.length === 0) fail('a bitstring needs at least one byte and 1..8 bits in the last', path);
-        if ((bytes[bytes.length - 1]! & (0xff >> bits)) !== 0) fail('the unused low bits of the last byte must be zero', here);
+        if ((bytes[bytes.length - 1]! & (0xff >> bits)) !== 0)
+          fail('the unused low bits of the last byte must be zero', here);
         term = new BitBinary(bytes, bits);
         break;
       }
       case 'list': {
         const items = array(value, here);
-        const elements: Term[] = new Array(items.length);
+        const elements = new Array<Term>(items.length);
         if ('tail' in v) {
           const tail: Term[] = [];
           tasks.push({ kind: 'improper', elements, tail, into, at, path });
@@ -215,15 +250,15 @@ export function fromTypedJson(json: unknown): Term {
       }
       case 'tuple': {
         const items = array(value, here);
-        const elements: Term[] = new Array(items.length);
+        const elements = new Array<Term>(items.length);
         children(items, here, elements);
         term = new Tuple(elements);
         break;
       }
       case 'map': {
         const pairs = array(value, here);
-        const keys: Term[] = new Array(pairs.length);
-        const values: Term[] = new Array(pairs.length);
+        const keys = new Array<Term>(pairs.length);
+        const values = new Array<Term>(pairs.length);
         for (let i = pairs.length - 1; i >= 0; i--) {
           const pair = array(pairs[i], here.index(i));
           if (pair.length !== 2) fail('expected a [key, value] pair', here.index(i));
@@ -244,15 +279,28 @@ export function fromTypedJson(json: unknown): Term {
         break;
       case 'export': {
         const o = fields(value, here, ['module', 'function', 'arity']);
-        term = new ExportFun(atom(o.module, here.key('module')), atom(o.function, here.key('function')), uint(o.arity, here.key('arity'), 255));
+        term = new ExportFun(
+          atom(o.module, here.key('module')),
+          atom(o.function, here.key('function')),
+          uint(o.arity, here.key('arity'), 255),
+        );
         break;
       }
       default: {
-        const o = fields(value, here, ['module', 'arity', 'index', 'uniq', 'old_index', 'old_uniq', 'pid', 'free_vars']);
+        const o = fields(value, here, [
+          'module',
+          'arity',
+          'index',
+          'uniq',
+          'old_index',
+          'old_uniq',
+          'pid',
+          'free_vars',
+        ]);
         const uniq = string(o.uniq, here.key('uniq'));
         if (!/^[0-9a-fA-F]{32}$/.test(uniq)) fail('expected 32 hex digits', here.key('uniq'));
         const freeJson = array(o.free_vars, here.key('free_vars'));
-        const freeVars: Term[] = new Array(freeJson.length);
+        const freeVars = new Array<Term>(freeJson.length);
         children(freeJson, here.key('free_vars'), freeVars);
         term = new Fun(
           uint(o.arity, here.key('arity'), 255),

@@ -6,7 +6,20 @@
  * watcher's time. Iterative, so any depth works. A test keeps the two equal on random terms.
  */
 import { decodeUtf8 } from './strings.js';
-import { Atom, BitBinary, ErlFloat, ErlMap, ExportFun, Fun, ImproperList, Pid, Port, Ref, Tuple, type Term } from '../term.js';
+import {
+  Atom,
+  BitBinary,
+  ErlFloat,
+  ErlMap,
+  ExportFun,
+  Fun,
+  ImproperList,
+  Pid,
+  Port,
+  Ref,
+  Tuple,
+  type Term,
+} from '../term.js';
 
 export function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -75,7 +88,8 @@ function fast(t: Term, depth: number): string {
   if (t instanceof ErlMap) {
     const { keys, values } = t;
     let out = '{"map":[';
-    for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',[' : '['}${fast(keys[i]!, depth + 1)},${fast(values[i]!, depth + 1)}]`;
+    for (let i = 0; i < keys.length; i++)
+      out += `${i > 0 ? ',[' : '['}${fast(keys[i]!, depth + 1)},${fast(values[i]!, depth + 1)}]`;
     return `${out}]}`;
   }
   if (Array.isArray(t)) {

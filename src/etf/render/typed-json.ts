@@ -76,7 +76,6 @@ export type TypedJson =
       };
     };
 
-
 /** A number when it is a safe integer, else its decimal string (as for `int`). */
 function bigToJson(n: number | bigint): number | string {
   if (typeof n === 'number') return n;
@@ -103,7 +102,8 @@ export function toTypedJson(term: Term): TypedJson {
     const t = task.term;
     let json: unknown;
     if (typeof t === 'number') json = { int: t };
-    else if (typeof t === 'bigint') json = { int: bigToJson(t) }; else if (t instanceof Atom) json = { atom: t.name };
+    else if (typeof t === 'bigint') json = { int: bigToJson(t) };
+    else if (t instanceof Atom) json = { atom: t.name };
     else if (t instanceof ErlFloat) json = { float: t.value };
     else if (t instanceof Uint8Array) {
       const text = decodeUtf8(t);
@@ -140,7 +140,8 @@ export function toTypedJson(term: Term): TypedJson {
       const ref: Record<string, unknown> = { node: t.node.name, creation: t.creation, ids: [...t.ids] };
       if (t.format !== 'newer') ref.format = t.format;
       json = { ref };
-    } else if (t instanceof ExportFun) json = { export: { module: t.module.name, function: t.fun.name, arity: t.arity } };
+    } else if (t instanceof ExportFun)
+      json = { export: { module: t.module.name, function: t.fun.name, arity: t.arity } };
     else if (t instanceof Fun) {
       const freeVars = new Array<unknown>(t.freeVars.length);
       children(t.freeVars, freeVars);

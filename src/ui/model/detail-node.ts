@@ -195,7 +195,6 @@ function summary(s: Shape, count: number): string {
   }
 }
 
-
 /** True when `term` has fewer than `limit` nodes; stops walking as soon as it knows. */
 function smallerThan(term: Term, limit: number): boolean {
   const stack: Term[] = [term];
@@ -212,8 +211,7 @@ function smallerThan(term: Term, limit: number): boolean {
     } else if (t instanceof ImproperList) {
       if (t.elements.length >= limit) return false;
       stack.push(...t.elements, t.tail);
-    }
-    else if (t instanceof ErlMap) {
+    } else if (t instanceof ErlMap) {
       if (t.size * 2 >= limit) return false;
       stack.push(...t.keys, ...t.values);
     } else if (t instanceof Uint8Array && t.length > 64) return false;

@@ -51,7 +51,8 @@ export function hexLineOf(offset: number, width = 16): number {
 
 export function hexDump(bytes: Uint8Array, options: HexDumpOptions = {}): HexLine[] {
   const width = options.width ?? 16;
-  if (!Number.isInteger(width) || width < 1) throw new RangeError(`hex dump width must be a positive integer, got ${width}`);
+  if (!Number.isInteger(width) || width < 1)
+    throw new RangeError(`hex dump width must be a positive integer, got ${width}`);
   const total = hexLineCount(bytes.length, width);
   const from = Math.max(0, options.fromLine ?? 0);
   const to = Math.min(total, options.lineCount === undefined ? total : from + Math.max(0, options.lineCount));

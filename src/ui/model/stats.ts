@@ -163,10 +163,7 @@ export class StatsModel {
   }
 
   /** Rows of one dimension, largest first by `by`, at most `limit`. */
-  top(
-    dimension: StatsDimension,
-    options: { by?: StatsSort; scope?: StatsScope; limit?: number } = {},
-  ): StatsRow[] {
+  top(dimension: StatsDimension, options: { by?: StatsSort; scope?: StatsScope; limit?: number } = {}): StatsRow[] {
     const by = options.by ?? 'msgs';
     const scope = options.scope ?? 'window';
     const span = this.spanSeconds(scope);

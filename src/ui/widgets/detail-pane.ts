@@ -63,7 +63,9 @@ export function drawDetail(content: DetailContent | undefined, view: PaneView, t
       continue;
     }
     const shown = clip(text, Math.max(0, view.width - note.length - 4));
-    lines.push(escapeTags(shown) + theme.paint('dim', escapeTags(clip(`  # ${note}`, view.width - visibleWidth(shown)))));
+    lines.push(
+      escapeTags(shown) + theme.paint('dim', escapeTags(clip(`  # ${note}`, view.width - visibleWidth(shown)))),
+    );
   }
   return lines;
 }
@@ -72,7 +74,8 @@ export function drawDetail(content: DetailContent | undefined, view: PaneView, t
 function envelopeNote(content: DetailContent, row: DetailRow): string | undefined {
   const names = content.envelopeFields;
   const node = row.node;
-  if (names === undefined || row.more !== undefined || node.parent === undefined || node.parent.parent !== undefined) return undefined;
+  if (names === undefined || row.more !== undefined || node.parent === undefined || node.parent.parent !== undefined)
+    return undefined;
   return names[node.parent.builtChildren.indexOf(node)];
 }
 

@@ -30,9 +30,17 @@ export function drawPrompt(view: PromptView, width: number, theme: Theme): strin
   const afterRoom = Math.max(0, room - visibleWidth(shownBefore) - 1);
   const shownAfter = clip(after, afterRoom);
   let line =
-    theme.paint('accent', escapeTags(label)) + escapeTags(shownBefore) + theme.paint('selected', escapeTags(cursorChar)) + escapeTags(shownAfter);
+    theme.paint('accent', escapeTags(label)) +
+    escapeTags(shownBefore) +
+    theme.paint('selected', escapeTags(cursorChar)) +
+    escapeTags(shownAfter);
   let used = visibleWidth(label) + visibleWidth(shownBefore) + 1 + visibleWidth(shownAfter);
-  const extra = view.problem !== undefined ? { text: `  ✗ ${view.problem}`, style: 'problem' as const } : view.hint !== undefined ? { text: `  ${view.hint}`, style: 'dim' as const } : undefined;
+  const extra =
+    view.problem !== undefined
+      ? { text: `  ✗ ${view.problem}`, style: 'problem' as const }
+      : view.hint !== undefined
+        ? { text: `  ${view.hint}`, style: 'dim' as const }
+        : undefined;
   if (extra !== undefined && used < width) {
     const shown = clip(safeText(extra.text), width - used);
     line += theme.paint(extra.style, escapeTags(shown));

@@ -21,12 +21,19 @@ const FILTER_HELP = [
 ];
 
 export function helpLines(theme: Theme, width: number): string[] {
-  const lines: string[] = [theme.paint('headerFocused', escapeTags(fit(' redis-print — keys   (any key closes this help; j/k scroll)', width)))];
+  const lines: string[] = [
+    theme.paint(
+      'headerFocused',
+      escapeTags(fit(' redis-print — keys   (any key closes this help; j/k scroll)', width)),
+    ),
+  ];
   const labelWidth = Math.max(...KEY_BINDINGS.map((b) => b.label.length)) + 2;
   for (const [context, title] of SECTIONS) {
     lines.push('', theme.paint('accent', escapeTags(` ${title}`)));
     for (const b of KEY_BINDINGS.filter((k) => k.context === context)) {
-      lines.push(`   ${theme.paint('key', escapeTags(fit(b.label, labelWidth)))}${escapeTags(fit(b.help, Math.max(0, width - labelWidth - 3)))}`);
+      lines.push(
+        `   ${theme.paint('key', escapeTags(fit(b.label, labelWidth)))}${escapeTags(fit(b.help, Math.max(0, width - labelWidth - 3)))}`,
+      );
     }
   }
   lines.push('', theme.paint('accent', ' Filter (/)'));

@@ -4,7 +4,13 @@
  * why it would be refused. Enter asks for confirmation; only `y` then sends.
  */
 import { LineEditor, type KeyPress } from '../line-editor.js';
-import { previewPublish, type PublishFields, type PublishPreview, type PublishSink, type PublishStart } from '../publish.js';
+import {
+  previewPublish,
+  type PublishFields,
+  type PublishPreview,
+  type PublishSink,
+  type PublishStart,
+} from '../publish.js';
 import { clip, escapeTags, fit, safeText } from '../text.js';
 import type { Theme } from '../theme.js';
 import { drawPrompt } from './filter-prompt.js';
@@ -24,7 +30,8 @@ export interface PublishFormState {
 
 export function openPublishForm(start: PublishStart, hostname: string, width: number): PublishFormState {
   const initial = start.fields;
-  const names: FieldName[] = initial.event === undefined ? ['channel', 'topic', 'payload'] : ['channel', 'topic', 'event', 'payload'];
+  const names: FieldName[] =
+    initial.event === undefined ? ['channel', 'topic', 'payload'] : ['channel', 'topic', 'event', 'payload'];
   const fields = names.map((name) => ({ name, editor: new LineEditor(initial[name] ?? '') }));
   return {
     start,
@@ -39,7 +46,12 @@ export function openPublishForm(start: PublishStart, hostname: string, width: nu
 
 export function formFields(state: PublishFormState): PublishFields {
   const get = (name: FieldName): string | undefined => state.fields.find((f) => f.name === name)?.editor.text;
-  return { channel: get('channel') ?? '', topic: get('topic') ?? '', event: get('event'), payload: get('payload') ?? '' };
+  return {
+    channel: get('channel') ?? '',
+    topic: get('topic') ?? '',
+    event: get('event'),
+    payload: get('payload') ?? '',
+  };
 }
 
 export type FormResult = 'close' | 'send' | 'redraw' | 'ignored';
@@ -85,28 +97,49 @@ export function publishFormKey(state: PublishFormState, key: KeyPress, width: nu
   return result === 'ignored' ? 'ignored' : 'redraw';
 }
 
-export function drawPublishForm(state: PublishFormState, sink: PublishSink, width: number, height: number, theme: Theme): string[] {
-  const lines = [theme.paint('headerFocused', escapeTags(fit(' Publish a copy — Tab/↑↓ field, Enter send (asks first), Esc cancel', width)))];
+export function drawPublishForm(
+  state: PublishFormState,
+  sink: PublishSink,
+  width: number,
+  height: number,
+  theme: Theme,
+): string[] {
+  const lines = [
+    theme.paint(
+      'headerFocused',
+      escapeTags(fit(' Publish a copy — Tab/↑↓ field, Enter send (asks first), Esc cancel', width)),
+    ),
+  ];
   for (const [i, field] of state.fields.entries()) {
     const label = `${field.name.padEnd(8)}: `;
-    if (i === state.focused && state.stage === 'editing') lines.push(drawPrompt({ label, editor: field.editor }, width, theme));
+    if (i === state.focused && state.stage === 'editing')
+      lines.push(drawPrompt({ label, editor: field.editor }, width, theme));
     else lines.push(escapeTags(fit(` ${label}${safeText(field.editor.text)}`, width)));
   }
   const p = state.preview;
   lines.push('');
-  lines.push(theme.paint(p.ok ? 'accent' : 'problem', escapeTags(fit(` ${p.ok ? '✓' : '✗'} ${safeText(p.headline)}`, width))));
-  for (const problem of p.problems) lines.push(theme.paint('problem', escapeTags(fit(`   ${safeText(problem)}`, width))));
+  lines.push(
+    theme.paint(p.ok ? 'accent' : 'problem', escapeTags(fit(` ${p.ok ? '✓' : '✗'} ${safeText(p.headline)}`, width))),
+  );
+  for (const problem of p.problems)
+    lines.push(theme.paint('problem', escapeTags(fit(`   ${safeText(problem)}`, width))));
   const footer: string[] = [];
   if (state.stage === 'confirming') {
     const where = sink.remote ? `${sink.target} — NOT on this machine, real nodes will get it` : sink.target;
-    footer.push(theme.paint('statusAlert', escapeTags(fit(` Send these ${p.bytes.length} bytes to ${where}? [y/N]`, width))));
+    footer.push(
+      theme.paint('statusAlert', escapeTags(fit(` Send these ${p.bytes.length} bytes to ${where}? [y/N]`, width))),
+    );
   } else if (state.stage === 'sending') footer.push(theme.paint('notice', escapeTags(fit(' sending…', width))));
-  else if (state.outcome !== undefined) footer.push(theme.paint(state.outcome.ok ? 'notice' : 'problem', escapeTags(fit(` ${safeText(state.outcome.text)}`, width))));
+  else if (state.outcome !== undefined)
+    footer.push(
+      theme.paint(state.outcome.ok ? 'notice' : 'problem', escapeTags(fit(` ${safeText(state.outcome.text)}`, width))),
+    );
   lines.push('');
   const room = Math.max(0, height - lines.length - footer.length - 1);
   const term = p.elixir === '' ? [] : p.elixir.split('\n');
   if (p.elixir !== '') lines.push(theme.paint('dim', escapeTags(fit(' the exact term:', width))));
   for (const line of term.slice(0, room)) lines.push(escapeTags(clip(`   ${safeText(line)}`, width)));
-  if (term.length > room && room > 0) lines[lines.length - 1] = theme.paint('dim', escapeTags(fit(`   … ${term.length - room + 1} more lines`, width)));
+  if (term.length > room && room > 0)
+    lines[lines.length - 1] = theme.paint('dim', escapeTags(fit(`   … ${term.length - room + 1} more lines`, width)));
   return [...lines.slice(0, Math.max(0, height - footer.length)), ...footer];
 }

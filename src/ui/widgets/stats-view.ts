@@ -29,14 +29,28 @@ const NUMBER_COLUMNS = [
   { title: 'bytes', width: 10 },
 ] as const;
 
-export function drawStats(stats: StatsModel, state: StatsViewState, width: number, height: number, theme: Theme): string[] {
+export function drawStats(
+  stats: StatsModel,
+  state: StatsViewState,
+  width: number,
+  height: number,
+  theme: Theme,
+): string[] {
   const window = stats.totals('window');
   const total = stats.totals('total');
   const history = stats.history('msgs');
   const peak = Math.max(0, ...history);
   const sortText = `${state.sort === 'msgs' ? 'messages' : 'bytes'} over ${state.scope === 'window' ? 'the last 10 s' : 'since start'}`;
   const lines: string[] = [
-    theme.paint('headerFocused', escapeTags(fit(` Traffic stats — ranked by ${sortText}   (s: sort by ${state.sort === 'msgs' ? 'bytes' : 'messages'}, a: ${state.scope === 'window' ? 'since start' : 'last 10 s'}, Esc: back)`, width))),
+    theme.paint(
+      'headerFocused',
+      escapeTags(
+        fit(
+          ` Traffic stats — ranked by ${sortText}   (s: sort by ${state.sort === 'msgs' ? 'bytes' : 'messages'}, a: ${state.scope === 'window' ? 'since start' : 'last 10 s'}, Esc: back)`,
+          width,
+        ),
+      ),
+    ),
     escapeTags(
       fit(
         ` now ${formatRate(window.msgRate)} msg/s ${formatByteRate(window.byteRate)} (10 s)   since start ${formatRate(total.msgRate)} msg/s ${formatByteRate(total.byteRate)}, ${formatCount(total.msgs)} msgs ${formatBytes(total.bytes)}`,
@@ -61,7 +75,12 @@ export function drawStats(stats: StatsModel, state: StatsViewState, width: numbe
   for (const [dimension, title] of DIMENSIONS) {
     if (lines.length + 2 > height) break;
     lines.push('');
-    const header = ' ' + fit(title, keyWidth - 1) + NUMBER_COLUMNS.slice(0, shown).map((c) => ' ' + fit(c.title, c.width, 'right')).join('');
+    const header =
+      ' ' +
+      fit(title, keyWidth - 1) +
+      NUMBER_COLUMNS.slice(0, shown)
+        .map((c) => ' ' + fit(c.title, c.width, 'right'))
+        .join('');
     lines.push(theme.paint('header', escapeTags(fit(header, width))));
     const rows = rankedRows(stats, dimension, state, perTable);
     if (rows.length === 0) lines.push(theme.paint('dim', escapeTags(fit(' (nothing yet)', width))));

@@ -56,14 +56,27 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
     {
       full: `${CONNECTION_TEXT[info.connection]} ${safeText(info.target)}`,
       // A capture keeps its file name (without the directories); a live target just its state.
-      short: info.connection === 'offline' ? `${CONNECTION_TEXT.offline} ${safeText(info.target.split('/').pop() ?? '')}` : CONNECTION_TEXT[info.connection],
+      short:
+        info.connection === 'offline'
+          ? `${CONNECTION_TEXT.offline} ${safeText(info.target.split('/').pop() ?? '')}`
+          : CONNECTION_TEXT[info.connection],
       priority: 9,
       keep: true,
       ...(alert ? { style: 'statusAlert' as const } : {}),
     },
     info.paused
-      ? { full: `PAUSED ${formatCount(c.newWhilePaused)} new`, short: `PAUSED +${formatCount(c.newWhilePaused)}`, priority: 10, keep: true, style: 'statusAlert' }
-      : { full: info.following ? 'following' : 'not following', short: info.following ? 'follow' : 'scroll', priority: 7 },
+      ? {
+          full: `PAUSED ${formatCount(c.newWhilePaused)} new`,
+          short: `PAUSED +${formatCount(c.newWhilePaused)}`,
+          priority: 10,
+          keep: true,
+          style: 'statusAlert',
+        }
+      : {
+          full: info.following ? 'following' : 'not following',
+          short: info.following ? 'follow' : 'scroll',
+          priority: 7,
+        },
     {
       full: `recv ${formatCount(c.received)} shown ${formatCount(c.shown)} filtered ${formatCount(c.filteredOut)} undecodable ${formatCount(c.undecodable)} dropped ${formatCount(c.evicted)}`,
       short: `${formatCount(c.received)} rx ${formatCount(c.shown)} shown ${formatCount(c.filteredOut)} filt ${formatCount(c.undecodable)} bad ${formatCount(c.evicted)} drop`,
@@ -76,7 +89,13 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
       priority: 6,
     },
   ];
-  if (info.filter !== '') parts.push({ full: `filter: ${safeText(info.filter)}`, short: `/${safeText(info.filter)}`, priority: 5, keep: true });
+  if (info.filter !== '')
+    parts.push({
+      full: `filter: ${safeText(info.filter)}`,
+      short: `/${safeText(info.filter)}`,
+      priority: 5,
+      keep: true,
+    });
   if (info.recording !== undefined) parts.push({ full: `rec ${safeText(info.recording)}`, short: 'rec', priority: 4 });
   parts.push({ full: safeText(info.subscription), short: '', priority: 2 });
 
