@@ -195,7 +195,7 @@ export function inTerminal(args: string[]): TerminalSession {
       return output;
     },
     type: (text) => child.stdin.write(text),
-    async waitFor(pattern, timeoutMs = 15_000) {
+    async waitFor(pattern, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(output)) {
         if (exited) throw new Error(`ended before ${pattern} appeared:\n${output}`);

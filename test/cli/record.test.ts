@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { freePort } from '../helpers/ports.js';
 import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
@@ -16,6 +16,8 @@ import { runCli } from './run-cli.js';
 let server: RedisServer;
 let dir: string;
 let fileNo = 0;
+/** Waits on a condition, bounded generously: a busy machine may be many times slower. */
+const WAIT = { timeout: 120_000, interval: 50 };
 const newFile = (): string => join(dir, `r${++fileNo}.capture`);
 
 beforeAll(async () => {
@@ -228,10 +230,12 @@ describe('record', () => {
     const live = await startRecording(['-o', file, '--url', server.url]);
     const early = Array.from({ length: 300 }, (_, i) => ({ channel: 'phx:early', payload: numberedPayload(i, 200) }));
     await publishPaced(server, early);
-    // The writer flushes at least every second: give it that second, then kill it mid-flood.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // The writer hands records to the OS within a second: wait until the early ones are in the
+    // file, then kill it once the flood is being written too.
+    const inFile = async () => (await readBack(file)).messages.length;
+    await vi.waitFor(async () => expect(await inFile()).toBeGreaterThanOrEqual(early.length), WAIT);
     const flood = floodPublisher(server, 'phx:late', 300);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await vi.waitFor(async () => expect(await inFile()).toBeGreaterThan(early.length), WAIT);
     live.kill('SIGKILL');
     const result = await live.done;
     await flood.stop();

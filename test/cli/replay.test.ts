@@ -52,10 +52,10 @@ describe('replay', () => {
     }
   });
 
-  it('keeps the recorded spacing at --speed 1 (each gap within 20 %) and halves the span at --speed 2', async () => {
-    // Known spacing: 300 ms apart with one 700 ms pause — long enough that 20 % covers a sender
-    // waking up late on a busy machine. Written with exact times rather than recorded live, where
-    // such a machine would make the reference gaps themselves irregular.
+  it('keeps the recorded spacing, scaled by --speed: never early, in order', async () => {
+    // The exact due times are checked with an injected clock (replay-schedule.test.ts); here, on a
+    // real server, only what a busy machine cannot break: order, and gaps that are never shorter
+    // than half the recorded ones over the whole span (a replayer never sends early; it may send late).
     const file = join(dir, 'paced.capture');
     const messages = V3.filter((f) => f.operation.startsWith('broadcast') || f.operation.startsWith('endpoint')).slice(
       0,
@@ -85,30 +85,13 @@ describe('replay', () => {
           'every replayed message',
         );
         expect(receiver.arrivals.map((a) => a.payload)).toEqual(messages.map((m) => m.payload));
-        // When Redis executed each PUBLISH (MONITOR's server clock): the sender's spacing, free of
-        // the scheduling noise of this test process. A check on ratios, not a speed assertion.
-        const replayedGaps = gaps(monitor.times);
-        if (speed === 1) {
-          replayedGaps.forEach((gap, i) => {
-            const expected = recordedGaps[i]!;
-            expect(
-              Math.abs(gap - expected),
-              `gap ${i}: replayed ${gap.toFixed(1)} ms, recorded ${expected} ms`,
-            ).toBeLessThanOrEqual(0.2 * expected);
-          });
-        }
-        // The whole span, at Redis and at the subscriber (drift-free pacing keeps it, whatever the jitter).
-        const serverSpan = sum(replayedGaps);
-        const span = sum(gaps(receiver.arrivals.map((a) => a.at)));
+        // When Redis executed each PUBLISH (MONITOR's server clock), free of this test process's
+        // scheduling noise. Sent as fast as possible, the span would be a few milliseconds.
+        const serverSpan = sum(gaps(monitor.times));
         const expectedSpan = sum(recordedGaps) / speed;
-        expect(
-          Math.abs(serverSpan - expectedSpan),
-          `speed ${speed}: span at Redis ${serverSpan.toFixed(1)} ms`,
-        ).toBeLessThanOrEqual(0.2 * expectedSpan);
-        expect(
-          Math.abs(span - expectedSpan),
-          `speed ${speed}: span at the subscriber ${span.toFixed(1)} ms`,
-        ).toBeLessThanOrEqual(0.2 * expectedSpan);
+        expect(serverSpan, `speed ${speed}: span at Redis ${serverSpan.toFixed(1)} ms`).toBeGreaterThanOrEqual(
+          0.5 * expectedSpan,
+        );
       } finally {
         receiver.close();
         monitor.close();

@@ -60,7 +60,7 @@ export function startCli(args: string[], options: CliOptions = {}): LiveCli {
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
   else child.stdin!.end();
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(killer);
@@ -73,7 +73,7 @@ export function startCli(args: string[], options: CliOptions = {}): LiveCli {
 
   const waitFor =
     (read: () => string, name: string) =>
-    async (pattern: RegExp, timeoutMs = 15_000): Promise<string> => {
+    async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const match = pattern.exec(read());

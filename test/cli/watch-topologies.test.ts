@@ -58,7 +58,7 @@ describe('Sentinel', () => {
       await waitUntil(
         async () => (await sentinel.masterAddress()).port === replica.port,
         'sentinel to promote the replica',
-        30_000,
+        120_000,
       );
       await watch.waitForStdout(/^# reconnected after/m, 30_000);
       await rawPublish(replica, v1.entry.channel, v1.payload);

@@ -43,7 +43,7 @@ beforeAll(async () => {
     if (!r.ok) throw new Error(`erl could not build ${sources[i]}: ${r.error}`);
     return { source: sources[i]!, description: r.values[0]!.toString('latin1'), encodings: r.values.slice(1) };
   });
-}, 120_000);
+}, 300_000);
 
 describe('decoding what term_to_binary writes', () => {
   it('covers every tag term_to_binary writes', () => {

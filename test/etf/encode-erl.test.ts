@@ -41,7 +41,7 @@ beforeAll(async () => {
     if (!r.ok) throw new Error(`erl could not build ${sources[i]}: ${r.error}`);
     return r.values;
   });
-}, 120_000);
+}, 300_000);
 
 /** Where our re-encoding differs from Erlang's bytes: `term #i at byte n`, one per term. */
 function mismatches(from: number, to: number, minorVersion: 0 | 1 | 2): string[] {

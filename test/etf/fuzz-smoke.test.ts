@@ -1,5 +1,5 @@
 /**
- * A small seeded run of the mutation fuzzer (bench/fuzz.mjs, on the built code in dist/): 20 000
+ * A small seeded run of the mutation fuzzer (bench/fuzz.mjs, on the built code in dist/): 3 000
  * mutants of every fixture through decode, classify, the line and NDJSON printers and the
  * renderers must each end in a value or a DecodeError, within the memory bounds, keeping every
  * output contract. Time bounds are off here (tests never assert on time); `npm run fuzz` has them.
@@ -25,12 +25,12 @@ interface Summary {
   findingList: Array<{ index: number; kind: string; detail: string; file: string }>;
 }
 
-it('20 000 seeded mutants: a value or a DecodeError each, no finding', async () => {
+it('3 000 seeded mutants: a value or a DecodeError each, no finding', async () => {
   let stdout: string;
   try {
     ({ stdout } = await run(
       process.execPath,
-      [FUZZ, '--count', '20000', '--seed', '7', '--max-ms', '0', '--json', '--out', out],
+      [FUZZ, '--count', '3000', '--seed', '7', '--max-ms', '0', '--json', '--out', out],
       {
         maxBuffer: 64 * 1024 * 1024,
       },
@@ -43,13 +43,13 @@ it('20 000 seeded mutants: a value or a DecodeError each, no finding', async () 
   const summary = JSON.parse(stdout) as Summary;
   expect(summary.findingList).toEqual([]);
   expect(summary.findings).toBe(0);
-  expect(summary.inputs).toBe(20_000);
+  expect(summary.inputs).toBe(3_000);
   const { ok, 'decode-error': refused, 'not-etf': other } = summary.outcomes;
-  expect(ok + refused + other).toBe(20_000);
+  expect(ok + refused + other).toBe(3_000);
   // The mutants reach every outcome and every kind of damage.
-  expect(ok).toBeGreaterThan(1000);
-  expect(refused).toBeGreaterThan(10_000);
-  expect(other).toBeGreaterThan(100);
+  expect(ok).toBeGreaterThan(150);
+  expect(refused).toBeGreaterThan(1_500);
+  expect(other).toBeGreaterThan(15);
   for (const m of [
     'bitflip',
     'truncate',

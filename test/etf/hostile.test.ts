@@ -50,21 +50,25 @@ function accepted(bytes: Uint8Array): boolean {
 const u32 = (n: number): number[] => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 
 describe('truncated input', () => {
-  it('fails with a DecodeError inside the given bytes at every cut of every fixture', () => {
+  it('fails with a DecodeError inside the given bytes wherever a fixture is cut', () => {
     let cuts = 0;
-    for (const { name, bytes } of [...fixtures, ...plainFixtures]) {
-      // Every cut of payloads up to 2 KB; of larger ones (up to 100 KB) the first and last 512
-      // bytes and a sample between (each cut decodes the whole prefix: quadratic otherwise).
-      const all = Array.from({ length: bytes.length }, (_, n) => n);
-      const chosen = bytes.length <= 2048 ? all : all.filter((n) => n < 512 || n > bytes.length - 512 || n % 257 === 0);
-      for (const n of chosen) {
+    // The inflated forms only where they differ from the fixture itself.
+    const cutForms = [...fixtures, ...plainFixtures.filter((p, i) => p.bytes !== fixtures[i]!.bytes)];
+    for (const { name, bytes } of cutForms) {
+      // Each cut decodes the whole prefix, so every cut of every fixture is quadratic (56 s, 80 000
+      // cuts): every cut near both ends (headers, last elements), every 5th between; every 997th of
+      // payloads over 4 KB; every 11th of compressed ones (a zlib failure costs ~1.5 ms).
+      // `npm run fuzz` cuts at random places as well.
+      const near = (n: number, width: number) => n < width || n > bytes.length - width;
+      const step = bytes[1] === 80 ? 11 : bytes.length > 4096 ? 997 : 5;
+      for (let n = 0; n < bytes.length; n++) {
+        if (!near(n, bytes[1] === 80 ? 16 : 32) && n % step !== 0) continue;
         const e = decodeError(bytes.subarray(0, n));
-        expect(e.offset, `${name} cut at ${n}`).toBeLessThanOrEqual(n);
-        expect(e.offset).toBeGreaterThanOrEqual(0);
+        if (e.offset > n || e.offset < 0) expect.fail(`${name} cut at ${n}: error offset ${e.offset}`);
         cuts++;
       }
     }
-    expect(cuts).toBeGreaterThan(20_000);
+    expect(cuts).toBeGreaterThan(10_000);
   });
 
   it('is refused by binary_to_term too (a sample)', async () => {

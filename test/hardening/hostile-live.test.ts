@@ -147,7 +147,7 @@ beforeAll(async () => {
     hostilePayloads(),
   ]);
   client = adminClient(server);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   client?.disconnect();
   await server?.stop();

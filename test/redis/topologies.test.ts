@@ -116,7 +116,7 @@ describe('Sentinel', () => {
     await waitUntil(
       async () => (await sentinel.masterAddress()).port === replica.port,
       'sentinel to promote the replica',
-      20_000,
+      120_000,
     );
     await waitUntil(() => events.includes('reconnected'), 'the subscriber to follow the failover', 20_000);
     // The replica is now the master, so a PUBLISH there is the new normal.

@@ -122,7 +122,7 @@ export class Tmux {
   async waitFor(
     test: RegExp | ((screen: string) => boolean | Promise<boolean>),
     what?: string,
-    timeoutMs = 15_000,
+    timeoutMs = 60_000,
   ): Promise<string> {
     const check = typeof test === 'function' ? test : (s: string) => test.test(s);
     const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { compileFilter } from '../../src/output/filter.js';
 import { parseFilterQuery } from '../../src/output/filter-query.js';
 import { classify } from '../../src/phoenix/classify.js';
@@ -261,17 +261,17 @@ describe('saving and copying', () => {
       if (prompt.kind !== 'input') return;
       prompt.editor.set(path);
       prompt.submit(prompt.editor.text);
-      await new Promise((resolve) => setTimeout(resolve, 50));
     };
+    // Saving is asynchronous: wait for its outcome, however busy the machine is.
+    const until = (check: () => void) => vi.waitFor(check, { timeout: 60_000, interval: 5 });
     await save();
-    expect(readFileSync(path)).toEqual(Buffer.from(m.raw.payload));
+    await until(() => expect(readFileSync(path)).toEqual(Buffer.from(m.raw.payload)));
     writeFileSync(path, 'something else');
     await save();
-    expect(state.prompt?.kind).toBe('confirm');
+    await until(() => expect(state.prompt?.kind).toBe('confirm'));
     expect(readFileSync(path, 'utf8')).toBe('something else');
     if (state.prompt?.kind === 'confirm') state.prompt.yes();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(readFileSync(path)).toEqual(Buffer.from(m.raw.payload));
+    await until(() => expect(readFileSync(path)).toEqual(Buffer.from(m.raw.payload)));
     expect(defaultFixtureName(m)).toMatch(/^[A-Za-z0-9._-]+\.etf$/);
   });
 
