@@ -5,6 +5,7 @@ import * as T from './tags.js';
 import { atomFromBytes } from './atom-cache.js';
 import { bytesEqual, duplicateKeyIndex, sameKey } from './map-keys.js';
 import { bigFromDigits, join64, readF64, readI32, readU32 } from './scalars.js';
+import { pidProblem, portProblem, refProblem } from './reader-rules.js';
 
 /**
  * The fast path of the decoder: plain recursion, no spans, no error details. It handles what real
@@ -271,7 +272,12 @@ export class FastReader {
     this.need(p + (old ? 9 : 12));
     const b = this.b;
     this.pos = p + (old ? 9 : 12);
-    return new Pid(node, readU32(b, p), readU32(b, p + 4), old ? b[p + 8]! : readU32(b, p + 8), old);
+    const id = readU32(b, p);
+    const serial = readU32(b, p + 4);
+    const creation = old ? b[p + 8]! : readU32(b, p + 8);
+    // The rules of OTP's limits (old creations, local identifiers): the precise reader explains.
+    if (pidProblem(old ? T.PID_EXT : T.NEW_PID_EXT, node.name, id, serial, creation) !== undefined) throw GIVE_UP;
+    return new Pid(node, id, serial, creation, old);
   }
 
   private port(): Port {
@@ -283,11 +289,17 @@ export class FastReader {
     if (v4) {
       this.need(p + 12);
       this.pos = p + 12;
-      return new Port(node, join64(readU32(b, p), readU32(b, p + 4)), readU32(b, p + 8), 'v4');
+      const id = join64(readU32(b, p), readU32(b, p + 4));
+      const creation = readU32(b, p + 8);
+      if (portProblem(T.V4_PORT_EXT, node.name, id, creation) !== undefined) throw GIVE_UP;
+      return new Port(node, id, creation, 'v4');
     }
     this.need(p + 8);
     this.pos = p + 8;
-    return new Port(node, readU32(b, p), readU32(b, p + 4), 'new');
+    const id = readU32(b, p);
+    const creation = readU32(b, p + 4);
+    if (portProblem(T.NEW_PORT_EXT, node.name, id, creation) !== undefined) throw GIVE_UP;
+    return new Port(node, id, creation, 'new');
   }
 
   private ref(): Ref {
@@ -304,6 +316,9 @@ export class FastReader {
     const ids = new Array<number>(words);
     for (let i = 0; i < words; i++) ids[i] = readU32(b, p + head + 4 * i);
     this.pos = p + head + 4 * words;
-    return new Ref(node, newer ? readU32(b, p) : b[p]!, ids, newer ? 'newer' : 'new');
+    const creation = newer ? readU32(b, p) : b[p]!;
+    const tag = newer ? T.NEWER_REFERENCE_EXT : T.NEW_REFERENCE_EXT;
+    if (refProblem(tag, node.name, creation, ids) !== undefined) throw GIVE_UP;
+    return new Ref(node, creation, ids, newer ? 'newer' : 'new');
   }
 }
