@@ -9,7 +9,7 @@
  *   kind                                broadcast|message|reply|tracker|presence_diff|term|msgpack|json|raw
  *   topic, event                        when known
  *   payload                             plain JSON (lossy; see plain-json.ts)
- *   tracker                             {type, replica, vsn, empty?, delta_size?}
+ *   tracker                             {type, replica, vsn, empty?, delta_size?, joins?, leaves?, state_size?}
  *   term                                typed JSON of the whole ETF payload (lossless)
  *   error, offset, raw_b64              a payload that did not decode (raw_b64 also for kind raw;
  *                                       left out above 16 MiB)
@@ -40,6 +40,9 @@ export interface NdjsonTracker {
   vsn: string;
   empty?: boolean;
   delta_size?: number;
+  joins?: number;
+  leaves?: number;
+  state_size?: number;
 }
 
 export interface NdjsonRecord {
@@ -172,6 +175,9 @@ function trackerJson(t: TrackerInfo): NdjsonTracker {
   const out: NdjsonTracker = { type: t.type, replica: t.replica, vsn: t.vsn };
   if (t.empty !== undefined) out.empty = t.empty;
   if (t.deltaSize !== undefined) out.delta_size = t.deltaSize;
+  if (t.joins !== undefined) out.joins = t.joins;
+  if (t.leaves !== undefined) out.leaves = t.leaves;
+  if (t.stateSize !== undefined) out.state_size = t.stateSize;
   return out;
 }
 

@@ -45,8 +45,13 @@ export interface TrackerInfo {
   vsn: string;
   /** heartbeat: true when the delta is :empty (a keep-alive). */
   empty?: boolean;
-  /** Number of values carried by a delta heartbeat or transfer_ack. */
+  /** Number of values carried by a delta heartbeat or transfer_ack (the joins; a whole state's entries). */
   deltaSize?: number;
+  /** A delta's joins (entries added) and leaves (dots in its clouds with no entry). */
+  joins?: number;
+  leaves?: number;
+  /** transfer_ack with the whole state `{%State{values: nil}, values}`: its number of entries. */
+  stateSize?: number;
 }
 
 /** What src/phoenix makes of one payload. Pure data: no I/O, no rendering. */

@@ -39,7 +39,7 @@ const ENVELOPE_FIELDS = new Set([
   'from_node',
   'pool_size',
 ]);
-const TRACKER_FIELDS = new Set(['type', 'replica', 'vsn', 'empty', 'delta_size']);
+const TRACKER_FIELDS = new Set(['type', 'replica', 'vsn', 'empty', 'delta_size', 'joins', 'leaves', 'state_size']);
 /** The one-key objects of typed JSON (src/etf/render/typed-json.ts). */
 const TYPED_KEYS = new Set([
   'atom',
@@ -165,7 +165,8 @@ function trackerProblems(t: Obj): string[] {
   if (typeof t.vsn !== 'string' || !/^-?\d+$/.test(t.vsn)) problems.push('vsn is not decimal text');
   if ('empty' in t && (typeof t.empty !== 'boolean' || t.type !== 'heartbeat'))
     problems.push('empty must be a heartbeat boolean');
-  if ('delta_size' in t && !isNonNegInt(t.delta_size)) problems.push('delta_size is not a non-negative integer');
+  for (const key of ['delta_size', 'joins', 'leaves', 'state_size'])
+    if (key in t && !isNonNegInt(t[key])) problems.push(`${key} is not a non-negative integer`);
   return problems;
 }
 

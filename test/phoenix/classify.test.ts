@@ -35,6 +35,9 @@ const bin = await erlBinaries({
   lpOk: `term_to_binary({3, except, 'a@h', <<"phx:lp:AAAA1700000000000">>, {ok, make_ref()}, 'Elixir.Phoenix.PubSub'})`,
   lpNotTuple: `term_to_binary({3, except, 'a@h', <<"phx:lp:AAAA1700000000000">>, now_available, 'Elixir.Phoenix.PubSub'})`,
   heartbeatBig: `term_to_binary({3, except, 'a@h', ${presence}, {pub, heartbeat, ${replica('a@h', '12345678901234567890')}, ${state('#{k1 => v, k2 => v, k3 => v}')}, {${replica('a@h', '1')}, #{}}}, 'Elixir.Phoenix.PubSub'})`,
+  // One join (dot 1 with a value) and two leaves (dots 2 and 3 in the clouds, no value).
+  heartbeatLeaves: `term_to_binary({3, except, 'a@h', ${presence}, {pub, heartbeat, ${replica('a@h', '1')}, #{'__struct__' => 'Elixir.Phoenix.Tracker.State', replica => ${replica('a@h', '1')}, mode => delta, values => #{{${replica('a@h', '1')}, 1} => {self(), <<"t">>, <<"u1">>, #{}}}, clouds => #{${replica('a@h', '1')} => #{'__struct__' => 'Elixir.MapSet', version => 2, map => #{{${replica('a@h', '1')}, 1} => [], {${replica('a@h', '1')}, 2} => [], {${replica('a@h', '1')}, 3} => []}}}}, {${replica('a@h', '1')}, #{}}}, 'Elixir.Phoenix.PubSub'})`,
+  heartbeatOnlyLeaves: `term_to_binary({3, except, 'a@h', ${presence}, {pub, heartbeat, ${replica('a@h', '1')}, #{'__struct__' => 'Elixir.Phoenix.Tracker.State', replica => ${replica('a@h', '1')}, mode => delta, values => #{}, clouds => #{${replica('a@h', '1')} => #{'__struct__' => 'Elixir.MapSet', version => 2, map => #{{${replica('a@h', '1')}, 4} => []}}}}, {${replica('a@h', '1')}, #{}}}, 'Elixir.Phoenix.PubSub'})`,
   transferAckPair: `term_to_binary({3, only, 'b@h', ${presence}, {pub, transfer_ack, make_ref(), ${replica('a@h', '5')}, {${state('nil')}, #{x => 1, y => 2}}}, 'Elixir.Phoenix.PubSub'})`,
   trackerBinaryName: `term_to_binary({3, except, <<"web1">>, ${presence}, {pub, graceful_permdown, {<<"web1">>, 9}}, 'Elixir.Phoenix.PubSub'})`,
   trackerOtherTopic: `term_to_binary({3, except, 'a@h', <<"rooms:lobby">>, {pub, graceful_permdown, ${replica('a@h', '9')}}, 'Elixir.Phoenix.PubSub'})`,
@@ -174,12 +177,19 @@ describe('classify: tracker messages', () => {
       vsn: '12345678901234567890',
       empty: false,
       deltaSize: 3,
+      joins: 3,
     });
+  });
+
+  it('counts the joins and leaves of a delta (dots in its clouds without a value)', () => {
+    expect(classify(bin.heartbeatLeaves).tracker).toMatchObject({ joins: 1, leaves: 2, deltaSize: 1 });
+    // A delta of leaves alone: no longer reads as "delta=0" with nothing else said.
+    expect(classify(bin.heartbeatOnlyLeaves).tracker).toMatchObject({ joins: 0, leaves: 1 });
   });
 
   it('counts the values of a whole-state transfer_ack pair', () => {
     const c = classify(bin.transferAckPair);
-    expect(c.tracker).toEqual({ type: 'transfer_ack', replica: 'a@h', vsn: '5', deltaSize: 2 });
+    expect(c.tracker).toEqual({ type: 'transfer_ack', replica: 'a@h', vsn: '5', deltaSize: 2, stateSize: 2 });
     expect(c.event).toBe('transfer_ack');
   });
 
