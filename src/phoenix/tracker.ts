@@ -117,8 +117,8 @@ function dotKey(dot: Term): string {
     const [replica, clock] = dot.elements as [Term, Term];
     if (replica instanceof Tuple && replica.length === 2 && isInteger(clock)) {
       const [name, vsn] = replica.elements as [Term, Term];
-      return `${nodeText(name)}\u0000${String(vsn)}\u0000${String(clock)}`;
+      if (isInteger(vsn)) return `${nodeText(name)}\u0000${String(vsn)}\u0000${String(clock)}`;
     }
   }
-  return `?${String(dot)}`; // not a dot: never equal to one
+  return '?'; // not a dot (never written by Phoenix): all such compare equal, and count as joined
 }
