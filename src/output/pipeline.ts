@@ -41,7 +41,7 @@ export class MessagePipeline {
     const message: WatchedMessage = {
       seq: ++counters.received,
       raw,
-      classified: classify(raw.payload, this.classifyOptions),
+      classified: classify(raw.payload, this.classifyOptions, raw.channel),
     };
     if (isUndecodable(message.classified)) counters.undecodable++;
     if (!this.filter.matches(message)) {

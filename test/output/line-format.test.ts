@@ -110,7 +110,8 @@ describe('columns', () => {
     const cut = whole.subarray(0, 120);
     const line = formatLine(message(cut), { palette: plain });
     const words = line.split(' ');
-    expect(words.slice(2, 7)).toEqual(['-', '-', '-', '-', '120B']);
+    // The envelope decoded before the cut (inside the message): who sent it and where stay shown.
+    expect(words.slice(2, 7)).toEqual(['v3/except', 'a@host', 'rooms:lobby', '-', '120B']);
     expect(words.slice(7).join(' ')).toMatch(/^! .* at byte \d+ .* — hex 83 /);
     // In full (a pipe, or --full) every byte is shown; cut to a width only the first ones are hexed.
     expect(line).toContain(
