@@ -5,7 +5,7 @@
  *
  *   ts, seq, channel, pattern, bytes    always
  *   envelope                            {generation, shape, mode, node, topic, dispatcher,
- *                                        compressed, from_node?, pool_size?} or null
+ *                                        compressed, from_node?, node_name?, pool_size?} or null
  *   kind                                broadcast|message|reply|tracker|presence_diff|term|msgpack|json|raw
  *   topic, event                        when known
  *   payload                             plain JSON (lossy; see plain-json.ts)
@@ -28,6 +28,7 @@ export interface NdjsonEnvelope {
   mode: Envelope['mode'];
   node: string;
   from_node?: string;
+  node_name?: string;
   topic: string;
   dispatcher: string | null;
   pool_size?: number;
@@ -167,6 +168,7 @@ function envelopeText(env: Envelope): string {
     `"node":${jsonString(env.node)},"topic":${jsonString(env.topic)},` +
     `"dispatcher":${env.dispatcher === null ? 'null' : jsonString(env.dispatcher)},"compressed":${env.compressed}`;
   if (env.fromNode !== undefined) text += `,"from_node":${jsonString(env.fromNode)}`;
+  if (env.nodeName !== undefined) text += `,"node_name":${jsonString(env.nodeName)}`;
   if (env.poolSize !== undefined) text += `,"pool_size":${env.poolSize}`;
   return `${text}}`;
 }
@@ -192,6 +194,7 @@ function envelopeJson(env: Envelope): NdjsonEnvelope {
     compressed: env.compressed,
   };
   if (env.fromNode !== undefined) out.from_node = env.fromNode;
+  if (env.nodeName !== undefined) out.node_name = env.nodeName;
   if (env.poolSize !== undefined) out.pool_size = env.poolSize;
   return out;
 }

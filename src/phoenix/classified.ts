@@ -19,6 +19,8 @@ export interface Envelope {
   node: string;
   /** v1 only: the node of the `from` pid, when the message carries one. */
   fromNode?: string;
+  /** v1 only: the node name an earlier message of the same ref told (node-names.ts), when this one does not. */
+  nodeName?: string;
   topic: string;
   /** v3 dispatcher / v1 fastlane module as Elixir writes it (`Phoenix.Channel.Server`), `nil`, or null when the shape has none. */
   dispatcher: string | null;

@@ -146,12 +146,12 @@ function oneLine(err: unknown): string {
 /**
  * The node a message names, for grouping and filtering: v3 → the envelope node (the sender for
  * `except`, the target for `only`); v1 → the sender's Erlang node when the message tells it (the
- * `from` pid's node, else a Tracker replica's name — always the sending shard's), otherwise the
- * short node ref. Undefined without an envelope.
+ * `from` pid's node, else a Tracker replica's name — always the sending shard's), else the name
+ * an earlier message of the same ref told (NodeNameResolver), otherwise the short node ref. Undefined without an envelope.
  */
 export function nodeOf(classified: Classified): string | undefined {
   const env = classified.envelope;
   if (env === undefined) return undefined;
   if (env.generation === 3) return env.node;
-  return env.fromNode ?? classified.tracker?.replica ?? env.node;
+  return env.fromNode ?? classified.tracker?.replica ?? env.nodeName ?? env.node;
 }

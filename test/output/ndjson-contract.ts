@@ -37,6 +37,7 @@ const ENVELOPE_FIELDS = new Set([
   'dispatcher',
   'compressed',
   'from_node',
+  'node_name',
   'pool_size',
 ]);
 const TRACKER_FIELDS = new Set(['type', 'replica', 'vsn', 'empty', 'delta_size', 'joins', 'leaves', 'state_size']);
@@ -153,6 +154,7 @@ function envelopeProblems(e: Obj): string[] {
   if (e.dispatcher !== null && typeof e.dispatcher !== 'string') bad('dispatcher is neither null nor a string');
   if (typeof e.compressed !== 'boolean') bad('compressed is not a boolean');
   if ('from_node' in e && (typeof e.from_node !== 'string' || e.generation !== 1)) bad('from_node must be a v1 string');
+  if ('node_name' in e && (typeof e.node_name !== 'string' || e.generation !== 1)) bad('node_name must be a v1 string');
   if ('pool_size' in e && (!isNonNegInt(e.pool_size) || e.generation !== 1)) bad('pool_size must be a v1 integer');
   return problems;
 }
