@@ -68,11 +68,10 @@ function readTerm(
   inInflated: boolean,
 ): { term: Term; end: number; span: TermSpan | undefined } {
   const { maxDepth, maxTerms, maxBigBytes } = limits;
-  // Every term takes at least one byte, so the fast path (which does not count) cannot build
-  // more than maxTerms from this many bytes; longer inputs go where terms are counted.
-  if (!spans && bytes.length - start <= maxTerms) {
+  // The fast path counts terms too (giving up past maxTerms), so large inputs stay on it.
+  if (!spans) {
     try {
-      const term = fastReader.read(bytes, start, maxDepth);
+      const term = fastReader.read(bytes, start, maxDepth, maxTerms);
       return { term, end: fastReader.position, span: undefined };
     } catch {
       // GIVE_UP (or anything unexpected): the precise reader decides and explains.

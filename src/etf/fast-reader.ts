@@ -44,9 +44,12 @@ export class FastReader {
   private pos = 0;
   private end = 0;
   private maxDepth = FAST_MAX_DEPTH;
+  /** Terms this read may still build (DecodeOptions.maxTerms): past it, the precise reader explains. */
+  private termsLeft = Infinity;
 
   /** The term at `start`, or throws GIVE_UP. `position` is then just past it. */
-  read(bytes: Uint8Array, start: number, maxDepth: number): Term {
+  read(bytes: Uint8Array, start: number, maxDepth: number, maxTerms = Infinity): Term {
+    this.termsLeft = maxTerms;
     this.b = bytes;
     this.buffer = bytes.buffer;
     this.offset = bytes.byteOffset;
@@ -68,7 +71,7 @@ export class FastReader {
   private term(depth: number): Term {
     const b = this.b;
     const at = this.pos;
-    if (at >= this.end) throw GIVE_UP;
+    if (at >= this.end || --this.termsLeft < 0) throw GIVE_UP;
     switch (b[at]) {
       case T.SMALL_INTEGER_EXT:
         this.need(at + 2);
@@ -119,6 +122,7 @@ export class FastReader {
         this.need(at + 3);
         const length = (b[at + 1]! << 8) | b[at + 2]!;
         this.need(at + 3 + length);
+        if ((this.termsLeft -= length) < 0) throw GIVE_UP; // each character is a list element
         const chars = new Array<Term>(length);
         for (let i = 0; i < length; i++) chars[i] = b[at + 3 + i]!;
         this.pos = at + 3 + length;
