@@ -68,11 +68,10 @@ function readTerm(
   inInflated: boolean,
 ): { term: Term; end: number; span: TermSpan | undefined } {
   const { maxDepth, maxTerms, maxBigBytes } = limits;
-  // Every term takes at least one byte, so the fast path (which does not count) cannot build
-  // more than maxTerms from this many bytes; longer inputs go where terms are counted.
-  if (!spans && bytes.length - start <= maxTerms) {
+  // The fast path counts terms too (giving up past maxTerms), so large inputs stay on it.
+  if (!spans) {
     try {
-      const term = fastReader.read(bytes, start, maxDepth);
+      const term = fastReader.read(bytes, start, maxDepth, maxTerms);
       return { term, end: fastReader.position, span: undefined };
     } catch {
       // GIVE_UP (or anything unexpected): the precise reader decides and explains.
@@ -126,4 +125,53 @@ export function decodeDetailed(bytes: Uint8Array, options?: DecodeOptions): Deco
   const result: DecodeResult = { term, compressed: false, trailing: bytes.length - end };
   if (spans && span) result.spans = span;
   return result;
+}
+
+/** What `decodeTuplePrefix` read of a term that failed to decode. */
+export interface TuplePrefix {
+  /** The outer tuple's declared arity. */
+  arity: number;
+  /** Its elements that decoded, in order, up to the one that did not. */
+  elements: Term[];
+  compressed: boolean;
+}
+
+/**
+ * For a payload that does not decode as a whole: when it is a tuple (compressed or not), the
+ * elements before the first one that fails — so that an envelope whose message is corrupt still
+ * tells its generation, node and topic. Undefined when not even the tuple header is readable.
+ * Never throws.
+ */
+export function decodeTuplePrefix(bytes: Uint8Array, options?: DecodeOptions): TuplePrefix | undefined {
+  try {
+    if (bytes.length < 3 || bytes[0] !== T.VERSION_MAGIC) return undefined;
+    let body = bytes;
+    let at = 1;
+    const compressed = bytes[1] === T.COMPRESSED;
+    if (compressed) {
+      body = inflateTerm(bytes, options?.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE);
+      at = 0;
+    }
+    if (body[at] !== T.SMALL_TUPLE_EXT || at + 1 >= body.length) return undefined;
+    const arity = body[at + 1]!;
+    const elements: Term[] = [];
+    let pos = at + 2;
+    const limits = {
+      maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH,
+      maxTerms: options?.maxTerms ?? DEFAULT_MAX_TERMS,
+      maxBigBytes: options?.maxBigBytes ?? DEFAULT_MAX_BIG_BYTES,
+    };
+    for (let i = 0; i < arity; i++) {
+      try {
+        const { term, end } = readTerm(body, pos, limits, false, compressed);
+        elements.push(term);
+        pos = end;
+      } catch {
+        break;
+      }
+    }
+    return { arity, elements, compressed };
+  } catch {
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@ import * as T from './tags.js';
 import { atomFromBytes } from './atom-cache.js';
 import { bytesEqual, duplicateKeyIndex, sameKey } from './map-keys.js';
 import { bigFromDigits, join64, readF64, readI32, readU32 } from './scalars.js';
+import { pidProblem, portProblem, refProblem } from './reader-rules.js';
 
 /**
  * The fast path of the decoder: plain recursion, no spans, no error details. It handles what real
@@ -43,9 +44,12 @@ export class FastReader {
   private pos = 0;
   private end = 0;
   private maxDepth = FAST_MAX_DEPTH;
+  /** Terms this read may still build (DecodeOptions.maxTerms): past it, the precise reader explains. */
+  private termsLeft = Infinity;
 
   /** The term at `start`, or throws GIVE_UP. `position` is then just past it. */
-  read(bytes: Uint8Array, start: number, maxDepth: number): Term {
+  read(bytes: Uint8Array, start: number, maxDepth: number, maxTerms = Infinity): Term {
+    this.termsLeft = maxTerms;
     this.b = bytes;
     this.buffer = bytes.buffer;
     this.offset = bytes.byteOffset;
@@ -67,7 +71,7 @@ export class FastReader {
   private term(depth: number): Term {
     const b = this.b;
     const at = this.pos;
-    if (at >= this.end) throw GIVE_UP;
+    if (at >= this.end || --this.termsLeft < 0) throw GIVE_UP;
     switch (b[at]) {
       case T.SMALL_INTEGER_EXT:
         this.need(at + 2);
@@ -118,6 +122,7 @@ export class FastReader {
         this.need(at + 3);
         const length = (b[at + 1]! << 8) | b[at + 2]!;
         this.need(at + 3 + length);
+        if ((this.termsLeft -= length) < 0) throw GIVE_UP; // each character is a list element
         const chars = new Array<Term>(length);
         for (let i = 0; i < length; i++) chars[i] = b[at + 3 + i]!;
         this.pos = at + 3 + length;
@@ -271,7 +276,12 @@ export class FastReader {
     this.need(p + (old ? 9 : 12));
     const b = this.b;
     this.pos = p + (old ? 9 : 12);
-    return new Pid(node, readU32(b, p), readU32(b, p + 4), old ? b[p + 8]! : readU32(b, p + 8), old);
+    const id = readU32(b, p);
+    const serial = readU32(b, p + 4);
+    const creation = old ? b[p + 8]! : readU32(b, p + 8);
+    // The rules of OTP's limits (old creations, local identifiers): the precise reader explains.
+    if (pidProblem(old ? T.PID_EXT : T.NEW_PID_EXT, node.name, id, serial, creation) !== undefined) throw GIVE_UP;
+    return new Pid(node, id, serial, creation, old);
   }
 
   private port(): Port {
@@ -283,11 +293,17 @@ export class FastReader {
     if (v4) {
       this.need(p + 12);
       this.pos = p + 12;
-      return new Port(node, join64(readU32(b, p), readU32(b, p + 4)), readU32(b, p + 8), 'v4');
+      const id = join64(readU32(b, p), readU32(b, p + 4));
+      const creation = readU32(b, p + 8);
+      if (portProblem(T.V4_PORT_EXT, node.name, id, creation) !== undefined) throw GIVE_UP;
+      return new Port(node, id, creation, 'v4');
     }
     this.need(p + 8);
     this.pos = p + 8;
-    return new Port(node, readU32(b, p), readU32(b, p + 4), 'new');
+    const id = readU32(b, p);
+    const creation = readU32(b, p + 4);
+    if (portProblem(T.NEW_PORT_EXT, node.name, id, creation) !== undefined) throw GIVE_UP;
+    return new Port(node, id, creation, 'new');
   }
 
   private ref(): Ref {
@@ -304,6 +320,9 @@ export class FastReader {
     const ids = new Array<number>(words);
     for (let i = 0; i < words; i++) ids[i] = readU32(b, p + head + 4 * i);
     this.pos = p + head + 4 * words;
-    return new Ref(node, newer ? readU32(b, p) : b[p]!, ids, newer ? 'newer' : 'new');
+    const creation = newer ? readU32(b, p) : b[p]!;
+    const tag = newer ? T.NEWER_REFERENCE_EXT : T.NEW_REFERENCE_EXT;
+    if (refProblem(tag, node.name, creation, ids) !== undefined) throw GIVE_UP;
+    return new Ref(node, creation, ids, newer ? 'newer' : 'new');
   }
 }

@@ -4,6 +4,9 @@ import { DecodeError } from './errors.js';
 /** Default cap on a compressed term's inflated size (DecodeOptions.maxInflatedSize). */
 export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
 
+const MIN_CHUNK = 64; // zlib's smallest chunkSize
+const MAX_EXACT_CHUNK = 1024 * 1024;
+
 /**
  * Inflates the zlib stream of a `131 80 <Size:4> <zlib>` payload (`bytes` is the whole payload).
  * The declared size is checked against the cap before any work, and zlib is told to stop at that
@@ -25,7 +28,11 @@ export function inflateTerm(bytes: Uint8Array, maxInflatedSize: number): Uint8Ar
   if (declared === 0) throw new DecodeError('compressed term declares 0 inflated bytes', 2, 80, []);
   let inflated: Uint8Array;
   try {
-    inflated = inflateSync(bytes.subarray(6), { maxOutputLength: declared });
+    // One output buffer of the declared size (zlib's default 16 KiB chunks cost a concat, and a
+    // 16 KiB allocation for every small message); above 1 MiB the declared size is not trusted
+    // with an up-front allocation — zlib grows its buffers only as far as the stream really goes.
+    const chunkSize = Math.min(Math.max(declared, MIN_CHUNK), MAX_EXACT_CHUNK);
+    inflated = inflateSync(bytes.subarray(6), { maxOutputLength: declared, chunkSize });
   } catch (e) {
     const code = (e as { code?: string }).code;
     const reason =

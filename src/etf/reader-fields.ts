@@ -4,6 +4,14 @@ import * as T from './tags.js';
 import { DecodeError } from './errors.js';
 import { atomFromBytes, AtomTextError } from './atom-cache.js';
 import { bigFromDigits, join64, readU32 } from './scalars.js';
+import {
+  MAX_FUN_FREE_VARS,
+  MAX_REF_WORDS,
+  funIntegerProblem,
+  pidProblem,
+  portProblem,
+  refProblem,
+} from './reader-rules.js';
 
 /**
  * The precise reader's byte-level half: a cursor over the input with bounds checks that report
@@ -175,7 +183,8 @@ export abstract class FieldReader {
     let text = '';
     for (let i = this.pos; i < this.pos + 31 && b[i] !== 0; i++) text += String.fromCharCode(b[i]!);
     this.pos += 31;
-    const x = FLOAT_TEXT.test(text) ? Number(text) : NaN;
+    // binary_to_term takes a comma for the decimal point too (checked on OTP 25: "1,5" is 1.5).
+    const x = FLOAT_TEXT.test(text) ? Number(text.replace(',', '.')) : NaN;
     if (!Number.isFinite(x)) throw this.fail(`FLOAT_EXT text ${JSON.stringify(text)} is not a float`, at, tag);
     return new ErlFloat(x);
   }
@@ -187,6 +196,8 @@ export abstract class FieldReader {
     const id = this.u32(this.pos);
     const serial = this.u32(this.pos + 4);
     const creation = old ? this.bytes[this.pos + 8]! : this.u32(this.pos + 8);
+    const problem = pidProblem(tag, node.name, id, serial, creation);
+    if (problem !== undefined) throw this.fail(problem, at, tag);
     this.pos += old ? 9 : 12;
     return new Pid(node, id, serial, creation, old);
   }
@@ -199,6 +210,7 @@ export abstract class FieldReader {
       const low = this.u32(this.pos + 4);
       const id = join64(high, low);
       const creation = this.u32(this.pos + 8);
+      this.checkPort(at, tag, node, id, creation);
       this.pos += 12;
       return new Port(node, id, creation, 'v4');
     }
@@ -206,6 +218,7 @@ export abstract class FieldReader {
     this.need(at, tag, old ? 5 : 8);
     const id = this.u32(this.pos);
     const creation = old ? this.bytes[this.pos + 4]! : this.u32(this.pos + 4);
+    this.checkPort(at, tag, node, id, creation);
     this.pos += old ? 5 : 8;
     return new Port(node, id, creation, old ? 'old' : 'new');
   }
@@ -216,13 +229,14 @@ export abstract class FieldReader {
       this.need(at, tag, 5);
       const id = this.u32(this.pos);
       const creation = this.bytes[this.pos + 4]!;
+      this.checkRef(at, tag, node, creation, [id]);
       this.pos += 5;
       return new Ref(node, creation, [id], 'old');
     }
     this.need(at, tag, 2);
     const words = (this.bytes[this.pos]! << 8) | this.bytes[this.pos + 1]!;
     this.pos += 2;
-    if (words > 5)
+    if (words > MAX_REF_WORDS)
       throw this.fail(`${T.tagName(tag)} with ${words} id words (binary_to_term takes at most 5)`, at, tag);
     const node = this.atomField(at, tag, 'ref node');
     const newer = tag === T.NEWER_REFERENCE_EXT;
@@ -231,6 +245,7 @@ export abstract class FieldReader {
     this.pos += newer ? 4 : 1;
     const ids = new Array<number>(words);
     for (let i = 0; i < words; i++) ids[i] = this.u32(this.pos + 4 * i);
+    this.checkRef(at, tag, node, creation, ids);
     this.pos += 4 * words;
     return new Ref(node, creation, ids, newer ? 'newer' : 'new');
   }
@@ -247,8 +262,18 @@ export abstract class FieldReader {
     const numFree = this.u32(p + 25);
     this.pos = p + 29;
     const module = this.atomField(at, tag, 'fun module');
+    if (numFree > MAX_FUN_FREE_VARS) {
+      throw this.fail(`NEW_FUN_EXT with ${numFree} free variables (binary_to_term takes at most 255)`, at, tag);
+    }
+    const oldIndexAt = this.pos;
     const oldIndex = this.integerField(at, tag, 'fun old index');
+    const indexProblem = funIntegerProblem('OldIndex', oldIndex);
+    if (indexProblem !== undefined)
+      throw this.withSegment(this.fail(indexProblem, oldIndexAt, undefined), 'fun old index');
+    const oldUniqAt = this.pos;
     const oldUniq = this.integerField(at, tag, 'fun old uniq');
+    const uniqProblem = funIntegerProblem('OldUniq', oldUniq);
+    if (uniqProblem !== undefined) throw this.withSegment(this.fail(uniqProblem, oldUniqAt, undefined), 'fun old uniq');
     const pidAt = this.pos;
     const pidTag = this.pos < this.end ? b[this.pos]! : -1;
     if (pidTag !== T.NEW_PID_EXT && pidTag !== T.PID_EXT) {
@@ -262,6 +287,16 @@ export abstract class FieldReader {
     const pid = this.pidBody(pidAt, pidTag);
     this.needLength(at, tag, numFree, 1);
     return new Fun(arity, uniq, index, module, oldIndex, oldUniq, pid, new Array<Term>(numFree));
+  }
+
+  private checkPort(at: number, tag: number, node: Atom, id: number | bigint, creation: number): void {
+    const problem = portProblem(tag, node.name, id, creation);
+    if (problem !== undefined) throw this.fail(problem, at, tag);
+  }
+
+  private checkRef(at: number, tag: number, node: Atom, creation: number, ids: number[]): void {
+    const problem = refProblem(tag, node.name, creation, ids);
+    if (problem !== undefined) throw this.fail(problem, at, tag);
   }
 
   protected u32(p: number): number {
@@ -281,5 +316,5 @@ export abstract class FieldReader {
 
 export const NO_BYTES = new Uint8Array(0);
 
-/** What binary_to_term accepts in FLOAT_EXT (checked on OTP 25: `1.0e5` yes; `1e5`, `.5`, `1.`, ` 1.0` no). */
-const FLOAT_TEXT = /^[+-]?\d+\.\d+([eE][+-]?\d+)?$/;
+/** What binary_to_term accepts in FLOAT_EXT (checked on OTP 25: `1.0e5`, `1,5` yes; `1e5`, `.5`, `1.`, ` 1.0` no). */
+const FLOAT_TEXT = /^[+-]?\d+[.,]\d+([eE][+-]?\d+)?$/;

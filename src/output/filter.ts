@@ -226,7 +226,10 @@ function fieldMatcher(field: Exclude<FilterField, 'text'>, globs: Glob[]): Field
       return ({ classified: c }) => anyGlob(c.event);
     case 'node':
       return ({ classified: c }) =>
-        anyGlob(c.envelope?.node) || anyGlob(c.envelope?.fromNode) || anyGlob(c.tracker?.replica);
+        anyGlob(c.envelope?.node) ||
+        anyGlob(c.envelope?.fromNode) ||
+        anyGlob(c.envelope?.nodeName) ||
+        anyGlob(c.tracker?.replica);
     case 'kind':
       return ({ classified: c }) => anyGlob(c.kind) || (c.error !== undefined && anyGlob('error'));
     case 'channel':

@@ -13,7 +13,7 @@ import { renderElixir } from '../etf/render/elixir.js';
 import type { Term } from '../etf/term.js';
 import { describeEnvelope } from '../phoenix/envelope.js';
 import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
-import type { Classified } from '../phoenix/classified.js';
+import type { Classified, TrackerInfo } from '../phoenix/classified.js';
 import { nodeOf } from '../phoenix/classify.js';
 import { formatBytes } from './units.js';
 import { jsonTextForTerminal, previewBytes } from './preview.js';
@@ -68,8 +68,7 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
       return c.payload === undefined ? '-' : render(c.payload);
     case 'tracker': {
       const t = c.tracker!;
-      const delta = t.empty ? ' (empty)' : t.deltaSize !== undefined ? ` delta=${t.deltaSize}` : '';
-      return `replica=${field(t.replica)} vsn=${t.vsn}${delta} ${render(c.message!)}`;
+      return `replica=${field(t.replica)} vsn=${t.vsn}${trackerChange(t)} ${render(c.message!)}`;
     }
     case 'term':
       return render(c.message ?? c.term!);
@@ -79,6 +78,14 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
     case 'raw':
       return `raw ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   }
+}
+
+/** ` (empty)`, a delta's ` +joins −leaves`, or a transferred whole state's ` state=N` entries. */
+function trackerChange(t: TrackerInfo): string {
+  if (t.empty === true) return ' (empty)';
+  if (t.stateSize !== undefined) return ` state=${t.stateSize}`;
+  if (t.joins !== undefined) return ` +${t.joins} \u2212${t.leaves ?? 0}`;
+  return '';
 }
 
 /**

@@ -5,11 +5,11 @@
  *
  *   ts, seq, channel, pattern, bytes    always
  *   envelope                            {generation, shape, mode, node, topic, dispatcher,
- *                                        compressed, from_node?, pool_size?} or null
+ *                                        compressed, from_node?, node_name?, pool_size?} or null
  *   kind                                broadcast|message|reply|tracker|presence_diff|term|msgpack|json|raw
  *   topic, event                        when known
  *   payload                             plain JSON (lossy; see plain-json.ts)
- *   tracker                             {type, replica, vsn, empty?, delta_size?}
+ *   tracker                             {type, replica, vsn, empty?, delta_size?, joins?, leaves?, state_size?}
  *   term                                typed JSON of the whole ETF payload (lossless)
  *   error, offset, raw_b64              a payload that did not decode (raw_b64 also for kind raw;
  *                                       left out above 16 MiB)
@@ -28,6 +28,7 @@ export interface NdjsonEnvelope {
   mode: Envelope['mode'];
   node: string;
   from_node?: string;
+  node_name?: string;
   topic: string;
   dispatcher: string | null;
   pool_size?: number;
@@ -40,6 +41,9 @@ export interface NdjsonTracker {
   vsn: string;
   empty?: boolean;
   delta_size?: number;
+  joins?: number;
+  leaves?: number;
+  state_size?: number;
 }
 
 export interface NdjsonRecord {
@@ -164,6 +168,7 @@ function envelopeText(env: Envelope): string {
     `"node":${jsonString(env.node)},"topic":${jsonString(env.topic)},` +
     `"dispatcher":${env.dispatcher === null ? 'null' : jsonString(env.dispatcher)},"compressed":${env.compressed}`;
   if (env.fromNode !== undefined) text += `,"from_node":${jsonString(env.fromNode)}`;
+  if (env.nodeName !== undefined) text += `,"node_name":${jsonString(env.nodeName)}`;
   if (env.poolSize !== undefined) text += `,"pool_size":${env.poolSize}`;
   return `${text}}`;
 }
@@ -172,6 +177,9 @@ function trackerJson(t: TrackerInfo): NdjsonTracker {
   const out: NdjsonTracker = { type: t.type, replica: t.replica, vsn: t.vsn };
   if (t.empty !== undefined) out.empty = t.empty;
   if (t.deltaSize !== undefined) out.delta_size = t.deltaSize;
+  if (t.joins !== undefined) out.joins = t.joins;
+  if (t.leaves !== undefined) out.leaves = t.leaves;
+  if (t.stateSize !== undefined) out.state_size = t.stateSize;
   return out;
 }
 
@@ -186,6 +194,7 @@ function envelopeJson(env: Envelope): NdjsonEnvelope {
     compressed: env.compressed,
   };
   if (env.fromNode !== undefined) out.from_node = env.fromNode;
+  if (env.nodeName !== undefined) out.node_name = env.nodeName;
   if (env.poolSize !== undefined) out.pool_size = env.poolSize;
   return out;
 }

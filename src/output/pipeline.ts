@@ -6,6 +6,7 @@
  */
 import type { RawMessage } from '../model/raw-message.js';
 import { classify } from '../phoenix/classify.js';
+import { NodeNameResolver } from '../phoenix/node-names.js';
 import { MATCH_ALL, type MessageFilter } from './filter.js';
 import { isUndecodable, type WatchedMessage } from './watched-message.js';
 
@@ -26,6 +27,8 @@ export interface PipelineOptions {
 export class MessagePipeline {
   readonly counters: Counters = { received: 0, shown: 0, filtered: 0, undecodable: 0 };
   private readonly filter: MessageFilter;
+  /** One name per 2.x node: its ref's messages get the name another message of that ref told. */
+  private readonly nodeNames = new NodeNameResolver();
   private readonly classifyOptions: { spans?: boolean; maxInflatedSize?: number };
 
   constructor(options: PipelineOptions = {}) {
@@ -41,8 +44,9 @@ export class MessagePipeline {
     const message: WatchedMessage = {
       seq: ++counters.received,
       raw,
-      classified: classify(raw.payload, this.classifyOptions),
+      classified: classify(raw.payload, this.classifyOptions, raw.channel),
     };
+    this.nodeNames.resolve(message.classified);
     if (isUndecodable(message.classified)) counters.undecodable++;
     if (!this.filter.matches(message)) {
       counters.filtered++;

@@ -19,6 +19,8 @@ export interface Envelope {
   node: string;
   /** v1 only: the node of the `from` pid, when the message carries one. */
   fromNode?: string;
+  /** v1 only: the node name an earlier message of the same ref told (node-names.ts), when this one does not. */
+  nodeName?: string;
   topic: string;
   /** v3 dispatcher / v1 fastlane module as Elixir writes it (`Phoenix.Channel.Server`), `nil`, or null when the shape has none. */
   dispatcher: string | null;
@@ -45,8 +47,13 @@ export interface TrackerInfo {
   vsn: string;
   /** heartbeat: true when the delta is :empty (a keep-alive). */
   empty?: boolean;
-  /** Number of values carried by a delta heartbeat or transfer_ack. */
+  /** Number of values carried by a delta heartbeat or transfer_ack (the joins; a whole state's entries). */
   deltaSize?: number;
+  /** A delta's joins (entries added) and leaves (dots in its clouds with no entry). */
+  joins?: number;
+  leaves?: number;
+  /** transfer_ack with the whole state `{%State{values: nil}, values}`: its number of entries. */
+  stateSize?: number;
 }
 
 /** What src/phoenix makes of one payload. Pure data: no I/O, no rendering. */

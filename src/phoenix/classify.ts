@@ -3,15 +3,17 @@
  * Pure and total: it never throws, whatever the bytes.
  *
  * Order: a payload starting with 131 is read as ETF; if that fails it is `raw` with the decode
- * error — unless the whole payload happens to be msgpack (131 = 0x83 is also the header of a
- * 3-entry msgpack map), then `msgpack`. Anything else goes through the JSON / msgpack / raw
- * rule of non-etf.ts.
+ * error and its offset, plus the envelope fields that decoded before the error (so that a corrupt
+ * message still names its node and topic). Only off the adapter's channels (`phx:…`), where other
+ * publishers may speak msgpack, a failed 131 payload that is a whole msgpack value (131 = 0x83 is
+ * also the header of a 3-entry msgpack map) is `msgpack`. Anything else goes through the JSON /
+ * msgpack / raw rule of non-etf.ts.
  */
-import { decodeDetailed, type DecodeResult } from '../etf/decode.js';
+import { decodeDetailed, decodeTuplePrefix, type DecodeResult } from '../etf/decode.js';
 import { DecodeError } from '../etf/errors.js';
 import { VERSION_MAGIC } from '../etf/tags.js';
 import type { Classified } from './classified.js';
-import { recognizeEnvelope } from './envelope.js';
+import { recognizeEnvelope, recognizePartialEnvelope } from './envelope.js';
 import { classifyInner } from './inner.js';
 import { classifyNonEtf, msgpackValue } from './non-etf.js';
 
@@ -52,7 +54,14 @@ export const DEFAULT_MAX_BIG_BYTES_SHOWN = 8192;
  */
 export const DEFAULT_MAX_PAYLOAD_SIZE = 16 * 1024 * 1024;
 
-export function classify(payload: Uint8Array, options: ClassifyOptions = {}): Classified {
+/** The adapter publishes on `phx:` + its name (channel.ts): there, a payload starting with 131 is ETF. */
+const ADAPTER_CHANNEL_PREFIX = 'phx:';
+
+/**
+ * `channel`, when given, is where the payload was published: on the adapter's channels a payload
+ * that starts with 131 is ETF, and one that fails to decode is reported as an ETF error.
+ */
+export function classify(payload: Uint8Array, options: ClassifyOptions = {}, channel?: string): Classified {
   const maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
   if (payload.length > maxPayloadSize) {
     const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
@@ -60,7 +69,8 @@ export function classify(payload: Uint8Array, options: ClassifyOptions = {}): Cl
     return { kind: 'raw', bytes: payload.length, error: { message, offset: 0 } };
   }
   try {
-    return payload[0] === VERSION_MAGIC ? classifyEtf(payload, options) : classifyOther(payload);
+    if (payload[0] !== VERSION_MAGIC) return classifyOther(payload);
+    return classifyEtf(payload, options, channel === undefined || !channel.startsWith(ADAPTER_CHANNEL_PREFIX));
   } catch (err) {
     // Not expected (the decoder reports bad input as DecodeError, handled below); kept so that
     // one unforeseen payload cannot stop a watch session.
@@ -75,21 +85,28 @@ function classifyOther(payload: Uint8Array): Classified {
   return classified;
 }
 
-function classifyEtf(payload: Uint8Array, options: ClassifyOptions): Classified {
+function classifyEtf(payload: Uint8Array, options: ClassifyOptions, msgpackToo: boolean): Classified {
   let decoded: DecodeResult;
   try {
-    const decodeOptions: { spans: boolean; maxInflatedSize?: number; maxBigBytes: number; maxTerms: number } = {
-      spans: options.spans === true,
-      maxBigBytes: options.maxBigBytes ?? DEFAULT_MAX_BIG_BYTES_SHOWN,
-      maxTerms: options.maxTerms ?? DEFAULT_MAX_TERMS_SHOWN,
-    };
-    if (options.maxInflatedSize !== undefined) decodeOptions.maxInflatedSize = options.maxInflatedSize;
-    decoded = decodeDetailed(payload, decodeOptions);
+    decoded = decodeDetailed(payload, { ...decodeOptionsFor(options), spans: options.spans === true });
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
-    const msgpack = msgpackValue(payload);
-    if (msgpack.ok) return { kind: 'msgpack', bytes: payload.length, data: msgpack.value };
-    return { kind: 'raw', bytes: payload.length, error: { message: oneLine(err), offset: err.offset } };
+    if (msgpackToo) {
+      const msgpack = msgpackValue(payload);
+      if (msgpack.ok) return { kind: 'msgpack', bytes: payload.length, data: msgpack.value };
+    }
+    const failed: Classified = {
+      kind: 'raw',
+      bytes: payload.length,
+      error: { message: oneLine(err), offset: err.offset },
+    };
+    const prefix = decodeTuplePrefix(payload, decodeOptionsFor(options));
+    const envelope = prefix && recognizePartialEnvelope(prefix.arity, prefix.elements, prefix.compressed);
+    if (envelope !== undefined) {
+      failed.envelope = envelope;
+      failed.topic = envelope.topic;
+    }
+    return failed;
   }
 
   const { term } = decoded;
@@ -108,6 +125,19 @@ function classifyEtf(payload: Uint8Array, options: ClassifyOptions): Classified 
   return classified;
 }
 
+function decodeOptionsFor(options: ClassifyOptions): {
+  maxInflatedSize?: number;
+  maxBigBytes: number;
+  maxTerms: number;
+} {
+  const decodeOptions: { maxInflatedSize?: number; maxBigBytes: number; maxTerms: number } = {
+    maxBigBytes: options.maxBigBytes ?? DEFAULT_MAX_BIG_BYTES_SHOWN,
+    maxTerms: options.maxTerms ?? DEFAULT_MAX_TERMS_SHOWN,
+  };
+  if (options.maxInflatedSize !== undefined) decodeOptions.maxInflatedSize = options.maxInflatedSize;
+  return decodeOptions;
+}
+
 function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/\s*\n\s*/g, ' ');
@@ -116,12 +146,12 @@ function oneLine(err: unknown): string {
 /**
  * The node a message names, for grouping and filtering: v3 → the envelope node (the sender for
  * `except`, the target for `only`); v1 → the sender's Erlang node when the message tells it (the
- * `from` pid's node, else a Tracker replica's name — always the sending shard's), otherwise the
- * short node ref. Undefined without an envelope.
+ * `from` pid's node, else a Tracker replica's name — always the sending shard's), else the name
+ * an earlier message of the same ref told (NodeNameResolver), otherwise the short node ref. Undefined without an envelope.
  */
 export function nodeOf(classified: Classified): string | undefined {
   const env = classified.envelope;
   if (env === undefined) return undefined;
   if (env.generation === 3) return env.node;
-  return env.fromNode ?? classified.tracker?.replica ?? env.node;
+  return env.fromNode ?? classified.tracker?.replica ?? env.nodeName ?? env.node;
 }

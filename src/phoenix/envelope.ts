@@ -105,6 +105,22 @@ function poolSizeField(poolSize: Term): { poolSize?: number } {
   return typeof poolSize === 'number' ? { poolSize } : {};
 }
 
+/**
+ * The envelope of a payload whose message (or what follows it) did not decode: `elements` are the
+ * outer tuple's elements that did (decodeTuplePrefix). Every field before the message must be
+ * there; a v3 dispatcher after a corrupt message is unknown (null).
+ */
+export function recognizePartialEnvelope(arity: number, elements: Term[], compressed: boolean): Envelope | undefined {
+  const messageAt = elements[0] === 3 ? 4 : arity - 1;
+  if (messageAt < 1 || elements.length < messageAt || elements.length >= arity) return undefined;
+  const filled = elements.slice(0, messageAt);
+  while (filled.length < arity) filled.push([]); // stand-ins for what did not decode
+  const recognized = recognizeEnvelope(new Tuple(filled), compressed);
+  if (recognized === undefined) return undefined;
+  if (recognized.envelope.generation === 3) recognized.envelope.dispatcher = null;
+  return recognized.envelope;
+}
+
 /** Short label of an envelope for lists: `v3 except`, `v3 only`, `v1/fastlane`, `v1/pool`, `v1/legacy`. */
 export function describeEnvelope(env: Envelope): string {
   return env.generation === 3 ? `v3 ${env.mode}` : env.shape;

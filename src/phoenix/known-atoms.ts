@@ -17,6 +17,7 @@ export const structs = {
   message: Atom.of('Elixir.Phoenix.Socket.Message'),
   reply: Atom.of('Elixir.Phoenix.Socket.Reply'),
   trackerState: Atom.of('Elixir.Phoenix.Tracker.State'),
+  mapSet: Atom.of('Elixir.MapSet'),
 } as const;
 
 export const keys = {
@@ -25,6 +26,8 @@ export const keys = {
   payload: Atom.of('payload'),
   status: Atom.of('status'),
   values: Atom.of('values'),
+  clouds: Atom.of('clouds'),
+  map: Atom.of('map'),
 } as const;
 
 export const misc = {

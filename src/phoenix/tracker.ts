@@ -29,7 +29,7 @@ export function trackerInfo(message: Term): TrackerInfo | undefined {
       if (replica === undefined) return undefined;
       const delta = e[3]!;
       if (delta === misc.empty) return { type: 'heartbeat', ...replica, empty: true };
-      return withDeltaSize({ type: 'heartbeat', ...replica, empty: false }, stateValuesSize(delta));
+      return withDelta({ type: 'heartbeat', ...replica, empty: false }, delta);
     }
     case 'transfer_req': {
       if (e.length !== 5) return undefined;
@@ -39,7 +39,7 @@ export function trackerInfo(message: Term): TrackerInfo | undefined {
     case 'transfer_ack': {
       if (e.length !== 5) return undefined;
       const replica = replicaRef(e[3]!);
-      return replica && withDeltaSize({ type: 'transfer_ack', ...replica }, transferredValuesSize(e[4]!));
+      return replica && withTransfer({ type: 'transfer_ack', ...replica }, e[4]!);
     }
     case 'graceful_permdown': {
       if (e.length !== 3) return undefined;
@@ -59,26 +59,66 @@ function replicaRef(term: Term): { replica: string; vsn: string } | undefined {
   return { replica: nodeText(name), vsn: String(vsn) };
 }
 
-function withDeltaSize(info: TrackerInfo, size: number | undefined): TrackerInfo {
-  if (size !== undefined) info.deltaSize = size;
+/**
+ * A delta state's joins and leaves: Phoenix.Tracker.State puts the dot `{replica, clock}` of every
+ * join into the delta's `clouds` and its entry into `values`; a leave puts its dot into `clouds`
+ * and deletes the entry from `values`. So joins are the values, and leaves the dots of the clouds
+ * that have no value. `deltaSize` stays the number of values (joins) that travel.
+ */
+function withDelta(info: TrackerInfo, state: Term): TrackerInfo {
+  const counts = deltaCounts(state);
+  if (counts !== undefined) {
+    info.deltaSize = counts.joins;
+    info.joins = counts.joins;
+    if (counts.leaves !== undefined) info.leaves = counts.leaves;
+  }
   return info;
 }
 
-/** Number of entries in a `%Phoenix.Tracker.State{}`'s `values` map (a delta's), if it has one. */
-function stateValuesSize(state: Term): number | undefined {
-  if (!(state instanceof ErlMap) || state.structName() !== structs.trackerState) return undefined;
-  const values = state.get(keys.values);
-  return values instanceof ErlMap ? values.size : undefined;
-}
-
 /**
- * A transfer_ack carries either a delta state, or — when the whole CRDT is sent — the pair
- * `{%State{values: nil}, values}`; either way, count the values that travel.
+ * A transfer_ack carries either a delta state (joins and leaves, as a heartbeat) or — when the
+ * whole CRDT is sent — the pair `{%State{values: nil}, values}`: then `stateSize` is the number of
+ * entries transferred (and `deltaSize` too, as before).
  */
-function transferredValuesSize(payload: Term): number | undefined {
+function withTransfer(info: TrackerInfo, payload: Term): TrackerInfo {
   if (payload instanceof Tuple && payload.length === 2) {
     const values = payload.elements[1]!;
-    return values instanceof ErlMap ? values.size : undefined;
+    if (values instanceof ErlMap) info.stateSize = info.deltaSize = values.size;
+    return info;
   }
-  return stateValuesSize(payload);
+  return withDelta(info, payload);
+}
+
+function deltaCounts(state: Term): { joins: number; leaves?: number } | undefined {
+  if (!(state instanceof ErlMap) || state.structName() !== structs.trackerState) return undefined;
+  const values = state.get(keys.values);
+  if (!(values instanceof ErlMap)) return undefined;
+  const clouds = state.get(keys.clouds);
+  if (!(clouds instanceof ErlMap)) return { joins: values.size };
+  const joined = new Set<string>();
+  for (const dot of values.keys) joined.add(dotKey(dot));
+  let leaves = 0;
+  for (const cloud of clouds.values) {
+    for (const dot of mapSetElements(cloud) ?? []) if (!joined.has(dotKey(dot))) leaves++;
+  }
+  return { joins: values.size, leaves };
+}
+
+/** The elements of an Elixir MapSet (`%MapSet{map: %{element => []}}`), or undefined. */
+function mapSetElements(term: Term): Term[] | undefined {
+  if (!(term instanceof ErlMap) || term.structName() !== structs.mapSet) return undefined;
+  const map = term.get(keys.map);
+  return map instanceof ErlMap ? map.keys : undefined;
+}
+
+/** A dot `{{name, vsn}, clock}` as text, to compare dots of clouds with keys of values. */
+function dotKey(dot: Term): string {
+  if (dot instanceof Tuple && dot.length === 2) {
+    const [replica, clock] = dot.elements as [Term, Term];
+    if (replica instanceof Tuple && replica.length === 2 && isInteger(clock)) {
+      const [name, vsn] = replica.elements as [Term, Term];
+      if (isInteger(vsn)) return `${nodeText(name)}\u0000${String(vsn)}\u0000${String(clock)}`;
+    }
+  }
+  return '?'; // not a dot (never written by Phoenix): all such compare equal, and count as joined
 }

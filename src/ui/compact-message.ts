@@ -49,7 +49,7 @@ export class MessageCompactor {
   }
 
   private shareEnvelope(e: Envelope): Envelope {
-    const key = `${e.shape}\u0000${e.mode}\u0000${e.node}\u0000${e.fromNode}\u0000${e.topic}\u0000${e.dispatcher}\u0000${e.poolSize}\u0000${e.compressed}`;
+    const key = `${e.shape}\u0000${e.mode}\u0000${e.node}\u0000${e.fromNode}\u0000${e.nodeName}\u0000${e.topic}\u0000${e.dispatcher}\u0000${e.poolSize}\u0000${e.compressed}`;
     const known = this.envelopes.get(key);
     if (known !== undefined) return known;
     if (this.envelopes.size >= MAX_SHARED) this.envelopes.clear();

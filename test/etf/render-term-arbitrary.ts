@@ -157,9 +157,16 @@ export interface TermArbitraryOptions {
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const node = fc.constantFrom('a@127.0.0.1', 'nonode@nohost', 'web1@10.0.0.5', 'ünï@host').map((n) => Atom.of(n));
-const pid = fc
-  .tuple(node, u32, u32, u32, fc.boolean())
-  .map(([n, id, serial, creation, old]) => new Pid(n, id, serial, old ? creation & 3 : creation, old));
+/**
+ * Identifiers that binary_to_term accepts (src/etf/reader-rules.ts): the old formats have a 2-bit
+ * creation and an 18-bit first reference word; the local node's (nonode@nohost, creation 0) pids
+ * have 15/13-bit numbers, ports 28 bits, references at most 3 words.
+ */
+const isLocal = (n: Atom, creation: number): boolean => creation === 0 && n.name === 'nonode@nohost';
+const pid = fc.tuple(node, u32, u32, u32, fc.boolean()).map(([n, id, serial, creation, old]) => {
+  const cre = old ? creation & 3 : creation;
+  return isLocal(n, cre) ? new Pid(n, id & 0x7fff, serial & 0x1fff, cre, old) : new Pid(n, id, serial, cre, old);
+});
 const opaqueScalars = [
   pid,
   fc
@@ -169,7 +176,11 @@ const opaqueScalars = [
       u32,
       fc.constantFrom('old', 'new', 'v4') as fc.Arbitrary<'old' | 'new' | 'v4'>,
     )
-    .map(([n, id, creation, format]) => new Port(n, id, creation, format)),
+    .map(([n, id, creation, format]) => {
+      const cre = format === 'old' ? creation & 3 : creation;
+      const fits = isLocal(n, cre) ? (typeof id === 'bigint' ? Number(id % 2n ** 28n) : id % 2 ** 28) : id;
+      return new Port(n, format === 'old' && typeof fits === 'bigint' ? Number(fits & 0xffffffffn) : fits, cre, format);
+    }),
   fc
     .tuple(
       node,
@@ -177,7 +188,12 @@ const opaqueScalars = [
       fc.array(u32, { minLength: 1, maxLength: 5 }),
       fc.constantFrom('old', 'new', 'newer') as fc.Arbitrary<'old' | 'new' | 'newer'>,
     )
-    .map(([n, creation, ids, format]) => new Ref(n, creation, ids, format)),
+    .map(([n, creation, ids, format]) => {
+      const cre = format === 'newer' ? creation : creation & 3;
+      const words = format === 'old' ? ids.slice(0, 1) : isLocal(n, cre) ? ids.slice(0, 3) : ids;
+      const limited = format !== 'newer' || isLocal(n, cre);
+      return new Ref(n, cre, limited ? [words[0]! & 0x3ffff, ...words.slice(1)] : words, format);
+    }),
   fc.tuple(atom, atom, fc.integer({ min: 0, max: 255 })).map(([m, f, arity]) => new ExportFun(m, f, arity)),
 ];
 
@@ -232,7 +248,8 @@ export function termArbitrary(options: TermArbitraryOptions = {}): fc.Arbitrary<
                 fc.uint8Array({ minLength: 16, maxLength: 16 }),
                 u32,
                 atom,
-                fc.oneof(u32, fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })),
+                // OldIndex is a small integer (−2^59..2^59−1), as binary_to_term demands.
+                fc.oneof(u32, fc.bigInt({ min: -(2n ** 59n), max: 2n ** 59n - 1n })),
                 u32,
                 pid,
                 fc.array(tie('term'), { maxLength: 3 }),

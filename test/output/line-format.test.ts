@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { encode } from '../../src/etf/encode.js';
 import { Atom, ErlMap, type Term } from '../../src/etf/term.js';
-import { formatLine, truncateVisible, visibleWidth } from '../../src/output/line-format.js';
+import { formatLine, payloadText, truncateVisible, visibleWidth } from '../../src/output/line-format.js';
 import { paletteFor, type Palette } from '../../src/output/palette.js';
 import type { WatchedMessage } from '../../src/output/watched-message.js';
 import { broadcastStruct, buildV3 } from '../../src/phoenix/build.js';
@@ -110,7 +110,8 @@ describe('columns', () => {
     const cut = whole.subarray(0, 120);
     const line = formatLine(message(cut), { palette: plain });
     const words = line.split(' ');
-    expect(words.slice(2, 7)).toEqual(['-', '-', '-', '-', '120B']);
+    // The envelope decoded before the cut (inside the message): who sent it and where stay shown.
+    expect(words.slice(2, 7)).toEqual(['v3/except', 'a@host', 'rooms:lobby', '-', '120B']);
     expect(words.slice(7).join(' ')).toMatch(/^! .* at byte \d+ .* — hex 83 /);
     // In full (a pipe, or --full) every byte is shown; cut to a width only the first ones are hexed.
     expect(line).toContain(
@@ -200,5 +201,29 @@ describe('colours', () => {
   test('errors are painted as errors', () => {
     const line = formatLine(message(Buffer.from([131, 104, 3, 97])), { palette: colour });
     expect(line).toContain(`${ESC}[31;1m! `);
+  });
+});
+
+describe('tracker gossip', () => {
+  const tracker = (t: Record<string, unknown>): WatchedMessage => ({
+    seq: 1,
+    raw: { receivedAt: 0, channel: 'phx:x', pattern: 'phx:*', payload: new Uint8Array(0) },
+    classified: {
+      kind: 'tracker',
+      bytes: 0,
+      message: Atom.of('gossip'),
+      tracker: { type: 'heartbeat', replica: 'a@h', vsn: '1', ...t },
+    },
+  });
+
+  test('a delta shows its joins and its leaves, a transferred state its size', () => {
+    expect(payloadText(tracker({ empty: false, joins: 3, leaves: 1, deltaSize: 3 }), false)).toContain(
+      'vsn=1 +3 \u22121 ',
+    );
+    expect(payloadText(tracker({ empty: false, joins: 0, leaves: 2, deltaSize: 0 }), false)).toContain('+0 \u22122');
+    expect(payloadText(tracker({ type: 'transfer_ack', stateSize: 12, deltaSize: 12 }), false)).toContain(
+      'vsn=1 state=12 ',
+    );
+    expect(payloadText(tracker({ empty: true }), false)).toContain('vsn=1 (empty) ');
   });
 });

@@ -37,9 +37,10 @@ const ENVELOPE_FIELDS = new Set([
   'dispatcher',
   'compressed',
   'from_node',
+  'node_name',
   'pool_size',
 ]);
-const TRACKER_FIELDS = new Set(['type', 'replica', 'vsn', 'empty', 'delta_size']);
+const TRACKER_FIELDS = new Set(['type', 'replica', 'vsn', 'empty', 'delta_size', 'joins', 'leaves', 'state_size']);
 /** The one-key objects of typed JSON (src/etf/render/typed-json.ts). */
 const TYPED_KEYS = new Set([
   'atom',
@@ -101,7 +102,7 @@ export function ndjsonProblems(record: unknown): string[] {
     if (!isNonNegInt(record.offset)) bad('error without a non-negative integer offset');
     if (typeof record.raw_b64 !== 'string' && !tooLarge) bad('error without raw_b64');
     if ('term' in record) bad('error together with term');
-    if (record.envelope !== null) bad('error together with an envelope');
+    // An envelope whose message is corrupt keeps the fields that decoded (the dispatcher after it is null).
   } else if ('offset' in record) {
     bad('offset without error');
   }
@@ -153,6 +154,7 @@ function envelopeProblems(e: Obj): string[] {
   if (e.dispatcher !== null && typeof e.dispatcher !== 'string') bad('dispatcher is neither null nor a string');
   if (typeof e.compressed !== 'boolean') bad('compressed is not a boolean');
   if ('from_node' in e && (typeof e.from_node !== 'string' || e.generation !== 1)) bad('from_node must be a v1 string');
+  if ('node_name' in e && (typeof e.node_name !== 'string' || e.generation !== 1)) bad('node_name must be a v1 string');
   if ('pool_size' in e && (!isNonNegInt(e.pool_size) || e.generation !== 1)) bad('pool_size must be a v1 integer');
   return problems;
 }
@@ -165,7 +167,8 @@ function trackerProblems(t: Obj): string[] {
   if (typeof t.vsn !== 'string' || !/^-?\d+$/.test(t.vsn)) problems.push('vsn is not decimal text');
   if ('empty' in t && (typeof t.empty !== 'boolean' || t.type !== 'heartbeat'))
     problems.push('empty must be a heartbeat boolean');
-  if ('delta_size' in t && !isNonNegInt(t.delta_size)) problems.push('delta_size is not a non-negative integer');
+  for (const key of ['delta_size', 'joins', 'leaves', 'state_size'])
+    if (key in t && !isNonNegInt(t[key])) problems.push(`${key} is not a non-negative integer`);
   return problems;
 }
 

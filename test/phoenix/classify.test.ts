@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { encode as encodeMsgpack } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
+import { decodeDetailed } from '../../src/etf/decode.js';
 import { Atom, ErlMap } from '../../src/etf/term.js';
 import { classify, nodeOf } from '../../src/phoenix/classify.js';
 import type { MessageKind } from '../../src/phoenix/classified.js';
@@ -35,6 +37,9 @@ const bin = await erlBinaries({
   lpOk: `term_to_binary({3, except, 'a@h', <<"phx:lp:AAAA1700000000000">>, {ok, make_ref()}, 'Elixir.Phoenix.PubSub'})`,
   lpNotTuple: `term_to_binary({3, except, 'a@h', <<"phx:lp:AAAA1700000000000">>, now_available, 'Elixir.Phoenix.PubSub'})`,
   heartbeatBig: `term_to_binary({3, except, 'a@h', ${presence}, {pub, heartbeat, ${replica('a@h', '12345678901234567890')}, ${state('#{k1 => v, k2 => v, k3 => v}')}, {${replica('a@h', '1')}, #{}}}, 'Elixir.Phoenix.PubSub'})`,
+  // One join (dot 1 with a value) and two leaves (dots 2 and 3 in the clouds, no value).
+  heartbeatLeaves: `term_to_binary({3, except, 'a@h', ${presence}, {pub, heartbeat, ${replica('a@h', '1')}, #{'__struct__' => 'Elixir.Phoenix.Tracker.State', replica => ${replica('a@h', '1')}, mode => delta, values => #{{${replica('a@h', '1')}, 1} => {self(), <<"t">>, <<"u1">>, #{}}}, clouds => #{${replica('a@h', '1')} => #{'__struct__' => 'Elixir.MapSet', version => 2, map => #{{${replica('a@h', '1')}, 1} => [], {${replica('a@h', '1')}, 2} => [], {${replica('a@h', '1')}, 3} => []}}}}, {${replica('a@h', '1')}, #{}}}, 'Elixir.Phoenix.PubSub'})`,
+  heartbeatOnlyLeaves: `term_to_binary({3, except, 'a@h', ${presence}, {pub, heartbeat, ${replica('a@h', '1')}, #{'__struct__' => 'Elixir.Phoenix.Tracker.State', replica => ${replica('a@h', '1')}, mode => delta, values => #{}, clouds => #{${replica('a@h', '1')} => #{'__struct__' => 'Elixir.MapSet', version => 2, map => #{{${replica('a@h', '1')}, 4} => []}}}}, {${replica('a@h', '1')}, #{}}}, 'Elixir.Phoenix.PubSub'})`,
   transferAckPair: `term_to_binary({3, only, 'b@h', ${presence}, {pub, transfer_ack, make_ref(), ${replica('a@h', '5')}, {${state('nil')}, #{x => 1, y => 2}}}, 'Elixir.Phoenix.PubSub'})`,
   trackerBinaryName: `term_to_binary({3, except, <<"web1">>, ${presence}, {pub, graceful_permdown, {<<"web1">>, 9}}, 'Elixir.Phoenix.PubSub'})`,
   trackerOtherTopic: `term_to_binary({3, except, 'a@h', <<"rooms:lobby">>, {pub, graceful_permdown, ${replica('a@h', '9')}}, 'Elixir.Phoenix.PubSub'})`,
@@ -47,6 +52,12 @@ const bin = await erlBinaries({
   v1sevenIntRef: `term_to_binary({1, 7, nil, 1, none, <<"t">>, hi})`,
   otp26atoms: `term_to_binary({3, except, 'a@h', <<"t">>, hi, 'Elixir.Phoenix.PubSub'}, [{minor_version, 2}])`,
 });
+
+const u32be = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
 
 function kindOf(bytes: Uint8Array): MessageKind {
   return classify(bytes).kind;
@@ -174,12 +185,19 @@ describe('classify: tracker messages', () => {
       vsn: '12345678901234567890',
       empty: false,
       deltaSize: 3,
+      joins: 3,
     });
+  });
+
+  it('counts the joins and leaves of a delta (dots in its clouds without a value)', () => {
+    expect(classify(bin.heartbeatLeaves).tracker).toMatchObject({ joins: 1, leaves: 2, deltaSize: 1 });
+    // A delta of leaves alone: no longer reads as "delta=0" with nothing else said.
+    expect(classify(bin.heartbeatOnlyLeaves).tracker).toMatchObject({ joins: 0, leaves: 1 });
   });
 
   it('counts the values of a whole-state transfer_ack pair', () => {
     const c = classify(bin.transferAckPair);
-    expect(c.tracker).toEqual({ type: 'transfer_ack', replica: 'a@h', vsn: '5', deltaSize: 2 });
+    expect(c.tracker).toEqual({ type: 'transfer_ack', replica: 'a@h', vsn: '5', deltaSize: 2, stateSize: 2 });
     expect(c.event).toBe('transfer_ack');
   });
 
@@ -237,6 +255,24 @@ describe('classify: payloads that are not ETF', () => {
     expect(c.error).toBeUndefined();
   });
 
+  it('on the adapter channels, reports a 131 payload that fails as ETF with its offset, never as msgpack', () => {
+    const channel = 'phx:Elixir.Chat.PubSub';
+    for (const hex of [
+      '83680661036400',
+      '836c7fffffff6a',
+      Buffer.from(encodeMsgpack({ a: 1, b: 2, c: 3 })).toString('hex'),
+    ]) {
+      const bytes = Buffer.from(hex, 'hex');
+      const c = classify(bytes, {}, channel);
+      expect(c.kind, hex).toBe('raw');
+      expect(c.data).toBeUndefined();
+      expect(c.error?.offset, hex).toBeGreaterThan(0);
+      // Off the adapter's channels (or with no channel known) a whole msgpack value stays msgpack.
+      expect(classify(bytes, {}, 'events').kind).toBe('msgpack');
+    }
+    expect(classify(Buffer.from('83680661036400', 'hex'), {}, channel).error?.message).toMatch(/SMALL_TUPLE_EXT/);
+  });
+
   it('calls everything else raw', () => {
     expect(kindOf(text('a'))).toBe('raw'); // one printable character: msgpack fixint 97, but text
     expect(kindOf(text('hello world'))).toBe('raw');
@@ -244,6 +280,49 @@ describe('classify: payloads that are not ETF', () => {
     expect(kindOf(Uint8Array.of(0xff, 0xfe, 0xfd))).toBe('raw');
     // A msgpack array header claiming 4 G elements is refused, not allocated.
     expect(kindOf(Uint8Array.of(0xdd, 0xff, 0xff, 0xff, 0xff, 0x01))).toBe('raw');
+  });
+});
+
+describe('classify: an envelope whose message is corrupt', () => {
+  /** `bytes` with the first byte of the envelope's message element set to an unknown tag. */
+  function corruptMessage(bytes: Uint8Array, messageAt: number): Buffer {
+    const { spans } = decodeDetailed(bytes, { spans: true });
+    const copy = Buffer.from(bytes);
+    copy[spans!.children![messageAt]!.start] = 0xff;
+    return copy;
+  }
+
+  it('keeps the generation, node and topic that decoded before the error (v3 and v1)', () => {
+    const v3 = classify(corruptMessage(bin.message, 4), {}, 'phx:Elixir.Chat.PubSub.Adapter');
+    expect(v3).toMatchObject({ kind: 'raw', topic: 'room:1' });
+    expect(v3.error?.message).toMatch(/unknown tag 255/);
+    expect(v3.envelope).toMatchObject({
+      generation: 3,
+      mode: 'except',
+      node: 'a@h',
+      topic: 'room:1',
+      dispatcher: null,
+    });
+    expect(nodeOf(v3)).toBe('a@h');
+
+    const v1 = classify(corruptMessage(bin.v1pool, 5), {}, 'phx:Elixir.Chat.PubSub');
+    expect(v1.envelope).toMatchObject({ generation: 1, shape: 'v1/pool', node: '01020304', topic: 'rooms:lobby' });
+    expect(v1.envelope?.fromNode).toBe('nonode@nohost');
+    expect(v1.error).toBeDefined();
+  });
+
+  it('inside a compressed payload too, and not when the header itself is damaged', () => {
+    const inflated = decodeDetailed(bin.v3compressed).inflated!;
+    const plain = Buffer.concat([Buffer.of(131), inflated]);
+    const damaged = corruptMessage(plain, 4).subarray(1);
+    const recompressed = Buffer.concat([Buffer.of(131, 80), u32be(damaged.length), deflateSync(damaged)]);
+    const c = classify(recompressed);
+    expect(c.envelope).toMatchObject({ generation: 3, node: 'a@h', topic: 't', compressed: true });
+    expect(c.error).toBeDefined();
+
+    const headerDamaged = Buffer.from(bin.message);
+    headerDamaged[5] = 0xff; // inside the mode atom
+    expect(classify(headerDamaged).envelope).toBeUndefined();
   });
 });
 

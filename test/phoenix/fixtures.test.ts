@@ -95,12 +95,31 @@ function expectedTracker(message: TermJson): TrackerInfo {
   const [name, vsn] = tupleOf(e[replicaAt]!)!;
   const info: TrackerInfo = { type, replica: nameText(name), vsn: integerText(vsn) };
   const valuesCount = (state: TermJson | undefined): number | undefined => mapOf(mapGet(state, 'values'))?.length;
+  // Leaves: dots of the delta's clouds (MapSets) that have no entry in its values.
+  const leavesCount = (state: TermJson | undefined): number | undefined => {
+    const values = mapOf(mapGet(state, 'values'));
+    const clouds = mapOf(mapGet(state, 'clouds'));
+    if (values === undefined || clouds === undefined) return undefined;
+    const joined = new Set(values.map(([dot]) => JSON.stringify(dot)));
+    let leaves = 0;
+    for (const [, set] of clouds)
+      for (const [dot] of mapOf(mapGet(set, 'map')) ?? []) if (!joined.has(JSON.stringify(dot))) leaves++;
+    return leaves;
+  };
+  const delta = (state: TermJson | undefined): void => {
+    const joins = valuesCount(state);
+    if (joins === undefined) return;
+    info.deltaSize = info.joins = joins;
+    const leaves = leavesCount(state);
+    if (leaves !== undefined) info.leaves = leaves;
+  };
   if (type === 'heartbeat') {
     info.empty = atomOf(e[3]) === 'empty';
-    if (!info.empty) info.deltaSize = valuesCount(e[3]);
+    if (!info.empty) delta(e[3]);
   } else if (type === 'transfer_ack') {
     const pair = tupleOf(e[4]!);
-    info.deltaSize = pair ? mapOf(pair[1])!.length : valuesCount(e[4]);
+    if (pair) info.deltaSize = info.stateSize = mapOf(pair[1])!.length;
+    else delta(e[4]);
   }
   return info;
 }
