@@ -33,7 +33,7 @@ import { inspectAtom, inspectAtomKey } from './atoms.js';
 import { CALENDAR_ISO, isUtc, isoDate, isoOffsetAndZone, isoTime, type ZoneFields } from './calendar-iso.js';
 import { box, seq, type Doc } from './layout.js';
 import { escapeBytes, rawText } from './strings.js';
-import { fieldValue, type StructRegistry } from './structs.js';
+import { fieldValue, registeredFields, type StructRegistry } from './structs.js';
 
 /** The implementation raised: print the struct as a plain map. */
 export const RAISES = Symbol('raises');
@@ -369,3 +369,40 @@ export const STDLIB_STRUCTS: StructRegistry = new Map<string, readonly string[]>
 export function isHiddenField(name: string): boolean {
   return name === EXCEPTION;
 }
+
+// Standard-library structs whose inspect is not `%Mod{…}` (derived URI and Version are).
+const OWN_NOTATION = new Set([
+  'Elixir.Date',
+  'Elixir.Time',
+  'Elixir.NaiveDateTime',
+  'Elixir.DateTime',
+  'Elixir.Range',
+  'Elixir.Date.Range',
+  'Elixir.Regex',
+  'Elixir.Version.Requirement',
+  'Elixir.Stream',
+  'Elixir.Macro.Env',
+]);
+
+// Enough of a context to learn whether an implementation raises, without rendering anything.
+const PROBE: StructDocContext = { doc: () => '', text: () => '', keys: (m) => m.keys, asLists: (fn) => fn() };
+
+/**
+ * How inspect writes this map, for a viewer that shows it as a tree: `struct` as `%Mod{…}` with
+ * fields, `notation` in a notation of its own (`~U[…]`, `1..3`, `~r/…/`: one value, nothing to
+ * open), `set` as `MapSet.new([…])` (its elements), undefined as a plain map (`%{…}`, also a
+ * struct of a module that is not known or whose implementation would raise).
+ */
+export function structForm(map: ErlMap, registry: StructRegistry | undefined): StructForm | undefined {
+  const module = map.structName();
+  if (module === undefined) return undefined;
+  const name = module.name;
+  if (name === 'Elixir.MapSet') return field(map, 'map') instanceof ErlMap ? 'set' : undefined;
+  if (name === 'Elixir.URI' || name === 'Elixir.Version') return 'struct';
+  if (OWN_NOTATION.has(name)) return stdlibImpl(name, () => 0)!(map, PROBE) === RAISES ? undefined : 'notation';
+  if (stdlibImpl(name, () => 0) !== undefined) return undefined;
+  const known = registeredFields(map, module, registry) ?? registeredFields(map, module, STDLIB_STRUCTS);
+  return known === undefined ? undefined : 'struct';
+}
+
+export type StructForm = 'struct' | 'notation' | 'set';
