@@ -271,6 +271,11 @@ const KINDS: Kind[] = [
     broken: [(f) => ({ ...f, funs: a('none') })],
   },
   {
+    module: 'Elixir.Macro.Env', // derived with only: every field listed, missing ones as nil
+    valid: (rng) => ({ module: a('Elixir.Foo'), line: rng.int(100), file: bin('lib/foo.ex'), tracers: [] }),
+    broken: [],
+  },
+  {
     module: 'Elixir.RuntimeError',
     valid: (rng) => ({ __exception__: a('true'), message: anyValue(rng) }),
     broken: [(f) => without(f, '__exception__')], // keys differ from the struct's: a plain map

@@ -19,8 +19,8 @@ import type { StructRegistry } from './structs.js';
 
 /**
  * Whose `inspect` output to follow. 1.14 (the default, the Elixir the fixtures were captured
- * with) writes charlists `'abc'`; 1.15 and later write `~c"abc"`. Nothing else differs for the
- * terms a node can send.
+ * with) writes charlists `'abc'`; 1.15 and later write `~c"abc"`, which is the one difference
+ * '1.15' stands for.
  */
 export type ElixirVersion = '1.14' | '1.15';
 
