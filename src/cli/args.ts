@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ELIXIR_VERSIONS, type ElixirVersion } from '../etf/render/elixir.js';
+import { setElixirVersion } from '../output/term-text.js';
 import { UsageError } from './errors.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -36,6 +38,23 @@ export const filterOptions = {
   grep: { type: 'string', multiple: true },
   kind: { type: 'string', multiple: true },
 } as const satisfies OptionSpecs;
+
+/** How terms are written, for every command that prints them. */
+export const renderOptions = {
+  elixir: { type: 'string' },
+} as const satisfies OptionSpecs;
+
+/**
+ * `--elixir 1.14|1.15`: whose `inspect` every surface follows (term-text.ts). 1.14, the default,
+ * writes charlists 'abc'; 1.15 and later write ~c"abc".
+ */
+export function applyRenderFlags(values: { elixir?: string | undefined }): void {
+  if (values.elixir === undefined) return;
+  if (!(ELIXIR_VERSIONS as readonly string[]).includes(values.elixir)) {
+    throw new UsageError(`--elixir must be one of ${ELIXIR_VERSIONS.join(', ')}, got "${values.elixir}"`);
+  }
+  setElixirVersion(values.elixir as ElixirVersion);
+}
 
 /**
  * node:util parseArgs, strict, with its errors turned into one-line usage errors.

@@ -35,6 +35,8 @@ Output:
   --no-tui           one line per message even on a terminal (the default when piped)
   --json             NDJSON, one object per message (see README)
   --full             do not truncate lines to the terminal width
+  --elixir 1.14|1.15 print terms as that Elixir's inspect does (default 1.14: charlists 'abc';
+                     1.15: ~c"abc"); also for decode and view
   --count N          exit 0 after N matching messages
   --timeout S        exit after S seconds: 0 if anything matched, 1 if nothing did
   --buffer N         UI ring buffer size (default 10000)

@@ -1,10 +1,11 @@
-import { connectionOptions, filterOptions, subscriptionOptions } from './args.js';
+import { connectionOptions, filterOptions, renderOptions, subscriptionOptions } from './args.js';
 
 /** Every flag of `watch` (and of `demo`, which watches its own private Redis). */
 export const watchOptions = {
   ...connectionOptions,
   ...subscriptionOptions,
   ...filterOptions,
+  ...renderOptions,
   json: { type: 'boolean' },
   full: { type: 'boolean' },
   tui: { type: 'boolean' }, // --no-tui

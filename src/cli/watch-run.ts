@@ -15,7 +15,7 @@ import type { ConnectionSpec } from '../redis/connection-spec.js';
 import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
-import { durationFlag, intFlag } from './args.js';
+import { applyRenderFlags, durationFlag, intFlag } from './args.js';
 import { CliError } from './errors.js';
 import { filterFromFlags, type FilterFlagValues } from './filters.js';
 import { toolVersion } from './run.js';
@@ -30,6 +30,7 @@ export interface WatchFlags extends FilterFlagValues {
   timeout?: string;
   buffer?: string;
   record?: string;
+  elixir?: string;
 }
 
 /** Where messages come from: a live Subscriber, or demo's in-process feed. */
@@ -63,6 +64,7 @@ export function subscriberFor(spec: ConnectionSpec, subscription: Subscription):
 
 /** Runs until a stop condition; resolves to the exit code. */
 export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<number> {
+  applyRenderFlags(flags);
   const filter = filterFromFlags(flags);
   const count = flags.count === undefined ? undefined : intFlag('count', flags.count, 0);
   const timeoutMs = flags.timeout === undefined ? undefined : durationFlag('timeout', flags.timeout, 0);

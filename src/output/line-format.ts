@@ -3,21 +3,20 @@
  *
  *   12:03:41.207 phx:Elixir.Chat.PubSub.Adapter v3/except a@10.0.0.5 rooms:lobby new:msg 222B %{"body" => "hi"}
  *
- * time with ms (local), channel, generation/mode, node, topic, event, size, then the payload in
- * compact Elixir. The seven head fields are always one word each, so `awk '{print $5}'` is the
+ * time with ms (local), channel, generation/mode, node, topic, event, size, then the payload as
+ * Elixir's `inspect` prints it (term-text.ts). The seven head fields are always one word each, so `awk '{print $5}'` is the
  * topic on every line: fields a message does not have print as `-`, and whitespace or control
  * characters inside a field are escaped the way Elixir writes them in a string (`\s`, `\n`,
  * `\e`…) — which also keeps a hostile topic from sending escape sequences to the terminal.
  */
-import { renderElixir } from '../etf/render/elixir.js';
 import type { Term } from '../etf/term.js';
 import { describeEnvelope } from '../phoenix/envelope.js';
-import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
 import type { Classified, TrackerInfo } from '../phoenix/classified.js';
 import { nodeOf } from '../phoenix/classify.js';
 import { formatBytes } from './units.js';
 import { jsonTextForTerminal, previewBytes } from './preview.js';
 import { paint, type Palette } from './palette.js';
+import { termLine } from './term-text.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
 export interface LineFormatOptions {
@@ -52,12 +51,8 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
 /** The payload part: what a reader wants to see for each kind. */
 export function payloadText(m: WatchedMessage, full: boolean): string {
   const c = m.classified;
-  const render = (t: Term): string =>
-    renderElixir(t, {
-      pretty: false,
-      structs: PHOENIX_STRUCTS,
-      ...(full ? {} : { maxBinaryLength: ELIDE_BINARIES_OVER }),
-    });
+  // The one rendering (term-text.ts): the same text as `decode --format inspect`, long binaries cut.
+  const render = (t: Term): string => termLine(t, full ? undefined : ELIDE_BINARIES_OVER);
   if (c.error)
     return `! ${c.error.message.replace(CONTROL_G, escapeChar)} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   switch (c.kind) {

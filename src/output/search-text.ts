@@ -3,8 +3,8 @@
  * compact Elixir syntax (the envelope's fields have their own filters), decoded JSON/msgpack as
  * JSON, and anything else as the payload read as UTF-8.
  */
-import { renderElixir } from '../etf/render/elixir.js';
 import type { SearchText } from './filter.js';
+import { termLine } from './term-text.js';
 import type { WatchedMessage } from './watched-message.js';
 
 // Non-fatal: raw payloads are searched as far as they read as text.
@@ -13,7 +13,7 @@ const utf8 = new TextDecoder('utf-8');
 export function defaultSearchText(m: WatchedMessage): string {
   const c = m.classified;
   const term = c.message ?? c.term;
-  if (term !== undefined) return renderElixir(term, { pretty: false });
+  if (term !== undefined) return termLine(term); // the text the lines and the UI show
   if (c.kind === 'json' || c.kind === 'msgpack') return jsonText(c.data);
   return utf8.decode(m.raw.payload);
 }

@@ -7,12 +7,11 @@
  * decoded here, for the one selected message, rather than kept for every message received.
  * Decoding one payload again takes microseconds.
  */
-import { renderElixir } from '../etf/render/elixir.js';
 import { formatBytes } from '../output/units.js';
 import { previewBytes } from '../output/preview.js';
+import { termLine, termPretty } from '../output/term-text.js';
 import type { WatchedMessage } from '../output/watched-message.js';
 import type { Classified, EnvelopeShape } from '../phoenix/classified.js';
-import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
 import { fullMessage } from './compact-message.js';
 import { DetailTree } from './model/detail-tree.js';
 import type { ByteRange } from './model/hex-dump.js';
@@ -64,8 +63,7 @@ export function detailContent(message: WatchedMessage): DetailContent {
   if (c.term !== undefined) {
     const tree = new DetailTree(c.term, {
       ...(c.spans ? { spans: c.spans } : {}),
-      renderTerm: (t) =>
-        renderElixir(t, { pretty: false, structs: PHOENIX_STRUCTS, maxBinaryLength: DETAIL_MAX_BINARY }),
+      renderTerm: (t) => termLine(t, DETAIL_MAX_BINARY),
     });
     const envelopeFields = c.envelope ? ENVELOPE_FIELDS[c.envelope.shape] : undefined;
     return { ...base, tree, text: [], envelopeFields, fixedHighlight: undefined };
@@ -110,7 +108,7 @@ function jsonSafe(_key: string, value: unknown): unknown {
 export function copyText(message: WatchedMessage): string {
   const c = fullMessage(message).classified;
   const term = c.term;
-  if (term !== undefined) return renderElixir(term, { structs: PHOENIX_STRUCTS, width: 98 });
+  if (term !== undefined) return termPretty(term, 98);
   if (c.kind === 'json' || c.kind === 'msgpack') return JSON.stringify(c.data, jsonSafe, 2) ?? '';
   return previewBytes(message.raw.payload, Number.POSITIVE_INFINITY);
 }

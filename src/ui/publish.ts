@@ -7,11 +7,10 @@
 import { parseElixir } from '../etf/parse/parser.js';
 import type { Term } from '../etf/term.js';
 import type { WatchedMessage } from '../output/watched-message.js';
-import { renderElixir } from '../etf/render/elixir.js';
 import { draftFromMessage } from '../phoenix/publish-draft.js';
 import { describePlan, planPublish, type PublishDraft } from '../phoenix/publish-plan.js';
-import { PHOENIX_STRUCTS } from '../phoenix/structs.js';
 import { fullMessage } from './compact-message.js';
+import { termLine } from '../output/term-text.js';
 
 /** Where the form publishes: a Publisher on the watched Redis, wrapped by the CLI. */
 export interface PublishSink {
@@ -59,7 +58,7 @@ export function publishStart(message: WatchedMessage): PublishStart | { error: s
   if (base === undefined) return { error: 'it is not a Phoenix.PubSub adapter envelope with a topic' };
   const m = base.message;
   if (m.kind === 'etf') return { error: 'it carries no term to edit' };
-  const text = (t: Term): string => renderElixir(t, { pretty: false, structs: PHOENIX_STRUCTS });
+  const text = (t: Term): string => termLine(t);
   const fields: PublishFields =
     m.kind === 'broadcast'
       ? { channel: base.channel, topic: m.topic, event: m.event, payload: text(m.payload) }

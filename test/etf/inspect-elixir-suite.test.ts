@@ -207,7 +207,8 @@ describe('Inspect.TupleTest / ListTest / MapTest', () => {
       ],
       [a('version'), 2],
     ]);
-    expect(inspect(set)).toBe('MapSet.new([[97, 98], 1])');
-    expect(inspect(new Tuple([chars('ab'), set]))).toBe("{'ab', MapSet.new([[97, 98], 1])}");
+    // The inner map's keys in term order, as binary_to_term sorts a small map: 1 before [97, 98].
+    expect(inspect(set)).toBe('MapSet.new([1, [97, 98]])');
+    expect(inspect(new Tuple([chars('ab'), set]))).toBe("{'ab', MapSet.new([1, [97, 98]])}");
   });
 });

@@ -76,7 +76,7 @@ describe('DetailTree', () => {
     const all = tree.rows();
     expect(all.every((r) => !r.node.isContainer || r.node.open)).toBe(true);
     expect(texts(tree)).toContain('              phx_ref: "SQNB8lR1xh4="');
-    expect(texts(tree)).toContain('        ▾ {:"a@127.0.0.1", 1795363434005848} => %MapSet{…}');
+    expect(texts(tree)).toContain('        ▾ {:"a@127.0.0.1", 1795363434005848} => MapSet.new([…]) (1)');
   });
 
   it('steps with the arrows: right opens then enters, left closes then goes to the parent', () => {

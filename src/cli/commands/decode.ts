@@ -5,15 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { decodeDetailed } from '../../etf/decode.js';
 import { DecodeError } from '../../etf/errors.js';
-import { renderElixir } from '../../etf/render/elixir.js';
 import { renderErlang } from '../../etf/render/erlang.js';
-import { inspect } from '../../etf/render/inspect.js';
 import { toPlainJson } from '../../etf/render/plain-json.js';
 import { stringifyJson } from '../../etf/render/json-text.js';
 import { stringifyTypedJson } from '../../etf/render/typed-json.js';
 import type { Term } from '../../etf/term.js';
-import { PHOENIX_STRUCTS } from '../../phoenix/structs.js';
-import { filterOptions, parseCommandArgs } from '../args.js';
+import { termInspect, termPretty } from '../../output/term-text.js';
+import { applyRenderFlags, filterOptions, parseCommandArgs, renderOptions } from '../args.js';
 import { isCaptureFile, looksLikeCapture, printCapture } from '../capture-print.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 
@@ -28,6 +26,7 @@ const options = {
   full: { type: 'boolean' },
   width: { type: 'string' },
   ...filterOptions,
+  ...renderOptions,
 } as const;
 
 export async function decodeCommand(argv: string[]): Promise<number> {
@@ -36,6 +35,7 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   if (!FORMATS.includes(format))
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
   if (positionals.length === 0) throw new UsageError('decode needs a FILE (or - for stdin)');
+  applyRenderFlags(values);
   const width = values.width ? Number(values.width) : (process.stdout.columns ?? 100);
 
   let failures = 0;
@@ -69,9 +69,9 @@ export async function decodeCommand(argv: string[]): Promise<number> {
 function render(term: Term, bytes: Uint8Array, format: Format, width: number): string {
   switch (format) {
     case 'elixir':
-      return renderElixir(term, { width, structs: PHOENIX_STRUCTS });
+      return termPretty(term, width);
     case 'inspect':
-      return inspect(term, { structs: PHOENIX_STRUCTS });
+      return termInspect(term);
     case 'erlang':
       return renderErlang(term);
     case 'json':

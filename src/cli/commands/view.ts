@@ -3,13 +3,14 @@
  * offline: in the terminal UI when on a terminal (both ways) without --no-tui/--json, else as
  * lines, exactly as `decode FILE.capture` prints them.
  */
-import { filterOptions, parseCommandArgs } from '../args.js';
+import { applyRenderFlags, filterOptions, parseCommandArgs, renderOptions } from '../args.js';
 import { isCaptureFile, printCapture } from '../capture-print.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { usage } from '../usage.js';
 
 const options = {
   ...filterOptions,
+  ...renderOptions,
   json: { type: 'boolean' },
   full: { type: 'boolean' },
   tui: { type: 'boolean' }, // --no-tui
@@ -24,6 +25,7 @@ export async function viewCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('view needs exactly one capture FILE');
+  applyRenderFlags(values);
   const path = positionals[0]!;
   if (!(await isCapture(path))) {
     throw new CliError(

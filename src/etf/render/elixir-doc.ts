@@ -1,7 +1,8 @@
 /**
- * Term → document in Elixir syntax. Shared by `renderElixir` (readable, round-trips through
- * `parseElixir`) and `inspect` (Elixir 1.14's `inspect/2`, character for character); the
- * options below are exactly where the two differ.
+ * Term → document in Elixir syntax: what Elixir 1.14's `inspect/2` prints for the term on a
+ * node where the standard library and the given structs are loaded. `renderElixir` (pretty or
+ * one line) and `inspect` (one line) both print this document, so every surface reads the same;
+ * the options below change only the charlist style and what is cut for display.
  */
 
 import {
@@ -16,23 +17,20 @@ import {
   Port,
   Ref,
   Tuple,
-  atoms,
   type Term,
 } from '../term.js';
 import { inspectAtom, inspectAtomKey, inspectAtomRemoteCall, isKeywordKeyAtom } from './atoms.js';
 import { elixirFloat } from './floats.js';
-import { box, seq, type Doc } from './layout.js';
-import { MAPSET_MODULE, mapSetElements, registeredFields, type StructRegistry } from './structs.js';
+import { compareExact, FLATMAP_LIMIT } from '../otp-map-order.js';
+import { box, renderFlat, seq, type Doc } from './layout.js';
+import { RAISES, STDLIB_STRUCTS, isHiddenField, stdlibImpl, type StructDocContext } from './stdlib-structs.js';
+import { fieldValue, registeredFields, type StructRegistry } from './structs.js';
 import { asciiPrintableList, escapeText, nodeNameText, printableText } from './strings.js';
 
 export interface ElixirDocOptions {
   readonly structs: StructRegistry | undefined;
   /** `sigil`: `~c"abc"` (Elixir ≥ 1.15); `quotes`: `'abc'` (1.14); `lists`: `[97, 98, 99]`. */
   readonly charlists: 'sigil' | 'quotes' | 'lists';
-  /** Structs missing from the registry: `%Mod{…}` in wire order, or a plain map as inspect does. */
-  readonly unknownStructs: 'struct' | 'map';
-  /** `exact`: only Elixir 1.14's own MapSet shape; `loose`: whatever `Inspect.MapSet` accepts. */
-  readonly mapSets: 'exact' | 'loose';
   /** Elide binaries longer than this many bytes (not valid Elixir; for display only). */
   readonly maxBinaryLength: number | undefined;
   readonly maxDepth: number;
@@ -76,6 +74,45 @@ function isKeyword(list: readonly Term[]): boolean {
 }
 
 const allText = (docs: readonly Doc[]): boolean => docs.every((d) => typeof d === 'string');
+
+/**
+ * The order the receiving VM lists a map's pairs in (`Map.to_list/1`), as indexes into the
+ * wire order, or undefined when that is the wire order. `binary_to_term` sorts a map of up to 32
+ * keys into term order, whatever order the bytes had; a larger map is a hash trie whose order
+ * the sending VM already wrote, so it stays as it came.
+ */
+function vmOrder(map: ErlMap): number[] | undefined {
+  const keys = map.keys;
+  if (keys.length < 2 || keys.length > FLATMAP_LIMIT) return undefined;
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = quickCompare(keys[i - 1]!, keys[i]!) < 0;
+  if (sorted) return undefined;
+  return keys.map((_, i) => i).sort((a, b) => compareExact(keys[a]!, keys[b]!));
+}
+
+/** compareExact with fast paths for the keys real maps have (binaries, atoms, small integers). */
+function quickCompare(a: Term, b: Term): number {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return a.length - b.length;
+  }
+  if (a instanceof Atom && b instanceof Atom) {
+    // Atoms compare by their UTF-8 bytes, which is code point order.
+    const x = a.name;
+    const y = b.name;
+    for (let i = 0, j = 0; i < x.length && j < y.length;) {
+      const cx = x.codePointAt(i)!;
+      const cy = y.codePointAt(j)!;
+      if (cx !== cy) return cx - cy;
+      i += cx > 0xffff ? 2 : 1;
+      j += cy > 0xffff ? 2 : 1;
+    }
+    return x.length - y.length; // one is a prefix of the other
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return compareExact(a, b);
+}
 
 export class ElixirDocBuilder {
   /** Inside `MapSet.new(…)` Elixir 1.14's inspect prints charlists as plain lists. */
@@ -147,47 +184,68 @@ export class ElixirDocBuilder {
       const special = this.struct(map, module, depth);
       if (special !== undefined) return special;
     }
-    const keys = map.keys;
-    const values = map.values;
+    const { keys, values } = map;
+    const order = vmOrder(map);
     const keyword = keys.every((k) => k instanceof Atom && isKeywordKeyAtom(k.name));
     const items = new Array<Doc>(keys.length);
-    for (let i = 0; i < keys.length; i++) {
+    for (let n = 0; n < keys.length; n++) {
+      const i = order === undefined ? n : order[n]!;
       const value = this.build(values[i]!, depth + 1);
-      items[i] = keyword
+      items[n] = keyword
         ? seq(inspectAtomKey((keys[i] as Atom).name) + ' ', value)
         : seq(this.build(keys[i]!, depth + 1), ' => ', value);
     }
     return box('%{', items, '}');
   }
 
+  /**
+   * A struct as Elixir 1.14's Inspect dispatch prints it: the standard library's own
+   * implementation, else `%Mod{…}` in field order when the module is known and the keys are
+   * exactly its fields (Inspect.Any), else undefined — a plain map, as for a module that is not
+   * loaded or an implementation that raised.
+   */
   private struct(map: ErlMap, module: Atom, depth: number): Doc | undefined {
-    if (module.name === MAPSET_MODULE) {
-      const elements = mapSetElements(map, this.options.mapSets === 'loose');
-      if (elements === undefined) return undefined;
-      if (this.options.mapSets === 'loose') this.asLists++;
-      try {
-        return seq('MapSet.new(', this.list(elements, undefined, depth), ')');
-      } finally {
-        if (this.options.mapSets === 'loose') this.asLists--;
-      }
+    const impl = stdlibImpl(module.name, compareExact);
+    if (impl !== undefined) {
+      const doc = impl(map, this.context(depth));
+      return doc === RAISES ? undefined : doc;
     }
-    const name = inspectAtom(module.name);
-    const fields = registeredFields(map, module, this.options.structs);
-    if (fields !== undefined) {
-      const items = fields.map((field) =>
-        seq(inspectAtomKey(field) + ' ', this.build(map.get(Atom.of(field))!, depth + 1)),
-      );
-      return box('%' + name + '{', items, '}');
-    }
-    if (this.options.unknownStructs === 'map' || name.startsWith(':')) return undefined;
+    const fields = registeredFields(map, module, this.options.structs) ?? registeredFields(map, module, STDLIB_STRUCTS);
+    if (fields === undefined) return undefined;
     const items: Doc[] = [];
-    for (let i = 0; i < map.keys.length; i++) {
-      const key = map.keys[i]!;
-      if (key === atoms.struct) continue;
-      if (!(key instanceof Atom) || !isKeywordKeyAtom(key.name)) return undefined;
-      items.push(seq(inspectAtomKey(key.name) + ' ', this.build(map.values[i]!, depth + 1)));
+    for (const field of fields) {
+      if (isHiddenField(field)) continue;
+      items.push(seq(inspectAtomKey(field) + ' ', this.build(fieldValue(map, field)!, depth + 1)));
     }
-    return box('%' + name + '{', items, '}');
+    return box('%' + inspectAtom(module.name) + '{', items, '}');
+  }
+
+  private context(depth: number): StructDocContext {
+    return {
+      doc: (t) => this.build(t, depth + 1),
+      text: (t) => {
+        // Kernel.inspect/1 starts from default options: charlists as charlists again.
+        const saved = this.asLists;
+        this.asLists = 0;
+        try {
+          return renderFlat(this.build(t, depth + 1));
+        } finally {
+          this.asLists = saved;
+        }
+      },
+      keys: (m) => {
+        const order = vmOrder(m);
+        return order === undefined ? m.keys : order.map((i) => m.keys[i]!);
+      },
+      asLists: (fn) => {
+        this.asLists++;
+        try {
+          return fn();
+        } finally {
+          this.asLists--;
+        }
+      },
+    };
   }
 
   private binary(bytes: Uint8Array): Doc {

@@ -1,6 +1,9 @@
 /**
- * Terms in Elixir syntax for people: struct-aware, pretty-printed to a width (or on one line),
- * and readable back by `parseElixir` for every term without pids, ports, references or funs.
+ * Terms in Elixir syntax for people, struct-aware, pretty-printed to a width (or on one line).
+ * On one line without cut binaries it is exactly `inspect` (inspect.ts): the same document,
+ * Elixir 1.14's `inspect/2` output by default. Every term without pids, ports, references, funs
+ * or standard-library structs in their own notation (`~U[…]`, `#DateTime<…>`, `1..3`,
+ * `MapSet.new(…)`, `~r/…/`) reads back through `parseElixir`.
  *
  * Where Elixir has no literal we borrow inspect's notation and add the node name, which Elixir
  * replaces by a local index that means nothing outside that VM:
@@ -14,14 +17,29 @@ import { DEFAULT_MAX_DEPTH, ElixirDocBuilder } from './elixir-doc.js';
 import { renderFlat, renderPretty } from './layout.js';
 import type { StructRegistry } from './structs.js';
 
+/**
+ * Whose `inspect` output to follow. 1.14 (the default, the Elixir the fixtures were captured
+ * with) writes charlists `'abc'`; 1.15 and later write `~c"abc"`, which is the one difference
+ * '1.15' stands for.
+ */
+export type ElixirVersion = '1.14' | '1.15';
+
+export const ELIXIR_VERSIONS: readonly ElixirVersion[] = ['1.14', '1.15'];
+
+export function charlistStyle(version: ElixirVersion | undefined): 'quotes' | 'sigil' {
+  return version === '1.15' ? 'sigil' : 'quotes';
+}
+
 export interface ElixirRenderOptions {
   /** Line width for pretty printing (default 80). */
   width?: number;
   /** Break containers that do not fit on a line (default true); false prints one line. */
   pretty?: boolean;
-  /** Known structs and their field order; MapSet is always recognised. */
+  /** Known structs and their field order (the standard library's are always known). */
   structs?: StructRegistry;
-  /** `sigil` (default): `~c"abc"`; `quotes`: `'abc'` (Elixir ≤ 1.14); `lists`: `[97, 98, 99]`. */
+  /** Whose `inspect` to follow (default '1.14'); see ElixirVersion. */
+  elixir?: ElixirVersion;
+  /** Overrides the version's charlist style; `lists` writes `[97, 98, 99]`. */
   charlists?: 'sigil' | 'quotes' | 'lists';
   /**
    * Show binaries longer than this many bytes cut, as `"abc…" (102400 bytes)`. The result is not
@@ -36,9 +54,7 @@ export interface ElixirRenderOptions {
 export function renderElixir(term: Term, options: ElixirRenderOptions = {}): string {
   const builder = new ElixirDocBuilder({
     structs: options.structs,
-    charlists: options.charlists ?? 'sigil',
-    unknownStructs: 'struct',
-    mapSets: 'exact',
+    charlists: options.charlists ?? charlistStyle(options.elixir),
     maxBinaryLength: options.maxBinaryLength,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
   });

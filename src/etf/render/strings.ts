@@ -74,8 +74,8 @@ function hex(value: number, digits: number): string {
 }
 
 /** How Elixir's escape writes a character that is not printable as is. */
-function escapeCodePoint(cp: number): string {
-  const named = ESCAPES[cp];
+function escapeCodePoint(cp: number, useNames = true): string {
+  const named = useNames ? ESCAPES[cp] : undefined;
   if (named !== undefined) return named;
   if (cp === 0) return '\\0';
   if (cp === 0xfeff) return '\\uFEFF';
@@ -109,4 +109,90 @@ export function escapeText(text: string, quote: '"' | "'"): string {
     if (m === '#{') return '\\#{';
     return escapeCodePoint(m.codePointAt(0)!);
   });
+}
+
+/** The UTF-8 character at `bytes[i]` as Erlang's `<<c::utf8>>` reads it, or undefined for an invalid byte. */
+function utf8CharAt(bytes: Uint8Array, i: number): { cp: number; length: number } | undefined {
+  const b0 = bytes[i]!;
+  if (b0 < 0x80) return { cp: b0, length: 1 };
+  const cont = (k: number, lo = 0x80, hi = 0xbf): number | undefined => {
+    const b = bytes[i + k];
+    return b !== undefined && b >= lo && b <= hi ? b & 0x3f : undefined;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    const c1 = cont(1);
+    return c1 === undefined ? undefined : { cp: ((b0 & 0x1f) << 6) | c1, length: 2 };
+  }
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    // No overlongs (E0 A0..), no surrogates (ED ..9F).
+    const c1 = cont(1, b0 === 0xe0 ? 0xa0 : 0x80, b0 === 0xed ? 0x9f : 0xbf);
+    const c2 = c1 === undefined ? undefined : cont(2);
+    return c2 === undefined ? undefined : { cp: ((b0 & 0x0f) << 12) | (c1! << 6) | c2, length: 3 };
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const c1 = cont(1, b0 === 0xf0 ? 0x90 : 0x80, b0 === 0xf4 ? 0x8f : 0xbf);
+    const c2 = c1 === undefined ? undefined : cont(2);
+    const c3 = c2 === undefined ? undefined : cont(3);
+    return c3 === undefined ? undefined : { cp: ((b0 & 0x07) << 18) | (c1! << 12) | (c2! << 6) | c3, length: 4 };
+  }
+  return undefined;
+}
+
+export interface ByteEscapeOptions {
+  /** Byte written as `\` + itself (Code.Identifier.escape's `char`); none for raw text. */
+  readonly quote?: number;
+  /** Whether `#{` becomes `\#{` (it does inside every Elixir quote). */
+  readonly interpolation: boolean;
+  /** Characters with a named escape (Code.Identifier.escape's `fun`); the rest go by `\xHH`. */
+  readonly named: Readonly<Record<number, string>>;
+}
+
+/**
+ * `Code.Identifier.escape/4` of Elixir 1.14 over bytes: valid UTF-8 characters are kept when
+ * printable and escaped otherwise, bytes that are not UTF-8 are written `\xHH`. With no quote,
+ * no interpolation and no named escapes it makes wire text (a zone name) safe to print: the
+ * only change to printable text is none at all.
+ */
+export function escapeBytes(bytes: Uint8Array, options: ByteEscapeOptions): string {
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    if (b === options.quote) {
+      out += '\\' + String.fromCharCode(b);
+      i++;
+      continue;
+    }
+    if (options.interpolation && b === 0x23 && bytes[i + 1] === 0x7b) {
+      out += '\\#{';
+      i += 2;
+      continue;
+    }
+    const ch = utf8CharAt(bytes, i);
+    if (ch === undefined) {
+      out += '\\x' + hex(b, 2);
+      i++;
+      continue;
+    }
+    const named = options.named[ch.cp];
+    if (named !== undefined) out += named;
+    else if (isPrintableForEscape(ch.cp)) out += String.fromCodePoint(ch.cp);
+    else out += escapeCodePoint(ch.cp, false);
+    i += ch.length;
+  }
+  return out;
+}
+
+/** Code.Identifier's escape_char/1 keeps these as they are. */
+function isPrintableForEscape(cp: number): boolean {
+  return (
+    (cp >= 0x20 && cp <= 0x7e) ||
+    (cp >= 0xa0 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+/** Wire bytes that Elixir inserts as they are (a time zone, regex options): control characters escaped. */
+export function rawText(bytes: Uint8Array): string {
+  return escapeBytes(bytes, { interpolation: false, named: {} });
 }

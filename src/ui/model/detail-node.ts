@@ -7,6 +7,7 @@
  * (a map entry covers its key and value) for the hex pane.
  */
 import { Atom, ErlMap, ImproperList, Tuple, type Term, type TermSpan } from '../../etf/term.js';
+import { mapForm } from '../../output/term-text.js';
 import type { ByteRange } from './hex-dump.js';
 
 /**
@@ -29,7 +30,9 @@ type Shape =
   | { kind: 'tuple'; items: Term[] }
   | { kind: 'list'; items: Term[] }
   | { kind: 'improper'; items: Term[]; tail: Term }
-  | { kind: 'map'; map: ErlMap; struct: string | undefined; structAt: number };
+  | { kind: 'map'; map: ErlMap; struct: string | undefined; structAt: number }
+  /** A MapSet: the keys of its `map` field (the field's pair is at `mapAt`). */
+  | { kind: 'set'; items: Term[]; mapAt: number };
 
 export class DetailNode {
   readonly id: number;
@@ -131,6 +134,11 @@ export class DetailNode {
       const range = keySpan && valueSpan ? { start: keySpan.start, end: valueSpan.end } : undefined;
       return new DetailNode(this.ctx, s.map.values[pair]!, this, depth, this.keyLabel(key), range, valueSpan);
     }
+    if (s.kind === 'set') {
+      // The element is a key of the inner map, whose span lists keys and values in turn.
+      const span = spans?.[2 * s.mapAt + 1]?.children?.[2 * i];
+      return new DetailNode(this.ctx, s.items[i]!, this, depth, '', spanRange(span), span);
+    }
     const isTail = s.kind === 'improper' && i === s.items.length;
     const term = isTail ? s.tail : s.items[i]!;
     const span = spans?.[i];
@@ -150,6 +158,7 @@ export class DetailNode {
 }
 
 const STRUCT_KEY = Atom.of('__struct__');
+const MAP_KEY = Atom.of('map');
 const PLAIN_KEY = /^[a-z_][A-Za-z0-9_]*[?!]?$/;
 
 function shapeOf(term: Term): Shape | undefined {
@@ -159,7 +168,17 @@ function shapeOf(term: Term): Shape | undefined {
   }
   if (term instanceof ImproperList) return { kind: 'improper', items: term.elements, tail: term.tail };
   if (term instanceof ErlMap) {
-    const struct = term.structName();
+    // As the one rendering writes it (term-text.ts): `~U[…]` or `1..10//3` is a value, not
+    // fields to open; a MapSet opens to its elements; `%Mod{…}` to its fields; a struct that
+    // prints as a plain map shows its `__struct__` pair like any other.
+    const form = mapForm(term);
+    if (form === 'notation') return undefined;
+    if (form === 'set') {
+      const mapAt = term.keys.indexOf(MAP_KEY);
+      const items = (term.values[mapAt] as ErlMap).keys;
+      return items.length === 0 ? undefined : { kind: 'set', items, mapAt };
+    }
+    const struct = form === 'struct' ? term.structName() : undefined;
     const name = struct?.name.startsWith('Elixir.') ? struct.name.slice(7) : struct?.name;
     const fields = term.size - (struct === undefined ? 0 : 1);
     // An empty map or a struct with no fields has nothing to open.
@@ -179,6 +198,7 @@ function isCharlist(list: Term[]): boolean {
 
 function countChildren(s: Shape): number {
   if (s.kind === 'map') return s.map.size - (s.struct === undefined ? 0 : 1);
+  if (s.kind === 'set') return s.items.length;
   return s.items.length + (s.kind === 'improper' ? 1 : 0);
 }
 
@@ -192,6 +212,8 @@ function summary(s: Shape, count: number): string {
       return `[…|…] (${count - 1} + tail)`;
     case 'map':
       return s.struct === undefined ? `%{…} (${count})` : `%${s.struct}{…}`;
+    case 'set':
+      return `MapSet.new([…]) (${count})`;
   }
 }
 

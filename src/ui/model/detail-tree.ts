@@ -7,8 +7,8 @@
  * flattened with an explicit stack, and "unfold all" stops at a row budget. A 100 000-deep term
  * is as cheap as the part of it that is open.
  */
-import { renderElixir } from '../../etf/render/elixir.js';
 import type { Term, TermSpan } from '../../etf/term.js';
+import { termLine } from '../../output/term-text.js';
 import { DetailNode, type NodeContext, type RenderTerm } from './detail-node.js';
 import type { ByteRange } from './hex-dump.js';
 
@@ -24,7 +24,7 @@ export interface DetailRow {
 export interface DetailTreeOptions {
   /** Byte ranges of `term` (classified.spans) for `selectedRange`. */
   spans?: TermSpan;
-  /** One-line renderer (default: compact renderElixir cutting binaries at `maxBinaryLength`). */
+  /** One-line renderer (default: term-text's termLine, cutting binaries at `maxBinaryLength`). */
   renderTerm?: RenderTerm;
   /** Levels open at first: 3 shows envelope → message → payload → its fields. */
   openDepth?: number;
@@ -49,7 +49,7 @@ export class DetailTree {
     let ids = 0;
     const maxBinaryLength = options.maxBinaryLength ?? 200;
     const ctx: NodeContext = {
-      renderTerm: options.renderTerm ?? ((t) => renderElixir(t, { pretty: false, maxBinaryLength })),
+      renderTerm: options.renderTerm ?? ((t) => termLine(t, maxBinaryLength)),
       childPage: Math.max(1, options.childPage ?? 500),
       previewNodes: options.previewNodes ?? 24,
       nextId: () => ids++,
