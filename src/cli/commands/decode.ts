@@ -50,8 +50,17 @@ export async function decodeCommand(argv: string[]): Promise<number> {
     }
     const label = positionals.length > 1 && !ONE_LINE.has(format) ? `# ${path}\n` : '';
     try {
+      if (format === 'hex') {
+        // The file's own bytes, which may be any size: written in slices, never as one string.
+        decodeDetailed(bytes);
+        process.stdout.write(label);
+        for (let at = 0; at < bytes.length; at += HEX_SLICE)
+          process.stdout.write(Buffer.from(bytes.subarray(at, at + HEX_SLICE)).toString('hex'));
+        process.stdout.write('\n');
+        continue;
+      }
       const { term } = decodeDetailed(bytes);
-      process.stdout.write(label + render(term, bytes, format, width) + '\n');
+      process.stdout.write(label + render(term, format, width) + '\n');
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       failures++;
@@ -66,7 +75,10 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-function render(term: Term, bytes: Uint8Array, format: Format, width: number): string {
+const HEX_SLICE = 64 * 1024;
+
+/** `term` in a text format; every renderer bounds its output (etf/render/display-limits.ts). */
+function render(term: Term, format: Exclude<Format, 'hex'>, width: number): string {
   switch (format) {
     case 'elixir':
       return renderElixir(term, { width, structs: PHOENIX_STRUCTS });
@@ -78,8 +90,6 @@ function render(term: Term, bytes: Uint8Array, format: Format, width: number): s
       return stringifyJson(toPlainJson(term));
     case 'json-typed':
       return stringifyTypedJson(term); // keeps -0.0, and never recurses on deep terms
-    case 'hex':
-      return Buffer.from(bytes).toString('hex');
   }
 }
 

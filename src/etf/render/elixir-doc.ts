@@ -24,6 +24,15 @@ import { elixirFloat } from './floats.js';
 import { box, seq, type Doc } from './layout.js';
 import { MAPSET_MODULE, mapSetElements, registeredFields, type StructRegistry } from './structs.js';
 import { asciiPrintableList, escapeText, nodeNameText, printableText } from './strings.js';
+import {
+  displayLimits,
+  isPrintableUtf8,
+  moreMarker,
+  RenderBudget,
+  SYNTAX_BINARY_BYTES,
+  utf8Prefix,
+  type DisplayLimits,
+} from './display-limits.js';
 
 export interface ElixirDocOptions {
   readonly structs: StructRegistry | undefined;
@@ -36,6 +45,8 @@ export interface ElixirDocOptions {
   /** Elide binaries longer than this many bytes (not valid Elixir; for display only). */
   readonly maxBinaryLength: number | undefined;
   readonly maxDepth: number;
+  /** Output bounds (display-limits.ts); never beyond DISPLAY_LIMITS, whatever is asked. */
+  readonly limits?: Partial<DisplayLimits>;
 }
 
 export const DEFAULT_MAX_DEPTH = 1000;
@@ -75,15 +86,53 @@ function isKeyword(list: readonly Term[]): boolean {
   return true;
 }
 
+const BYTE_TEXT = Array.from({ length: 256 }, (_, i) => String(i));
+
 const allText = (docs: readonly Doc[]): boolean => docs.every((d) => typeof d === 'string');
 
 export class ElixirDocBuilder {
   /** Inside `MapSet.new(…)` Elixir 1.14's inspect prints charlists as plain lists. */
   private asLists = 0;
+  private readonly budget: RenderBudget;
 
-  constructor(private readonly options: ElixirDocOptions) {}
+  constructor(private readonly options: ElixirDocOptions) {
+    const limits = options.limits ?? {};
+    this.budget = new RenderBudget(
+      displayLimits({
+        ...limits,
+        binaryBytes: options.maxBinaryLength ?? limits.binaryBytes,
+      }),
+    );
+  }
 
+  /** `term` as a document; past the character budget, containers show `…(N more)`. */
   build(term: Term, depth = 0): Doc {
+    if (this.budget.exhausted) return '…';
+    const doc = this.buildTerm(term, depth);
+    if (typeof doc === 'string') this.budget.spend(doc.length);
+    return doc;
+  }
+
+  /** Documents for `count` items, as many as the budget allows, then a `…(N more)` marker. */
+  private items(count: number, item: (i: number) => Doc): Doc[] {
+    const docs: Doc[] = [];
+    for (let i = 0; i < count; i++) {
+      if (this.budget.exhausted) {
+        docs.push(moreMarker(count - i));
+        break;
+      }
+      docs.push(item(i));
+    }
+    return docs;
+  }
+
+  /** Text of a key or label outside build(): it counts against the budget too. */
+  private text(text: string): string {
+    this.budget.spend(text.length);
+    return text;
+  }
+
+  private buildTerm(term: Term, depth: number): Doc {
     if (typeof term === 'number' || typeof term === 'bigint') return term.toString();
     if (term instanceof Atom) return inspectAtom(term.name);
     if (term instanceof Uint8Array) return this.binary(term);
@@ -91,7 +140,8 @@ export class ElixirDocBuilder {
     if (depth >= this.options.maxDepth) return depthMarker(this.options.maxDepth);
     if (Array.isArray(term)) return this.list(term, undefined, depth);
     if (term instanceof Tuple) {
-      const items = term.elements.map((e) => this.build(e, depth + 1));
+      const elements = term.elements;
+      const items = this.items(elements.length, (i) => this.build(elements[i]!, depth + 1));
       return box('{', items, '}', { fill: allText(items) });
     }
     if (term instanceof ErlMap) return this.map(term, depth);
@@ -125,11 +175,11 @@ export class ElixirDocBuilder {
       }
     }
     if (tail === undefined && isKeyword(elements)) {
-      const items = elements.map((e) => this.pair(e as Tuple, depth + 1));
+      const items = this.items(elements.length, (i) => this.pair(elements[i] as Tuple, depth + 1));
       return box('[', items, ']');
     }
-    const items = elements.map((e) => this.build(e, depth + 1));
-    const tailDoc = tail === undefined ? undefined : this.build(tail, depth + 1);
+    const items = this.items(elements.length, (i) => this.build(elements[i]!, depth + 1));
+    const tailDoc = tail === undefined || items.length < elements.length ? undefined : this.build(tail, depth + 1);
     return box('[', items, ']', {
       tail: tailDoc,
       fill: allText(items) && (tailDoc === undefined || typeof tailDoc === 'string'),
@@ -138,7 +188,7 @@ export class ElixirDocBuilder {
 
   private pair(tuple: Tuple, depth: number): Doc {
     const [key, value] = tuple.elements as [Atom, Term];
-    return seq(inspectAtomKey(key.name) + ' ', this.build(value, depth));
+    return seq(this.text(inspectAtomKey(key.name) + ' '), this.build(value, depth));
   }
 
   private map(map: ErlMap, depth: number): Doc {
@@ -150,13 +200,11 @@ export class ElixirDocBuilder {
     const keys = map.keys;
     const values = map.values;
     const keyword = keys.every((k) => k instanceof Atom && isKeywordKeyAtom(k.name));
-    const items = new Array<Doc>(keys.length);
-    for (let i = 0; i < keys.length; i++) {
+    const items = this.items(keys.length, (i) => {
+      const key = keyword ? this.text(inspectAtomKey((keys[i] as Atom).name) + ' ') : this.build(keys[i]!, depth + 1);
       const value = this.build(values[i]!, depth + 1);
-      items[i] = keyword
-        ? seq(inspectAtomKey((keys[i] as Atom).name) + ' ', value)
-        : seq(this.build(keys[i]!, depth + 1), ' => ', value);
-    }
+      return keyword ? seq(key, value) : seq(key, ' => ', value);
+    });
     return box('%{', items, '}');
   }
 
@@ -174,8 +222,8 @@ export class ElixirDocBuilder {
     const name = inspectAtom(module.name);
     const fields = registeredFields(map, module, this.options.structs);
     if (fields !== undefined) {
-      const items = fields.map((field) =>
-        seq(inspectAtomKey(field) + ' ', this.build(map.get(Atom.of(field))!, depth + 1)),
+      const items = this.items(fields.length, (i) =>
+        seq(this.text(inspectAtomKey(fields[i]!) + ' '), this.build(map.get(Atom.of(fields[i]!))!, depth + 1)),
       );
       return box('%' + name + '{', items, '}');
     }
@@ -185,37 +233,56 @@ export class ElixirDocBuilder {
       const key = map.keys[i]!;
       if (key === atoms.struct) continue;
       if (!(key instanceof Atom) || !isKeywordKeyAtom(key.name)) return undefined;
-      items.push(seq(inspectAtomKey(key.name) + ' ', this.build(map.values[i]!, depth + 1)));
+      if (this.budget.exhausted) {
+        items.push(moreMarker(map.keys.length - i));
+        break;
+      }
+      items.push(seq(this.text(inspectAtomKey(key.name) + ' '), this.build(map.values[i]!, depth + 1)));
     }
     return box('%' + name + '{', items, '}');
   }
 
+  /**
+   * A binary; one longer than the limit shows its first bytes and its size, as
+   * `"abc…" (102400 bytes)` or `<<0, 1, …>> (67108859 bytes)` (text when the whole binary is
+   * printable, decided on the bytes without decoding them all).
+   */
   private binary(bytes: Uint8Array): Doc {
-    const max = this.options.maxBinaryLength;
-    const elide = max !== undefined && bytes.length > max;
-    const text = printableText(bytes);
-    if (text !== undefined) {
-      if (!elide) return '"' + escapeText(text, '"') + '"';
-      const shown = Array.from(text.slice(0, max + 1))
-        .slice(0, max)
-        .join('');
-      return `"${escapeText(shown, '"')}…" (${bytes.length} bytes)`;
+    const maxText = this.budget.limits.binaryBytes;
+    if (bytes.length <= maxText) {
+      const text = printableText(bytes);
+      if (text !== undefined) return '"' + escapeText(text, '"') + '"';
+    } else if (isPrintableUtf8(bytes)) {
+      return `"${escapeText(utf8Prefix(bytes, maxText), '"')}…" (${bytes.length} bytes)`;
     }
     if (bytes.length === 0) return '<<>>';
-    const shown = elide ? bytes.subarray(0, max) : bytes;
-    const items = new Array<string>(shown.length);
-    for (let i = 0; i < shown.length; i++) items[i] = String(shown[i]);
-    if (elide) items.push('…');
-    const doc = box('<<', items, '>>', { fill: true });
-    return elide ? seq(doc, ` (${bytes.length} bytes)`) : doc;
+    const max = Math.min(maxText, SYNTAX_BINARY_BYTES);
+    if (bytes.length <= max) return box('<<', this.byteItems(bytes), '>>', { fill: true });
+    const items = this.byteItems(bytes.subarray(0, max));
+    items.push('…');
+    return seq(box('<<', items, '>>', { fill: true }), this.text(` (${bytes.length} bytes)`));
+  }
+
+  private byteItems(bytes: Uint8Array): string[] {
+    const items = new Array<string>(bytes.length);
+    for (let i = 0; i < bytes.length; i++) items[i] = BYTE_TEXT[bytes[i]!]!;
+    // Counted here: a box of bytes is not a string, so build() does not see its width.
+    this.budget.spend(bytes.length * 3);
+    return items;
   }
 
   private bitBinary(bits: BitBinary): Doc {
     const { bytes, bitsInLast } = bits;
     if (bitsInLast === 8 || bytes.length === 0) return this.binary(bytes);
-    const items: string[] = [];
-    for (let i = 0; i < bytes.length - 1; i++) items.push(String(bytes[i]));
-    items.push(`${bytes[bytes.length - 1]! >> (8 - bitsInLast)}::size(${bitsInLast})`);
+    const max = Math.min(this.budget.limits.binaryBytes, SYNTAX_BINARY_BYTES);
+    const last = `${bytes[bytes.length - 1]! >> (8 - bitsInLast)}::size(${bitsInLast})`;
+    if (bytes.length - 1 > max) {
+      const items = this.byteItems(bytes.subarray(0, max));
+      items.push('…', last);
+      return seq(box('<<', items, '>>', { fill: true }), this.text(` (${bytes.length} bytes)`));
+    }
+    const items = this.byteItems(bytes.subarray(0, bytes.length - 1));
+    items.push(last);
     return box('<<', items, '>>', { fill: true });
   }
 }
