@@ -16,6 +16,7 @@ import { PHOENIX_STRUCTS } from '../../phoenix/structs.js';
 import { filterOptions, parseCommandArgs } from '../args.js';
 import { isCaptureFile, looksLikeCapture, printCapture } from '../capture-print.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
+import { jsonForTerminal, syntaxForTerminal } from '../../text/terminal-safe.js';
 
 const FORMATS = ['elixir', 'inspect', 'erlang', 'json', 'json-typed', 'hex'] as const;
 type Format = (typeof FORMATS)[number];
@@ -60,12 +61,16 @@ export async function decodeCommand(argv: string[]): Promise<number> {
         continue;
       }
       const { term } = decodeDetailed(bytes);
-      process.stdout.write(label + render(term, format, width) + '\n');
+      const text = render(term, format, width);
+      const safe = format === 'json' || format === 'json-typed' ? jsonForTerminal(text) : syntaxForTerminal(text);
+      process.stdout.write(label + safe + '\n');
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       failures++;
       if (format === 'json' || format === 'json-typed') {
-        process.stdout.write(JSON.stringify({ error: `${path}: ${error.message}`, offset: error.offset }) + '\n');
+        process.stdout.write(
+          jsonForTerminal(JSON.stringify({ error: `${path}: ${error.message}`, offset: error.offset })) + '\n',
+        );
       } else {
         if (ONE_LINE.has(format)) process.stdout.write('\n'); // keep line N = file N
         process.stderr.write(`redis-print: ${path}: ${oneLine(error)}\n`);

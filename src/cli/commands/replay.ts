@@ -29,6 +29,7 @@ import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
 import { usage } from '../usage.js';
+import { escapeUnsafe, escapeWord } from '../../text/terminal-safe.js';
 
 const options = {
   ...connectionOptions,
@@ -152,7 +153,7 @@ async function readPlan(path: string, plan: () => Promise<ReplayPlan>): Promise<
 function checkPayloads(path: string, plan: ReplayPlan, force: boolean): void {
   if (plan.problemCount === 0) return;
   const lines = plan.problemGroups.map(
-    (g) => `  ${recordList(g.indices, g.count)} on ${g.channel}: ${g.problems.join('; ')}`,
+    (g) => `  ${recordList(g.indices, g.count)} on ${escapeWord(g.channel)}: ${escapeUnsafe(g.problems.join('; '))}`,
   );
   const listed = plan.problemGroups.reduce((n, g) => n + g.count, 0);
   if (plan.problemCount > listed) lines.push(`  … and ${plan.problemCount - listed} more records with other problems`);

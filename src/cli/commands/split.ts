@@ -26,6 +26,7 @@ import { fixtureFileName, indexWidth, type FixtureExtension } from '../capture/f
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
 import { usage } from '../usage.js';
+import { escapeWord } from '../../text/terminal-safe.js';
 
 const options = {
   ...filterOptions,
@@ -78,7 +79,8 @@ export async function splitCommand(argv: string[]): Promise<number> {
         extension: extensionFor(classified),
       });
       await writeNew(join(dir, name), raw);
-      out.writeLine(`${join(dir, name)}\t${raw.payload.length} bytes\t${raw.channel}`);
+      // The channel comes from the file (a capture may be anyone's): escaped, one word.
+      out.writeLine(`${join(dir, name)}\t${raw.payload.length} bytes\t${escapeWord(raw.channel)}`);
       written++;
     }
   } catch (error) {
