@@ -66,6 +66,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
     );
     problem = true;
   }
+  for (const bad of plan.badRecords) {
+    process.stderr.write(`redis-print: ${escapeUnsafe(bad)}\n`);
+    problem = true;
+  }
   checkPayloads(path, plan, values.force ?? false);
   if (plan.selectedCount === 0) {
     process.stderr.write(
