@@ -10,6 +10,7 @@ import { CaptureFormatError } from './capture-error.js';
 import { headerFromWire, HEADER_SIGNATURE, type CaptureHeader } from './header.js';
 import { InvalidMsgpackByteError, msgpackValueEnd } from './msgpack-extent.js';
 import { RecordDecoder } from './record-decoder.js';
+import { MAX_HEADER_BYTES } from './sniff.js';
 
 /** One session's header and where it starts in the file. */
 export interface CaptureSegment {
@@ -21,7 +22,30 @@ export interface CaptureSegment {
 
 export type CaptureEntry =
   | { kind: 'segment'; segment: CaptureSegment }
-  | { kind: 'record'; segmentIndex: number; offset: number; message: RawMessage };
+  | { kind: 'record'; segmentIndex: number; offset: number; message: RawMessage }
+  | BadRecord;
+
+/**
+ * A record whose shape is right but whose content cannot be used (a receive time that is no
+ * time): reported in its place and skipped, so one bad record does not stop a whole file.
+ */
+export interface BadRecord {
+  kind: 'bad-record';
+  segmentIndex: number;
+  offset: number;
+  /** 1-based position among the file's records, as split numbers them. */
+  number: number;
+  reason: string;
+}
+
+/** Latest time a JS Date can hold (ms since 1970): beyond it toISOString throws. */
+const MAX_TIME_MS = 8.64e15;
+
+/** Why `ms` cannot be a receive time, or undefined when it can. */
+function badTime(ms: number): string | undefined {
+  if (Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME_MS) return undefined;
+  return `its receive time ${ms} is not a time (milliseconds since 1970, 0 to ${MAX_TIME_MS})`;
+}
 
 /** The file ended inside a value (the writer was killed mid-write): what was dropped. */
 export interface TruncatedTail {
@@ -41,7 +65,6 @@ export interface CaptureParserOptions {
 
 export const DEFAULT_MAX_RECORD_BYTES = 512 * 1024 * 1024 + 1024 * 1024;
 /** Headers are a few hundred bytes; a bigger "header" is corruption or not a capture at all. */
-const MAX_HEADER_BYTES = 1024 * 1024;
 
 export class CaptureParser {
   private readonly decoder = new Decoder();
@@ -164,7 +187,10 @@ export class CaptureParser {
       const message = this.records.decode(bytes, pos, end) ?? toRawMessage(this.decode(bytes, pos, end, at));
       if (message === null) throw this.corrupt(at, 'record is not [time, channel, pattern|nil, payload]');
       this.recordCount++;
-      entries.push({ kind: 'record', segmentIndex: this.segments.length - 1, offset: at, message });
+      const segmentIndex = this.segments.length - 1;
+      const reason = badTime(message.receivedAt);
+      if (reason === undefined) entries.push({ kind: 'record', segmentIndex, offset: at, message });
+      else entries.push({ kind: 'bad-record', segmentIndex, offset: at, number: this.recordCount, reason });
       return;
     }
     if (!isMapHead(head)) {

@@ -1,9 +1,17 @@
 /** The capture file format: a MessagePack stream of session headers and raw-message records. */
 export { CaptureWriter, type CaptureWriterOptions, type CaptureWriterStats, type AppendReport } from './writer.js';
-export { CaptureReader, readCapture, scanCapture, type CaptureReadOptions, type CaptureSummary } from './reader.js';
+export {
+  CaptureReader,
+  describeBadRecord,
+  readCapture,
+  scanCapture,
+  type CaptureReadOptions,
+  type CaptureSummary,
+} from './reader.js';
 export { decodeCaptureBytes, type DecodedCapture } from './decode-bytes.js';
 export {
   DEFAULT_MAX_RECORD_BYTES,
+  type BadRecord,
   type CaptureEntry,
   type CaptureSegment,
   type TruncatedTail,

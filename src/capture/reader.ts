@@ -3,11 +3,13 @@
  * memory stays at about one chunk (plus the largest record) whatever the file size.
  */
 import { open } from 'node:fs/promises';
+import { CaptureFormatError } from './capture-error.js';
 import type { RawMessage } from '../model/raw-message.js';
 import {
   CaptureParser,
   type CaptureEntry,
   type CaptureParserOptions,
+  type BadRecord,
   type CaptureSegment,
   type TruncatedTail,
 } from './capture-parser.js';
@@ -58,10 +60,20 @@ export class CaptureReader implements AsyncIterable<CaptureEntry> {
     }
   }
 
-  /** Only the records, as the rest of the program consumes them. */
-  async *messages(): AsyncGenerator<RawMessage, void, undefined> {
+  /**
+   * Only the records, as the rest of the program consumes them. A bad record (see BadRecord) is
+   * handed to `onBadRecord` in its place, in file order; without a handler it stops the reading
+   * as a CaptureFormatError.
+   */
+  async *messages(onBadRecord?: (bad: BadRecord) => void): AsyncGenerator<RawMessage, void, undefined> {
     for await (const batch of this.batches()) {
-      for (const entry of batch) if (entry.kind === 'record') yield entry.message;
+      for (const entry of batch) {
+        if (entry.kind === 'record') yield entry.message;
+        else if (entry.kind === 'bad-record') {
+          if (onBadRecord === undefined) throw badRecordError(this.path, entry);
+          onBadRecord(entry);
+        }
+      }
     }
   }
 
@@ -75,6 +87,15 @@ export class CaptureReader implements AsyncIterable<CaptureEntry> {
       this.result = summary;
     });
   }
+}
+
+/** The one-line description every command prints for a bad record. */
+export function describeBadRecord(path: string, bad: BadRecord): string {
+  return `${path}: record ${bad.number} at byte ${bad.offset}: ${bad.reason}; skipped`;
+}
+
+function badRecordError(path: string, bad: BadRecord): CaptureFormatError {
+  return new CaptureFormatError(path, bad.offset, `record ${bad.number}: ${bad.reason}`);
 }
 
 export function readCapture(path: string, options?: CaptureReadOptions): CaptureReader {

@@ -2,10 +2,10 @@
  * Printing a capture file as `watch` would have printed its traffic live: the same pipeline,
  * filters, line format and NDJSON, read from disk instead of Redis.
  */
-import { open } from 'node:fs/promises';
 import { CaptureFormatError } from '../capture/capture-error.js';
-import { HEADER_SIGNATURE } from '../capture/header.js';
-import { readCapture } from '../capture/reader.js';
+import type { BadRecord } from '../capture/capture-parser.js';
+import { describeBadRecord, readCapture } from '../capture/reader.js';
+import { escapeUnsafe } from '../text/terminal-safe.js';
 import { BatchedWriter } from '../output/batched-writer.js';
 import { formatLine } from '../output/line-format.js';
 import { toNdjsonLine } from '../output/ndjson.js';
@@ -14,24 +14,8 @@ import { MessagePipeline } from '../output/pipeline.js';
 import { oneLine } from './errors.js';
 import { filterFromFlags, type FilterFlagValues } from './filters.js';
 
-/** A capture starts with a msgpack map header byte, then `format: "redis-print-capture"`. */
-export function looksLikeCapture(bytes: Uint8Array): boolean {
-  if (bytes.length < 1 + HEADER_SIGNATURE.length || (bytes[0]! & 0xf0) !== 0x80) return false;
-  for (let i = 0; i < HEADER_SIGNATURE.length; i++) if (bytes[i + 1] !== HEADER_SIGNATURE[i]) return false;
-  return true;
-}
-
-/** Reads just enough of a file to tell whether it is a capture. */
-export async function isCaptureFile(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(1 + HEADER_SIGNATURE.length);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return looksLikeCapture(head.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
-}
+/** The capture rule of src/capture (sniff.ts), shared by every command. */
+export { isCaptureFile, startsWithCaptureHeader as looksLikeCapture } from '../capture/sniff.js';
 
 export interface CapturePrintFlags extends FilterFlagValues {
   json?: boolean;
@@ -47,7 +31,11 @@ export async function printCapture(path: string, flags: CapturePrintFlags): Prom
   const reader = readCapture(path);
   let problem = 0;
   try {
-    for await (const raw of reader.messages()) {
+    const onBadRecord = (bad: BadRecord): void => {
+      process.stderr.write(`redis-print: ${escapeUnsafe(describeBadRecord(path, bad))}\n`);
+      problem = 1;
+    };
+    for await (const raw of reader.messages(onBadRecord)) {
       const message = pipeline.accept(raw);
       if (!message) continue;
       out.writeLine(flags.json ? toNdjsonLine(message) : formatLine(message, { palette, ...(width ? { width } : {}) }));

@@ -3,6 +3,7 @@
  * Exit codes: 1 = the work ran but found a problem (e.g. a file did not decode, no message
  * matched); 2 = the tool could not run as asked (bad flags, unreachable Redis, unreadable file).
  */
+import { escapeUnsafe } from '../text/terminal-safe.js';
 export class CliError extends Error {
   constructor(
     message: string,
@@ -21,5 +22,6 @@ export class UsageError extends CliError {
 /** One line for any thrown value; never a stack trace. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  // Errors quote what they found (a channel, an atom, a server's reply): nothing raw reaches the terminal.
+  return escapeUnsafe(text.replace(/\s*\n\s*/g, ' ').trim());
 }

@@ -21,6 +21,8 @@ import { filterFromFlags, type FilterFlagValues } from './filters.js';
 import { toolVersion } from './run.js';
 import type { Subscription } from './subscription.js';
 import { openWatchUi, wantsUi } from './watch-ui.js';
+import { escapeUnsafe, escapeWord } from '../text/terminal-safe.js';
+import { reconnectedNotice, reconnectingNotice } from '../output/connection-notices.js';
 
 export interface WatchFlags extends FilterFlagValues {
   json?: boolean;
@@ -120,17 +122,8 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   });
   // One line per attempt: the first says the link is gone, later ones why it is still gone.
   // (The reason already reads "lost connection to …" / "cannot reconnect to …: refused".)
-  subscriber.on('reconnecting', (e) => {
-    const next = `${(e.delayMs / 1000).toFixed(1)} s`;
-    notice(
-      e.attempt === 1
-        ? `${e.reason}; reconnecting in ${next}`
-        : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`,
-    );
-  });
-  subscriber.on('reconnected', (e) =>
-    notice(`reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`),
-  );
+  subscriber.on('reconnecting', (e) => notice(reconnectingNotice(e)));
+  subscriber.on('reconnected', (e) => notice(reconnectedNotice(e)));
   // Each failed attempt is also reported as 'reconnecting' with the same reason: say it once.
   subscriber.on('error', () => undefined);
 
@@ -197,7 +190,9 @@ function renderSafely(
     return render(message);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    notice(`message ${message.seq} on ${message.raw.channel} could not be printed: ${reason.replace(/\s+/g, ' ')}`);
+    notice(
+      `message ${message.seq} on ${escapeWord(message.raw.channel)} could not be printed: ${escapeUnsafe(reason.replace(/\s+/g, ' '))}`,
+    );
     return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { hasUnsafe, escapeUnsafe, unsafeCharacters } from '../text/terminal-safe.js';
 import { Atom, ErlFloat, ErlMap, Tuple, type Term } from './term.js';
 
 const MAX_TEXT = 40;
@@ -13,7 +14,7 @@ export function describeKey(key: Term): string {
   if (key instanceof Uint8Array) {
     try {
       const text = utf8.decode(key);
-      if (!/[\x00-\x1f\x7f]/.test(text)) return JSON.stringify(clip(text));
+      if (!hasUnsafe(text)) return JSON.stringify(clip(text));
     } catch {
       // not UTF-8: fall through to the size
     }
@@ -30,15 +31,12 @@ export function describeKey(key: Term): string {
  * Error messages end up on terminals: an atom from hostile bytes may hold ESC, CR or C1 controls
  * (or bidi overrides), so such names are quoted with those characters escaped.
  */
-const UNPRINTABLE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const NEEDS_QUOTES = unsafeCharacters('\\s"\\\\');
 
 function atomText(name: string): string {
   const clipped = clip(name);
-  if (!/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\s"\\]/u.test(clipped)) return ':' + clipped;
-  const escaped = clipped
-    .replace(/["\\]/g, '\\$&')
-    .replace(UNPRINTABLE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
-  return `:"${escaped}"`;
+  if (escapeUnsafe(clipped, NEEDS_QUOTES) === clipped) return ':' + clipped;
+  return `:"${escapeUnsafe(clipped.replace(/["\\]/g, '\\$&'))}"`;
 }
 
 function clip(text: string): string {

@@ -13,6 +13,7 @@ import type { Term } from '../etf/term.js';
 import { describeEnvelope } from '../phoenix/envelope.js';
 import type { Classified, TrackerInfo } from '../phoenix/classified.js';
 import { nodeOf } from '../phoenix/classify.js';
+import { escapeUnsafe, escapeWord, syntaxForTerminal } from '../text/terminal-safe.js';
 import { formatBytes } from './units.js';
 import { jsonTextForTerminal, previewBytes } from './preview.js';
 import { paint, type Palette } from './palette.js';
@@ -52,9 +53,9 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
 export function payloadText(m: WatchedMessage, full: boolean): string {
   const c = m.classified;
   // The one rendering (term-text.ts): the same text as `decode --format inspect`, long binaries cut.
-  const render = (t: Term): string => termLine(t, full ? undefined : ELIDE_BINARIES_OVER);
+  const render = (t: Term): string => syntaxForTerminal(termLine(t, full ? undefined : ELIDE_BINARIES_OVER));
   if (c.error)
-    return `! ${c.error.message.replace(CONTROL_G, escapeChar)} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
+    return `! ${escapeUnsafe(c.error.message)} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   switch (c.kind) {
     case 'broadcast':
     case 'presence_diff':
@@ -98,27 +99,7 @@ function nodeLabel(c: Classified): string {
 function field(text: string | undefined): string {
   if (text === undefined) return '-';
   if (text === '') return '""';
-  return UNSAFE_IN_FIELD.test(text) ? text.replace(UNSAFE_IN_FIELD_G, escapeChar) : text;
-}
-
-// Whitespace (incl. Unicode spaces and line separators), C0/C1 controls, DEL, bidi overrides
-// (which can make a line read differently from what it holds), and the backslash our escapes use.
-const UNSAFE_IN_FIELD = /[\s\p{Cc}\u202a-\u202e\u2066-\u2069\\]/u;
-const UNSAFE_IN_FIELD_G = new RegExp(UNSAFE_IN_FIELD.source, 'gu');
-// Error messages quote what they found, which may come from hostile bytes: no control character
-// or bidi override reaches the terminal (or breaks the one-line-per-message promise) from there.
-const CONTROL_G = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
-const NAMED_ESCAPES: Record<string, string> = {
-  ' ': '\\s',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\u001b': '\\e',
-  '\\': '\\\\',
-};
-
-function escapeChar(ch: string): string {
-  return NAMED_ESCAPES[ch] ?? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`;
+  return escapeWord(text);
 }
 
 // Messages come in bursts within one millisecond: format each millisecond once.

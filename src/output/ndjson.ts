@@ -20,6 +20,7 @@ import { toTypedJson } from '../etf/render/typed-json.js';
 import { jsonString, typedJsonText } from '../etf/render/typed-json-text.js';
 import type { Envelope, TrackerInfo } from '../phoenix/classified.js';
 import { DEFAULT_MAX_PAYLOAD_SIZE } from '../phoenix/classify.js';
+import { jsonForTerminal } from '../text/terminal-safe.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
 export interface NdjsonEnvelope {
@@ -115,7 +116,8 @@ export function toNdjsonLine(m: WatchedMessage): string {
   if (c.error) line += `,"error":${jsonString(c.error.message)},"offset":${c.error.offset}`;
   if (hasRawBytes(m))
     line += `,"raw_b64":"${Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64')}"`;
-  return `${line}}`;
+  // JSON escapes C0 controls but not C1 (U+009B is an 8-bit CSI) nor bidi controls.
+  return jsonForTerminal(`${line}}`);
 }
 
 /** Plain JSON as text; JSON.stringify recurses, so a very deep value goes the iterative way. */

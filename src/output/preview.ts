@@ -3,6 +3,8 @@
  * quoted, control characters escaped), otherwise hex. Never prints raw control bytes to a
  * terminal.
  */
+import { jsonForTerminal } from '../text/terminal-safe.js';
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function previewBytes(bytes: Uint8Array, limit: number): string {
@@ -15,13 +17,9 @@ export function previewBytes(bytes: Uint8Array, limit: number): string {
     .replace(/(..)(?!$)/g, '$1 ')}${more}`;
 }
 
-/**
- * JSON.stringify escapes C0 controls but leaves DEL and the C1 controls (U+0080–U+009F, where
- * some terminals read an 8-bit CSI) as they are: written as `\u` escapes here, still valid JSON.
- */
+/** JSON text of `value` that is safe on a terminal (see jsonForTerminal). */
 export function jsonTextForTerminal(value: unknown, replacer?: (key: string, value: unknown) => unknown): string {
-  const text = JSON.stringify(value, replacer) ?? 'undefined';
-  return text.replace(/[\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return jsonForTerminal(JSON.stringify(value, replacer) ?? 'undefined');
 }
 
 function printableUtf8(bytes: Uint8Array): string | undefined {

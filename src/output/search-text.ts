@@ -3,6 +3,7 @@
  * compact Elixir syntax (the envelope's fields have their own filters), decoded JSON/msgpack as
  * JSON, and anything else as the payload read as UTF-8.
  */
+import { DISPLAY_LIMITS } from '../etf/render/display-limits.js';
 import type { SearchText } from './filter.js';
 import { termLine } from './term-text.js';
 import type { WatchedMessage } from './watched-message.js';
@@ -15,7 +16,8 @@ export function defaultSearchText(m: WatchedMessage): string {
   const term = c.message ?? c.term;
   if (term !== undefined) return termLine(term); // the text the lines and the UI show
   if (c.kind === 'json' || c.kind === 'msgpack') return jsonText(c.data);
-  return utf8.decode(m.raw.payload);
+  // A raw payload may be any size: search what a display would show of it.
+  return utf8.decode(m.raw.payload.subarray(0, DISPLAY_LIMITS.binaryBytes));
 }
 
 function jsonText(data: unknown): string {

@@ -30,6 +30,7 @@ import {
   type CaptureWriteHook,
 } from './user-actions.js';
 import { hexPaneWidth } from './widgets/hex-pane.js';
+import { reconnectedNotice, reconnectingNotice } from '../output/connection-notices.js';
 
 /** The events the UI listens to; a Subscriber has them all, a capture reader only some. */
 export interface UiSourceEvents {
@@ -158,24 +159,12 @@ export function runUi(options: UiOptions): UiSession {
     },
     reconnecting: (e) => {
       state.connection = 'reconnecting';
-      // The reason already reads "lost connection to …" / "cannot reconnect to …: refused".
-      const next = `${(e.delayMs / 1000).toFixed(1)} s`;
-      state.say(
-        e.attempt === 1
-          ? `${e.reason}; reconnecting in ${next}`
-          : `${e.reason}; retrying in ${next} (attempt ${e.attempt})`,
-        'problem',
-        30,
-      );
+      state.say(reconnectingNotice(e), 'problem', 30);
       scheduler.request();
     },
     reconnected: (e) => {
       state.connection = 'live';
-      state.say(
-        `reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not received`,
-        'notice',
-        10,
-      );
+      state.say(reconnectedNotice(e), 'notice', 10);
       scheduler.request();
     },
     // A live source reports each failed attempt as `reconnecting` too (said above); a capture

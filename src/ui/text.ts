@@ -7,21 +7,17 @@
  * (wide CJK characters and emoji count two), with the same measure the line printer uses.
  */
 import { truncateVisible, visibleWidth } from '../output/line-format.js';
+import { escapeUnsafe, unsafeCharacters } from '../text/terminal-safe.js';
 
-// C0/C1 controls, DEL, bidi overrides/isolates, line and paragraph separators — and characters
-// whose width terminals and blessed disagree on: emoji (blessed's table predates them and counts
-// one column where terminals draw two, which shifts the rest of the row), the joiners and
-// variation selectors that glue emoji together, and anything outside the Basic Multilingual Plane.
-const UNSAFE =
-  /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\p{Emoji_Presentation}\u200d\ufe0e\ufe0f\u{10000}-\u{10ffff}]/u;
-const UNSAFE_G = new RegExp(UNSAFE.source, 'gu');
-const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u001b': '\\e' };
+// The terminal-unsafe characters (src/text/terminal-safe.ts) — and characters whose width
+// terminals and blessed disagree on: emoji (blessed's table predates them and counts one column
+// where terminals draw two, which shifts the rest of the row), the joiners and variation
+// selectors that glue emoji together, and anything outside the Basic Multilingual Plane.
+const UNSAFE_ON_SCREEN = unsafeCharacters('\\p{Emoji_Presentation}\\u200d\\ufe0e\\ufe0f\\u{10000}-\\u{10ffff}');
 
 /** Unsafe characters written the way Elixir escapes them in a string (`\n`, `\e`, `\u{1F44D}`). */
 export function safeText(text: string): string {
-  return UNSAFE.test(text)
-    ? text.replace(UNSAFE_G, (ch) => NAMED[ch] ?? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`)
-    : text;
+  return escapeUnsafe(text, UNSAFE_ON_SCREEN);
 }
 
 export { visibleWidth };

@@ -181,7 +181,7 @@ describe('error messages on a terminal', () => {
     const name = Buffer.from('k\u001b[2J\r\u009bx', 'latin1');
     const payload = Buffer.from([131, 116, 0, 0, 0, 1, 100, 0, name.length, ...name, 109, 0, 0, 0, 9, 1]);
     const classified = classify(payload);
-    expect(classified.error?.message).toContain('map value :"k\\u{1B}[2J\\u{D}\\u{9B}x"');
+    expect(classified.error?.message).toContain('map value :"k\\e[2J\\r\\u{9B}x"');
     const line = formatLine(
       { seq: 1, raw: { receivedAt: 0, channel: 'phx:x', pattern: null, payload }, classified },
       { palette: { enabled: false } },

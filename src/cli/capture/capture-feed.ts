@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { CaptureFormatError } from '../../capture/capture-error.js';
-import { readCapture } from '../../capture/reader.js';
+import { describeBadRecord, readCapture } from '../../capture/reader.js';
 import type { UiSource, UiSourceEvents } from '../../ui/app.js';
 
 export class CaptureFeed extends EventEmitter<UiSourceEvents> implements UiSource {
@@ -30,6 +30,7 @@ export class CaptureFeed extends EventEmitter<UiSourceEvents> implements UiSourc
         for (const entry of batch) {
           if (this.stopped) return;
           if (entry.kind === 'record') this.emit('message', entry.message);
+          else if (entry.kind === 'bad-record') this.emit('error', new Error(describeBadRecord(this.path, entry)));
         }
         await new Promise((resolve) => setImmediate(resolve));
       }

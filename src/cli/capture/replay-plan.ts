@@ -4,7 +4,7 @@
  * receiving node (validateForPublish — captured corrupt payloads are exactly what crashes nodes).
  * Only a bit per record is kept, so a capture of any size is planned in constant memory.
  */
-import { readCapture } from '../../capture/reader.js';
+import { describeBadRecord, readCapture } from '../../capture/reader.js';
 import type { TruncatedTail } from '../../capture/capture-parser.js';
 import type { MessageFilter } from '../../output/filter.js';
 import { classify } from '../../phoenix/classify.js';
@@ -36,6 +36,8 @@ export interface ReplayPlan {
   /** Selected records a receiver would crash on or drop, grouped (the first groups only). */
   problemGroups: ProblemGroup[];
   problemCount: number;
+  /** Records that cannot be replayed at all (no valid time), described; never sent. */
+  badRecords: string[];
   truncatedTail: TruncatedTail | null;
   /** Length of the replay timeline at speed 1 (recorded gaps, none between segments), in ms. */
   recordedSpanMs: number;
@@ -53,10 +55,17 @@ export async function planReplay(path: string, options: PlanOptions): Promise<Re
   let problemCount = 0;
   let records = 0;
   let selectedCount = 0;
+  const badRecords: string[] = [];
   const timeline = new ReplaySchedule({ kind: 'scaled', factor: 1 }, 0);
   const reader = readCapture(path);
   for await (const batch of reader.batches()) {
     for (const entry of batch) {
+      if (entry.kind === 'bad-record') {
+        records++;
+        selected.push(false);
+        badRecords.push(describeBadRecord(path, entry));
+        continue;
+      }
       if (entry.kind !== 'record') continue;
       const raw = entry.message;
       timeline.next(raw.receivedAt, entry.segmentIndex);
@@ -80,7 +89,8 @@ export async function planReplay(path: string, options: PlanOptions): Promise<Re
     segments: summary.segments.length,
     isSelected: (i) => selected.get(i),
     selectedCount,
-    skippedByFilter: records - selectedCount,
+    skippedByFilter: records - selectedCount - badRecords.length,
+    badRecords,
     problemGroups: [...groups.values()],
     problemCount,
     truncatedTail: summary.truncatedTail,

@@ -55,6 +55,7 @@ export class ReplaySender {
     let completed = true;
     read: for await (const batch of readCapture(this.options.path).batches()) {
       for (const entry of batch) {
+        if (entry.kind === 'bad-record') index++; // counted by the plan too, never selected
         if (entry.kind !== 'record') continue;
         // Records appended after planning were neither filtered nor validated: leave them.
         if (index >= plan.records) break read;

@@ -14,6 +14,7 @@ import { termInspect, termPretty } from '../../output/term-text.js';
 import { applyRenderFlags, filterOptions, parseCommandArgs, renderOptions } from '../args.js';
 import { isCaptureFile, looksLikeCapture, printCapture } from '../capture-print.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
+import { jsonForTerminal, syntaxForTerminal } from '../../text/terminal-safe.js';
 
 const FORMATS = ['elixir', 'inspect', 'erlang', 'json', 'json-typed', 'hex'] as const;
 type Format = (typeof FORMATS)[number];
@@ -50,13 +51,26 @@ export async function decodeCommand(argv: string[]): Promise<number> {
     }
     const label = positionals.length > 1 && !ONE_LINE.has(format) ? `# ${path}\n` : '';
     try {
+      if (format === 'hex') {
+        // The file's own bytes, which may be any size: written in slices, never as one string.
+        decodeDetailed(bytes);
+        process.stdout.write(label);
+        for (let at = 0; at < bytes.length; at += HEX_SLICE)
+          process.stdout.write(Buffer.from(bytes.subarray(at, at + HEX_SLICE)).toString('hex'));
+        process.stdout.write('\n');
+        continue;
+      }
       const { term } = decodeDetailed(bytes);
-      process.stdout.write(label + render(term, bytes, format, width) + '\n');
+      const text = render(term, format, width);
+      const safe = format === 'json' || format === 'json-typed' ? jsonForTerminal(text) : syntaxForTerminal(text);
+      process.stdout.write(label + safe + '\n');
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       failures++;
       if (format === 'json' || format === 'json-typed') {
-        process.stdout.write(JSON.stringify({ error: `${path}: ${error.message}`, offset: error.offset }) + '\n');
+        process.stdout.write(
+          jsonForTerminal(JSON.stringify({ error: `${path}: ${error.message}`, offset: error.offset })) + '\n',
+        );
       } else {
         if (ONE_LINE.has(format)) process.stdout.write('\n'); // keep line N = file N
         process.stderr.write(`redis-print: ${path}: ${oneLine(error)}\n`);
@@ -66,7 +80,10 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-function render(term: Term, bytes: Uint8Array, format: Format, width: number): string {
+const HEX_SLICE = 64 * 1024;
+
+/** `term` in a text format; every renderer bounds its output (etf/render/display-limits.ts). */
+function render(term: Term, format: Exclude<Format, 'hex'>, width: number): string {
   switch (format) {
     case 'elixir':
       return termPretty(term, width);
@@ -78,8 +95,6 @@ function render(term: Term, bytes: Uint8Array, format: Format, width: number): s
       return stringifyJson(toPlainJson(term));
     case 'json-typed':
       return stringifyTypedJson(term); // keeps -0.0, and never recurses on deep terms
-    case 'hex':
-      return Buffer.from(bytes).toString('hex');
   }
 }
 

@@ -35,6 +35,8 @@ import { toolVersion } from '../run.js';
 import { subscriptionFromFlags, type Subscription } from '../subscription.js';
 import { usage } from '../usage.js';
 import { subscriberFor } from '../watch-run.js';
+import { reconnectedNotice, reconnectingNotice } from '../../output/connection-notices.js';
+import { escapeUnsafe } from '../../text/terminal-safe.js';
 
 const options = {
   ...connectionOptions,
@@ -100,17 +102,9 @@ export async function recordCommand(argv: string[]): Promise<number> {
     if (count !== undefined && accepted >= count) stop(0);
   };
   subscriber.on('message', onMessage);
-  subscriber.on('reconnecting', (e) =>
-    process.stderr.write(
-      `# connection lost (${e.reason}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`,
-    ),
-  );
-  subscriber.on('reconnected', (e) =>
-    process.stderr.write(
-      `# reconnected after ${(e.gapMs / 1000).toFixed(1)} s — messages published meanwhile were not recorded\n`,
-    ),
-  );
-  subscriber.on('error', (e) => process.stderr.write(`# ${e.message}\n`));
+  subscriber.on('reconnecting', (e) => process.stderr.write(`# ${reconnectingNotice(e)}\n`));
+  subscriber.on('reconnected', (e) => process.stderr.write(`# ${reconnectedNotice(e, 'recorded')}\n`));
+  subscriber.on('error', (e) => process.stderr.write(`# ${escapeUnsafe(e.message)}\n`));
 
   try {
     await subscriber.start();

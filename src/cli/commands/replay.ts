@@ -29,6 +29,7 @@ import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
 import { usage } from '../usage.js';
+import { escapeUnsafe, escapeWord } from '../../text/terminal-safe.js';
 
 const options = {
   ...connectionOptions,
@@ -63,6 +64,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
     process.stderr.write(
       `redis-print: ${path}: the file ends inside a record (${plan.truncatedTail.bytes} bytes cut off); the ${plan.records} whole records before it are replayed\n`,
     );
+    problem = true;
+  }
+  for (const bad of plan.badRecords) {
+    process.stderr.write(`redis-print: ${escapeUnsafe(bad)}\n`);
     problem = true;
   }
   checkPayloads(path, plan, values.force ?? false);
@@ -152,7 +157,7 @@ async function readPlan(path: string, plan: () => Promise<ReplayPlan>): Promise<
 function checkPayloads(path: string, plan: ReplayPlan, force: boolean): void {
   if (plan.problemCount === 0) return;
   const lines = plan.problemGroups.map(
-    (g) => `  ${recordList(g.indices, g.count)} on ${g.channel}: ${g.problems.join('; ')}`,
+    (g) => `  ${recordList(g.indices, g.count)} on ${escapeWord(g.channel)}: ${escapeUnsafe(g.problems.join('; '))}`,
   );
   const listed = plan.problemGroups.reduce((n, g) => n + g.count, 0);
   if (plan.problemCount > listed) lines.push(`  … and ${plan.problemCount - listed} more records with other problems`);

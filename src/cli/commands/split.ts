@@ -15,7 +15,8 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CaptureFormatError } from '../../capture/capture-error.js';
-import { readCapture, scanCapture } from '../../capture/reader.js';
+import type { BadRecord } from '../../capture/capture-parser.js';
+import { describeBadRecord, readCapture, scanCapture } from '../../capture/reader.js';
 import type { RawMessage } from '../../model/raw-message.js';
 import { BatchedWriter } from '../../output/batched-writer.js';
 import { topicOf } from '../../output/watched-message.js';
@@ -26,6 +27,7 @@ import { fixtureFileName, indexWidth, type FixtureExtension } from '../capture/f
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
 import { usage } from '../usage.js';
+import { escapeUnsafe, escapeWord } from '../../text/terminal-safe.js';
 
 const options = {
   ...filterOptions,
@@ -62,7 +64,12 @@ export async function splitCommand(argv: string[]): Promise<number> {
   let problem = false;
   const reader = readCapture(path);
   try {
-    for await (const raw of reader.messages()) {
+    const onBadRecord = (bad: BadRecord): void => {
+      index++; // its number stays taken, so file numbers keep matching record numbers
+      process.stderr.write(`redis-print: ${escapeUnsafe(describeBadRecord(path, bad))}\n`);
+      problem = true;
+    };
+    for await (const raw of reader.messages(onBadRecord)) {
       index++;
       const classified = classify(raw.payload);
       if (!filter.empty && !filter.matches({ seq: index, raw, classified })) {
@@ -78,7 +85,8 @@ export async function splitCommand(argv: string[]): Promise<number> {
         extension: extensionFor(classified),
       });
       await writeNew(join(dir, name), raw);
-      out.writeLine(`${join(dir, name)}\t${raw.payload.length} bytes\t${raw.channel}`);
+      // The channel comes from the file (a capture may be anyone's): escaped, one word.
+      out.writeLine(`${join(dir, name)}\t${raw.payload.length} bytes\t${escapeWord(raw.channel)}`);
       written++;
     }
   } catch (error) {

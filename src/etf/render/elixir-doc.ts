@@ -26,6 +26,15 @@ import { box, renderFlat, seq, type Doc } from './layout.js';
 import { RAISES, STDLIB_STRUCTS, isHiddenField, stdlibImpl, type StructDocContext } from './stdlib-structs.js';
 import { fieldValue, registeredFields, type StructRegistry } from './structs.js';
 import { asciiPrintableList, escapeText, nodeNameText, printableText } from './strings.js';
+import {
+  displayLimits,
+  isPrintableUtf8,
+  moreMarker,
+  RenderBudget,
+  SYNTAX_BINARY_BYTES,
+  utf8Prefix,
+  type DisplayLimits,
+} from './display-limits.js';
 
 export interface ElixirDocOptions {
   readonly structs: StructRegistry | undefined;
@@ -34,6 +43,8 @@ export interface ElixirDocOptions {
   /** Elide binaries longer than this many bytes (not valid Elixir; for display only). */
   readonly maxBinaryLength: number | undefined;
   readonly maxDepth: number;
+  /** Output bounds (display-limits.ts); never beyond DISPLAY_LIMITS, whatever is asked. */
+  readonly limits?: Partial<DisplayLimits>;
 }
 
 export const DEFAULT_MAX_DEPTH = 1000;
@@ -72,6 +83,8 @@ function isKeyword(list: readonly Term[]): boolean {
   }
   return true;
 }
+
+const BYTE_TEXT = Array.from({ length: 256 }, (_, i) => String(i));
 
 const allText = (docs: readonly Doc[]): boolean => docs.every((d) => typeof d === 'string');
 
@@ -117,10 +130,46 @@ function quickCompare(a: Term, b: Term): number {
 export class ElixirDocBuilder {
   /** Inside `MapSet.new(…)` Elixir 1.14's inspect prints charlists as plain lists. */
   private asLists = 0;
+  private readonly budget: RenderBudget;
 
-  constructor(private readonly options: ElixirDocOptions) {}
+  constructor(private readonly options: ElixirDocOptions) {
+    const limits = options.limits ?? {};
+    this.budget = new RenderBudget(
+      displayLimits({
+        ...limits,
+        binaryBytes: options.maxBinaryLength ?? limits.binaryBytes,
+      }),
+    );
+  }
 
+  /** `term` as a document; past the character budget, containers show `…(N more)`. */
   build(term: Term, depth = 0): Doc {
+    if (this.budget.exhausted) return '…';
+    const doc = this.buildTerm(term, depth);
+    if (typeof doc === 'string') this.budget.spend(doc.length);
+    return doc;
+  }
+
+  /** Documents for `count` items, as many as the budget allows, then a `…(N more)` marker. */
+  private items(count: number, item: (i: number) => Doc): Doc[] {
+    const docs: Doc[] = [];
+    for (let i = 0; i < count; i++) {
+      if (this.budget.exhausted) {
+        docs.push(moreMarker(count - i));
+        break;
+      }
+      docs.push(item(i));
+    }
+    return docs;
+  }
+
+  /** Text of a key or label outside build(): it counts against the budget too. */
+  private text(text: string): string {
+    this.budget.spend(text.length);
+    return text;
+  }
+
+  private buildTerm(term: Term, depth: number): Doc {
     if (typeof term === 'number' || typeof term === 'bigint') return term.toString();
     if (term instanceof Atom) return inspectAtom(term.name);
     if (term instanceof Uint8Array) return this.binary(term);
@@ -128,7 +177,8 @@ export class ElixirDocBuilder {
     if (depth >= this.options.maxDepth) return depthMarker(this.options.maxDepth);
     if (Array.isArray(term)) return this.list(term, undefined, depth);
     if (term instanceof Tuple) {
-      const items = term.elements.map((e) => this.build(e, depth + 1));
+      const elements = term.elements;
+      const items = this.items(elements.length, (i) => this.build(elements[i]!, depth + 1));
       return box('{', items, '}', { fill: allText(items) });
     }
     if (term instanceof ErlMap) return this.map(term, depth);
@@ -162,11 +212,11 @@ export class ElixirDocBuilder {
       }
     }
     if (tail === undefined && isKeyword(elements)) {
-      const items = elements.map((e) => this.pair(e as Tuple, depth + 1));
+      const items = this.items(elements.length, (i) => this.pair(elements[i] as Tuple, depth + 1));
       return box('[', items, ']');
     }
-    const items = elements.map((e) => this.build(e, depth + 1));
-    const tailDoc = tail === undefined ? undefined : this.build(tail, depth + 1);
+    const items = this.items(elements.length, (i) => this.build(elements[i]!, depth + 1));
+    const tailDoc = tail === undefined || items.length < elements.length ? undefined : this.build(tail, depth + 1);
     return box('[', items, ']', {
       tail: tailDoc,
       fill: allText(items) && (tailDoc === undefined || typeof tailDoc === 'string'),
@@ -175,7 +225,7 @@ export class ElixirDocBuilder {
 
   private pair(tuple: Tuple, depth: number): Doc {
     const [key, value] = tuple.elements as [Atom, Term];
-    return seq(inspectAtomKey(key.name) + ' ', this.build(value, depth));
+    return seq(this.text(inspectAtomKey(key.name) + ' '), this.build(value, depth));
   }
 
   private map(map: ErlMap, depth: number): Doc {
@@ -187,14 +237,12 @@ export class ElixirDocBuilder {
     const { keys, values } = map;
     const order = vmOrder(map);
     const keyword = keys.every((k) => k instanceof Atom && isKeywordKeyAtom(k.name));
-    const items = new Array<Doc>(keys.length);
-    for (let n = 0; n < keys.length; n++) {
+    const items = this.items(keys.length, (n) => {
       const i = order === undefined ? n : order[n]!;
+      const key = keyword ? this.text(inspectAtomKey((keys[i] as Atom).name) + ' ') : this.build(keys[i]!, depth + 1);
       const value = this.build(values[i]!, depth + 1);
-      items[n] = keyword
-        ? seq(inspectAtomKey((keys[i] as Atom).name) + ' ', value)
-        : seq(this.build(keys[i]!, depth + 1), ' => ', value);
-    }
+      return keyword ? seq(key, value) : seq(key, ' => ', value);
+    });
     return box('%{', items, '}');
   }
 
@@ -212,11 +260,10 @@ export class ElixirDocBuilder {
     }
     const fields = registeredFields(map, module, this.options.structs) ?? registeredFields(map, module, STDLIB_STRUCTS);
     if (fields === undefined) return undefined;
-    const items: Doc[] = [];
-    for (const field of fields) {
-      if (isHiddenField(field)) continue;
-      items.push(seq(inspectAtomKey(field) + ' ', this.build(fieldValue(map, field)!, depth + 1)));
-    }
+    const shown = fields.filter((field) => !isHiddenField(field));
+    const items = this.items(shown.length, (i) =>
+      seq(this.text(inspectAtomKey(shown[i]!) + ' '), this.build(fieldValue(map, shown[i]!)!, depth + 1)),
+    );
     return box('%' + inspectAtom(module.name) + '{', items, '}');
   }
 
@@ -248,32 +295,47 @@ export class ElixirDocBuilder {
     };
   }
 
+  /**
+   * A binary; one longer than the limit shows its first bytes and its size, as
+   * `"abc…" (102400 bytes)` or `<<0, 1, …>> (67108859 bytes)` (text when the whole binary is
+   * printable, decided on the bytes without decoding them all).
+   */
   private binary(bytes: Uint8Array): Doc {
-    const max = this.options.maxBinaryLength;
-    const elide = max !== undefined && bytes.length > max;
-    const text = printableText(bytes);
-    if (text !== undefined) {
-      if (!elide) return '"' + escapeText(text, '"') + '"';
-      const shown = Array.from(text.slice(0, max + 1))
-        .slice(0, max)
-        .join('');
-      return `"${escapeText(shown, '"')}…" (${bytes.length} bytes)`;
+    const maxText = this.budget.limits.binaryBytes;
+    if (bytes.length <= maxText) {
+      const text = printableText(bytes);
+      if (text !== undefined) return '"' + escapeText(text, '"') + '"';
+    } else if (isPrintableUtf8(bytes)) {
+      return `"${escapeText(utf8Prefix(bytes, maxText), '"')}…" (${bytes.length} bytes)`;
     }
     if (bytes.length === 0) return '<<>>';
-    const shown = elide ? bytes.subarray(0, max) : bytes;
-    const items = new Array<string>(shown.length);
-    for (let i = 0; i < shown.length; i++) items[i] = String(shown[i]);
-    if (elide) items.push('…');
-    const doc = box('<<', items, '>>', { fill: true });
-    return elide ? seq(doc, ` (${bytes.length} bytes)`) : doc;
+    const max = Math.min(maxText, SYNTAX_BINARY_BYTES);
+    if (bytes.length <= max) return box('<<', this.byteItems(bytes), '>>', { fill: true });
+    const items = this.byteItems(bytes.subarray(0, max));
+    items.push('…');
+    return seq(box('<<', items, '>>', { fill: true }), this.text(` (${bytes.length} bytes)`));
+  }
+
+  private byteItems(bytes: Uint8Array): string[] {
+    const items = new Array<string>(bytes.length);
+    for (let i = 0; i < bytes.length; i++) items[i] = BYTE_TEXT[bytes[i]!]!;
+    // Counted here: a box of bytes is not a string, so build() does not see its width.
+    this.budget.spend(bytes.length * 3);
+    return items;
   }
 
   private bitBinary(bits: BitBinary): Doc {
     const { bytes, bitsInLast } = bits;
     if (bitsInLast === 8 || bytes.length === 0) return this.binary(bytes);
-    const items: string[] = [];
-    for (let i = 0; i < bytes.length - 1; i++) items.push(String(bytes[i]));
-    items.push(`${bytes[bytes.length - 1]! >> (8 - bitsInLast)}::size(${bitsInLast})`);
+    const max = Math.min(this.budget.limits.binaryBytes, SYNTAX_BINARY_BYTES);
+    const last = `${bytes[bytes.length - 1]! >> (8 - bitsInLast)}::size(${bitsInLast})`;
+    if (bytes.length - 1 > max) {
+      const items = this.byteItems(bytes.subarray(0, max));
+      items.push('…', last);
+      return seq(box('<<', items, '>>', { fill: true }), this.text(` (${bytes.length} bytes)`));
+    }
+    const items = this.byteItems(bytes.subarray(0, bytes.length - 1));
+    items.push(last);
     return box('<<', items, '>>', { fill: true });
   }
 }

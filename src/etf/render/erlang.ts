@@ -32,6 +32,7 @@ import { DEFAULT_MAX_DEPTH, depthMarker, flattenList } from './elixir-doc.js';
 import { erlangShortFloat } from './floats.js';
 import { box, renderFlat, renderPretty, seq, type Doc } from './layout.js';
 import { decodeUtf8, latin1, nodeNameText } from './strings.js';
+import { isPrintableUtf8, moreMarker, RenderBudget, SYNTAX_BINARY_BYTES, utf8Prefix } from './display-limits.js';
 
 export interface ErlangRenderOptions {
   /** Line width for pretty printing (default 80). */
@@ -103,14 +104,42 @@ function binaryText(bytes: Uint8Array): string | undefined {
 }
 
 class ErlangDocBuilder {
+  private readonly budget = new RenderBudget();
+
   constructor(private readonly maxDepth: number) {}
 
+  /** `term` as a document; past the character budget (display-limits.ts), containers show `…(N more)`. */
   build(term: Term, depth: number): Doc {
+    if (this.budget.exhausted) return '…';
+    const doc = this.buildTerm(term, depth);
+    if (typeof doc === 'string') this.budget.spend(doc.length);
+    return doc;
+  }
+
+  private items(count: number, item: (i: number) => Doc): Doc[] {
+    const docs: Doc[] = [];
+    for (let i = 0; i < count; i++) {
+      if (this.budget.exhausted) {
+        docs.push(moreMarker(count - i));
+        break;
+      }
+      docs.push(item(i));
+    }
+    return docs;
+  }
+
+  private buildTerm(term: Term, depth: number): Doc {
     if (typeof term === 'number' || typeof term === 'bigint') return term.toString();
     if (term instanceof Atom) return erlangAtom(term.name);
     if (term instanceof ErlFloat) return erlangShortFloat(term.value);
-    if (term instanceof Uint8Array) return binaryText(term) ?? this.bytes(term, undefined);
+    if (term instanceof Uint8Array) {
+      if (this.budget.cuts(term)) return this.cutBinary(term);
+      return (
+        binaryText(term) ?? (term.length > SYNTAX_BINARY_BYTES ? this.cutBinary(term) : this.bytes(term, undefined))
+      );
+    }
     if (term instanceof BitBinary) {
+      if (term.bytes.length - 1 > SYNTAX_BINARY_BYTES) return this.cutBinary(term.bytes);
       if (term.bitsInLast === 8 || term.bytes.length === 0) return this.build(term.bytes, depth);
       const last = term.bytes[term.bytes.length - 1]! >> (8 - term.bitsInLast);
       return this.bytes(term.bytes.subarray(0, term.bytes.length - 1), `${last}:${term.bitsInLast}`);
@@ -129,27 +158,45 @@ class ErlangDocBuilder {
     }
     if (term instanceof Tuple) return this.container('{', term.elements, '}', depth);
     if (term instanceof ErlMap) {
-      const items: Doc[] = term.keys.map((k, i) =>
-        seq(this.build(k, depth + 1), ' => ', this.build(term.values[i]!, depth + 1)),
-      );
+      const { keys, values } = term;
       // OTP 25's ~p walks a map with maps:iterator/1, which visits a large (HAMT, > 32 keys) map in
       // the reverse of maps:to_list/1 — and to_list order is the order term_to_binary wrote.
-      if (items.length > 32) items.reverse();
+      const reversed = keys.length > 32;
+      const at = (i: number): number => (reversed ? keys.length - 1 - i : i);
+      const items: Doc[] = this.items(keys.length, (i) =>
+        seq(this.build(keys[at(i)]!, depth + 1), ' => ', this.build(values[at(i)]!, depth + 1)),
+      );
       return box('#{', items, '}', { separator: ',' });
     }
     throw new TypeError(`not a term: ${String(term)}`);
   }
 
+  /** A binary longer than the limit: its first bytes and its size, `<<"abc"…>> (102400 bytes)`. */
+  private cutBinary(bytes: Uint8Array): Doc {
+    const max = this.budget.limits.binaryBytes;
+    const size = ` (${bytes.length} bytes)`;
+    if (bytes.length > max && isPrintableUtf8(bytes)) {
+      this.budget.spend(max);
+      return `<<${erlangQuoted(utf8Prefix(bytes, max), '"')}/utf8…>>${size}`;
+    }
+    this.budget.spend(SYNTAX_BINARY_BYTES * 3);
+    const items: string[] = [];
+    for (const b of bytes.subarray(0, SYNTAX_BINARY_BYTES)) items.push(String(b));
+    items.push('…');
+    return seq(box('<<', items, '>>', { separator: ',', fill: true }), size);
+  }
+
   private bytes(bytes: Uint8Array, lastSegment: string | undefined): Doc {
     const items: string[] = [];
     for (const b of bytes) items.push(String(b));
+    this.budget.spend(bytes.length * 3);
     if (lastSegment !== undefined) items.push(lastSegment);
     return box('<<', items, '>>', { separator: ',', fill: true });
   }
 
   private container(open: string, elements: readonly Term[], close: string, depth: number, tail?: Term): Doc {
-    const items = elements.map((e) => this.build(e, depth + 1));
-    const tailDoc = tail === undefined ? undefined : this.build(tail, depth + 1);
+    const items = this.items(elements.length, (i) => this.build(elements[i]!, depth + 1));
+    const tailDoc = tail === undefined || items.length < elements.length ? undefined : this.build(tail, depth + 1);
     const fill = items.every((d) => typeof d === 'string') && (tailDoc === undefined || typeof tailDoc === 'string');
     return box(open, items, close, { separator: ',', tailSeparator: '|', tail: tailDoc, fill });
   }

@@ -202,6 +202,7 @@ export function fromTypedJson(json: unknown): Term {
     if (!isObject(v)) fail('expected an object such as {"atom": …}', path);
     const kind = Object.keys(v).find((k) => KINDS.includes(k));
     if (kind === undefined) fail(`expected one of the keys ${KINDS.join(', ')}`, path);
+    if ('truncated' in v) fail('this value was cut short for display ("truncated"): the whole term is not here', path);
     for (const k of Object.keys(v)) {
       if (k !== kind && !(EXTRA_KEYS[kind] ?? []).includes(k)) fail(`unexpected key "${k}" next to "${kind}"`, path);
     }

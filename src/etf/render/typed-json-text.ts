@@ -5,7 +5,9 @@
  * calling JSON.stringify cost ~3× as much per message (see bench/e2e.mjs), most of a `--json`
  * watcher's time. Iterative, so any depth works. A test keeps the two equal on random terms.
  */
+import { isUtf8 } from 'node:buffer';
 import { decodeUtf8 } from './strings.js';
+import { RenderBudget, utf8Prefix } from './display-limits.js';
 import {
   Atom,
   BitBinary,
@@ -66,84 +68,124 @@ function atomText(atom: Atom): string {
 // this depth a subterm is handed to the iterative writer, so no depth can overflow the stack.
 const RECURSION_LIMIT = 200;
 
-/** The typed-JSON text of `term`. */
+/** The typed-JSON text of `term`, bounded as typed-json.ts describes (display-limits.ts). */
 export function typedJsonText(term: Term): string {
-  return fast(term, 0);
+  return fast(term, 0, new RenderBudget());
 }
 
-function fast(t: Term, depth: number): string {
-  if (depth > RECURSION_LIMIT) return iterative(t);
-  if (typeof t === 'number') return Object.is(t, -0) ? '{"int":-0}' : `{"int":${t}}`;
-  if (t instanceof Uint8Array) {
+/**
+ * A binary: `{"bin":…}` / `{"bin64":…}`; one over the limit shows its first bytes and
+ * `"truncated":true,"size":N`, and once the budget is spent none of them.
+ */
+export function binaryText(t: Uint8Array, budget: RenderBudget): string {
+  if (!budget.cuts(t) && !budget.exhausted) {
     const text = decodeUtf8(t);
-    return text === undefined ? `{"bin64":"${toBase64(t)}"}` : `{"bin":${jsonString(text)}}`;
+    const json = text === undefined ? `{"bin64":"${toBase64(t)}"}` : `{"bin":${jsonString(text)}}`;
+    budget.spend(json.length);
+    return json;
   }
-  if (t instanceof Atom) return atomText(t);
+  const shown = budget.exhausted ? 0 : budget.limits.binaryBytes;
+  budget.spend(shown * 2);
+  const head = isUtf8(t) ? `"bin":${jsonString(utf8Prefix(t, shown))}` : `"bin64":"${toBase64(t.subarray(0, shown))}"`;
+  return `{${head},"truncated":true,"size":${t.length}}`;
+}
+
+/** `,"truncated":true,"size":N` after the items of a container the budget cut at `shown` of `size`. */
+function cutNote(shown: number, size: number): string {
+  return shown < size ? `,"truncated":true,"size":${size}` : '';
+}
+
+function fast(t: Term, depth: number, budget: RenderBudget): string {
+  if (depth > RECURSION_LIMIT) return iterative(t, budget);
+  if (typeof t === 'number') return Object.is(t, -0) ? '{"int":-0}' : `{"int":${t}}`;
+  if (t instanceof Uint8Array) return binaryText(t, budget);
+  if (t instanceof Atom) {
+    const text = atomText(t);
+    budget.spend(text.length);
+    return text;
+  }
   if (t instanceof Tuple) {
     const e = t.elements;
     let out = '{"tuple":[';
-    for (let i = 0; i < e.length; i++) out += (i > 0 ? ',' : '') + fast(e[i]!, depth + 1);
-    return `${out}]}`;
+    let i = 0;
+    for (; i < e.length && !budget.exhausted; i++) out += (i > 0 ? ',' : '') + fast(e[i]!, depth + 1, budget);
+    return `${out}]${cutNote(i, e.length)}}`;
   }
   if (t instanceof ErlMap) {
     const { keys, values } = t;
     let out = '{"map":[';
-    for (let i = 0; i < keys.length; i++)
-      out += `${i > 0 ? ',[' : '['}${fast(keys[i]!, depth + 1)},${fast(values[i]!, depth + 1)}]`;
-    return `${out}]}`;
+    let i = 0;
+    for (; i < keys.length && !budget.exhausted; i++)
+      out += `${i > 0 ? ',[' : '['}${fast(keys[i]!, depth + 1, budget)},${fast(values[i]!, depth + 1, budget)}]`;
+    return `${out}]${cutNote(i, keys.length)}}`;
   }
   if (Array.isArray(t)) {
     let out = '{"list":[';
-    for (let i = 0; i < t.length; i++) out += (i > 0 ? ',' : '') + fast(t[i]!, depth + 1);
-    return `${out}]}`;
+    let i = 0;
+    for (; i < t.length && !budget.exhausted; i++) out += (i > 0 ? ',' : '') + fast(t[i]!, depth + 1, budget);
+    return `${out}]${cutNote(i, t.length)}}`;
   }
   if (t instanceof ErlFloat) return `{"float":${floatText(t.value)}}`;
-  return iterative(t);
+  return iterative(t, budget);
 }
 
 /** The complete writer, for any term at any depth. */
-function iterative(term: Term): string {
+function iterative(term: Term, budget: RenderBudget): string {
   let out = '';
-  // Work items, last first: a term to write, or text to append as is.
-  const stack: Array<Term | { text: string }> = [term];
-  const pushAll = (items: readonly Term[]): void => {
-    for (let i = items.length - 1; i >= 0; i--) {
-      stack.push(items[i]!);
-      if (i > 0) stack.push(COMMA);
-    }
+  // Work items, last first: a term to write, text to append as is, or the rest of a container.
+  const stack: Array<Term | Text | Rest> = [term];
+  // Items are pushed one at a time with the rest of their container after them, so the budget is
+  // checked before each item, as the recursive writer does; a cut container ends with its note.
+  const pushItems = (items: readonly Term[], from: number, tail: Term | undefined): void => {
+    if (from < items.length && !budget.exhausted) {
+      stack.push({ rest: items, from: from + 1, tail }, items[from]!);
+      if (from > 0) stack.push(COMMA);
+    } else if (from >= items.length && tail !== undefined) stack.push(tail, TAIL);
+    else stack.push({ text: `]${cutNote(from, items.length)}` });
+  };
+  const pushPairs = (map: ErlMap, from: number): void => {
+    const { keys, values } = map;
+    if (from < keys.length && !budget.exhausted) {
+      stack.push({ rest: map, from: from + 1, tail: undefined }, CLOSE_PAIR, values[from]!, COMMA, keys[from]!);
+      stack.push(from > 0 ? COMMA_OPEN_PAIR : OPEN_PAIR);
+    } else stack.push({ text: `]${cutNote(from, keys.length)}` });
   };
   while (stack.length > 0) {
     const t = stack.pop()!;
     if (typeof t === 'number') out += Object.is(t, -0) ? '{"int":-0}' : `{"int":${t}}`;
-    else if (t instanceof Uint8Array) {
-      const text = decodeUtf8(t);
-      out += text === undefined ? `{"bin64":"${toBase64(t)}"}` : `{"bin":${jsonString(text)}}`;
-    } else if (t instanceof Atom) out += `{"atom":${jsonString(t.name)}}`;
-    else if (isText(t)) out += t.text;
-    else if (t instanceof Tuple) {
+    else if (t instanceof Uint8Array) out += binaryText(t, budget);
+    else if (t instanceof Atom) {
+      const text = atomText(t);
+      budget.spend(text.length);
+      out += text;
+    } else if (isText(t)) out += t.text;
+    else if (isRest(t)) {
+      if (t.rest instanceof ErlMap) pushPairs(t.rest, t.from);
+      else pushItems(t.rest, t.from, t.tail);
+    } else if (t instanceof Tuple) {
       out += '{"tuple":[';
-      stack.push(CLOSE_ARRAY);
-      pushAll(t.elements);
+      stack.push(CLOSE_OBJECT);
+      pushItems(t.elements, 0, undefined);
     } else if (t instanceof ErlMap) {
       out += '{"map":[';
-      stack.push(CLOSE_ARRAY);
-      const { keys, values } = t;
-      for (let i = keys.length - 1; i >= 0; i--) {
-        stack.push(CLOSE_PAIR, values[i]!, COMMA, keys[i]!);
-        stack.push(i > 0 ? COMMA_OPEN_PAIR : OPEN_PAIR);
-      }
+      stack.push(CLOSE_OBJECT);
+      pushPairs(t, 0);
     } else if (Array.isArray(t)) {
       out += '{"list":[';
-      stack.push(CLOSE_ARRAY);
-      pushAll(t);
+      stack.push(CLOSE_OBJECT);
+      pushItems(t, 0, undefined);
     } else if (typeof t === 'bigint') out += `{"int":${bigText(t)}}`;
     else if (t instanceof ErlFloat) out += `{"float":${floatText(t.value)}}`;
     else if (t instanceof ImproperList) {
       out += '{"list":[';
-      stack.push(CLOSE_OBJECT, t.tail, TAIL);
-      pushAll(t.elements);
-    } else if (t instanceof BitBinary) out += `{"bits":"${toBase64(t.bytes)}","bits_in_last":${t.bitsInLast}}`;
-    else if (t instanceof Pid) out += `{"pid":${pidText(t)}}`;
+      stack.push(CLOSE_OBJECT);
+      pushItems(t.elements, 0, t.tail);
+    } else if (t instanceof BitBinary) {
+      // Bitstrings are rare and small in practice; over the binary limit they are cut like binaries.
+      const shown = budget.cuts(t.bytes) ? t.bytes.subarray(0, budget.limits.binaryBytes) : t.bytes;
+      const note = shown === t.bytes ? '' : `,"truncated":true,"size":${t.bytes.length}`;
+      out += `{"bits":"${toBase64(shown)}","bits_in_last":${t.bitsInLast}${note}}`;
+    } else if (t instanceof Pid) out += `{"pid":${pidText(t)}}`;
     else if (t instanceof Port) {
       const format = t.format !== 'new' ? `,"format":"${t.format}"` : '';
       out += `{"port":{"node":${jsonString(t.node.name)},"id":${bigText(t.id)},"creation":${t.creation}${format}}}`;
@@ -157,22 +199,35 @@ function iterative(term: Term): string {
       out +=
         `{"fun":{"module":${jsonString(t.module.name)},"arity":${t.arity},"index":${t.index},"uniq":"${uniq}",` +
         `"old_index":${bigText(t.oldIndex)},"old_uniq":${bigText(t.oldUniq)},"pid":${pidText(t.pid)},"free_vars":[`;
-      stack.push(CLOSE_OBJECT_ARRAY);
-      pushAll(t.freeVars);
+      stack.push(CLOSE_FUN);
+      pushItems(t.freeVars, 0, undefined);
     } else throw new TypeError(`not a term: ${String(t)}`);
   }
   return out;
 }
 
+interface Text {
+  text: string;
+}
+/** The items of a container from `from` on (then its improper tail, if any). */
+interface Rest {
+  rest: readonly Term[] | ErlMap;
+  from: number;
+  tail: Term | undefined;
+}
+
 const COMMA = { text: ',' };
-const CLOSE_ARRAY = { text: ']}' };
 const CLOSE_OBJECT = { text: '}' };
-const CLOSE_OBJECT_ARRAY = { text: ']}}' };
+const CLOSE_FUN = { text: '}}' };
 const TAIL = { text: '],"tail":' };
 const OPEN_PAIR = { text: '[' };
 const COMMA_OPEN_PAIR = { text: ',[' };
 const CLOSE_PAIR = { text: ']' };
 
-function isText(t: Term | { text: string }): t is { text: string } {
-  return typeof t === 'object' && t !== null && 'text' in t && t.constructor === Object;
+function isText(t: Term | Text | Rest): t is Text {
+  return typeof t === 'object' && t !== null && t.constructor === Object && 'text' in t;
+}
+
+function isRest(t: Term | Text | Rest): t is Rest {
+  return typeof t === 'object' && t !== null && t.constructor === Object && 'rest' in t;
 }
