@@ -14,6 +14,10 @@ Usage:
                      [filters] [--yes] [--force]   publish a capture byte for byte, recorded spacing
   redis-print view FILE [filters] [--no-tui] open the live UI on a capture, offline
   redis-print split FILE -o DIR [filters]    one .etf fixture per captured payload
+  redis-print nodes [connection] [--duration 10s] [--json]
+                                            the nodes behind the traffic, and what loses broadcasts
+  redis-print presence [connection] [--topic GLOB] [--duration D] [--json]
+                                            Phoenix.Presence rebuilt from the tracker gossip
 
 Connection (redis-cli spelling; also REDIS_URL):
   --url redis://[user:pass@]host:port/db | rediss://...
