@@ -26,6 +26,7 @@ export interface PipelineOptions {
 export class MessagePipeline {
   readonly counters: Counters = { received: 0, shown: 0, filtered: 0, undecodable: 0 };
   private readonly filter: MessageFilter;
+  private readonly observers: Array<(m: WatchedMessage) => void> = [];
   private readonly classifyOptions: { spans?: boolean; maxInflatedSize?: number };
 
   constructor(options: PipelineOptions = {}) {
@@ -44,12 +45,21 @@ export class MessagePipeline {
       classified: classify(raw.payload, this.classifyOptions),
     };
     if (isUndecodable(message.classified)) counters.undecodable++;
+    for (const observer of this.observers) observer(message);
     if (!this.filter.matches(message)) {
       counters.filtered++;
       return undefined;
     }
     counters.shown++;
     return message;
+  }
+
+  /**
+   * Called with every message before the filter decides (the UI's nodes and presence views count
+   * what the list hides too).
+   */
+  observe(observer: (m: WatchedMessage) => void): void {
+    this.observers.push(observer);
   }
 
   summary(): string {

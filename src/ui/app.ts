@@ -124,6 +124,7 @@ export function runUi(options: UiOptions): UiSession {
         },
         waitingText,
         publish: options.publish,
+        now: now(),
       }),
     );
   };
@@ -136,6 +137,8 @@ export function runUi(options: UiOptions): UiSession {
     state.list.setViewportHeight(listViewportRows(screen.width, screen.height, state.showHex));
   fitViewport();
 
+  // The nodes and presence views see every message, also those the list's filter hides.
+  options.pipeline.observe((m) => state.insight.observe(m));
   const compactor = new MessageCompactor();
   const listeners: { [K in keyof UiSourceEvents]: (...args: UiSourceEvents[K]) => void } = {
     message: (raw) => {
