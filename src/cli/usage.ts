@@ -4,7 +4,7 @@ export function usage(): string {
 
 Usage:
   redis-print [watch] [connection] [subscription] [filters] [output]
-  redis-print demo [watch options]          private redis-server + simulated 3-node cluster, watched
+  redis-print demo [watch options]          private redis-server + simulated cluster, watched
   redis-print decode [--format F] FILE... | -   decode .etf files, captures or stdin
   redis-print encode [--from elixir|json-typed] [--compressed[=L]] (FILE | - | --term TEXT) [-o FILE]
   redis-print publish --pubsub NAME --topic T --event E --payload JSON [publish options]
