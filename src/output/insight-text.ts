@@ -221,3 +221,14 @@ export function presenceEventLine(e: PresenceEvent): string {
       return `${at} presence_diff ${safe(e.topic)} joins ${e.diff.joins.map((j) => safe(j.key)).join(',') || '-'} leaves ${e.diff.leaves.map((l) => safe(l.key)).join(',') || '-'}`;
   }
 }
+
+/**
+ * A `--json` document, indented. JSON.stringify leaves DEL, the C1 controls and U+2028/U+2029
+ * as they are: written as `\u` escapes here (still valid JSON), as NDJSON does.
+ */
+export function jsonDocument(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

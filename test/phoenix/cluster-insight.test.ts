@@ -170,3 +170,16 @@ describe('findings', () => {
     for (const code of FINDING_CODES) expect(doc).toContain(`\`${code}\``);
   });
 });
+
+describe('text and JSON of the report are terminal-safe', () => {
+  it('a hostile node name and topic reach neither the text nor the JSON as control characters', async () => {
+    const { nodesLines, jsonDocument } = await import('../../src/output/insight-text.js');
+    const insight = new ClusterInsight();
+    const hostile = 'evil\u001b[2J\u0085\u2028@h';
+    feed(insight, [v3(hostile, 't', 1, T0), heartbeat(hostile, 1_767_225_600_000_001n, T0)]);
+    const report = nodesReport(insight, T0 + 1);
+    const text = nodesLines(report, 'redis://x').join('\n') + jsonDocument(report);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(JSON.parse(jsonDocument(report))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+});

@@ -1,7 +1,7 @@
 /** `redis-print nodes` — who is talking, and what is wrong (docs/nodes.md). */
 import { ClusterInsight } from '../../phoenix/cluster/cluster-insight.js';
 import { nodesReport } from '../../phoenix/cluster/nodes-report.js';
-import { nodesLines } from '../../output/insight-text.js';
+import { jsonDocument, nodesLines } from '../../output/insight-text.js';
 import { durationFlag, parseCommandArgs } from '../args.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { UsageError } from '../errors.js';
@@ -33,8 +33,6 @@ export async function nodesCommand(argv: string[]): Promise<number> {
   if (insight.watch.firstSeen === null) {
     report.durationMs = run.stoppedAt - run.startedAt;
   }
-  process.stdout.write(
-    values.json ? `${JSON.stringify(report, null, 2)}\n` : `${nodesLines(report, run.target).join('\n')}\n`,
-  );
+  process.stdout.write(values.json ? `${jsonDocument(report)}\n` : `${nodesLines(report, run.target).join('\n')}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 /** `redis-print presence` — Phoenix.Presence as the cluster sees it (docs/presence.md). */
 import { compileGlob } from '../../output/glob.js';
-import { presenceEventLines, presenceLines } from '../../output/insight-text.js';
+import { jsonDocument, presenceEventLines, presenceLines } from '../../output/insight-text.js';
 import { presenceReport } from '../../phoenix/presence/presence-report.js';
 import { PresenceWatch, type PresenceEvent } from '../../phoenix/presence/presence-watch.js';
 import { durationFlag, parseCommandArgs } from '../args.js';
@@ -49,7 +49,7 @@ export async function presenceCommand(argv: string[]): Promise<number> {
     status: (line) => process.stderr.write(`${line}\n`),
   });
   print(watch.tick(run.stoppedAt));
-  if (json) process.stdout.write(`${JSON.stringify(presenceReport(watch, firstSeen, run.stoppedAt), null, 2)}\n`);
+  if (json) process.stdout.write(`${jsonDocument(presenceReport(watch, firstSeen, run.stoppedAt))}\n`);
   else process.stdout.write(`\n${presenceLines(watch, run.stoppedAt).join('\n')}\n`);
   return 0;
 }
