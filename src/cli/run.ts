@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   view: async () => (await import('./commands/view.js')).viewCommand,
   publish: async () => (await import('./commands/publish.js')).publishCommand,
   encode: async () => (await import('./commands/encode.js')).encodeCommand,
+  nodes: async () => (await import('./commands/nodes.js')).nodesCommand,
+  presence: async () => (await import('./commands/presence.js')).presenceCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -4,7 +4,7 @@ export function usage(): string {
 
 Usage:
   redis-print [watch] [connection] [subscription] [filters] [output]
-  redis-print demo [watch options]          private redis-server + simulated 3-node cluster, watched
+  redis-print demo [watch options]          private redis-server + simulated cluster, watched
   redis-print decode [--format F] FILE... | -   decode .etf files, captures or stdin
   redis-print encode [--from elixir|json-typed] [--compressed[=L]] (FILE | - | --term TEXT) [-o FILE]
   redis-print publish --pubsub NAME --topic T --event E --payload JSON [publish options]
@@ -14,6 +14,10 @@ Usage:
                      [filters] [--yes] [--force]   publish a capture byte for byte, recorded spacing
   redis-print view FILE [filters] [--no-tui] open the live UI on a capture, offline
   redis-print split FILE -o DIR [filters]    one .etf fixture per captured payload
+  redis-print nodes [connection] [--duration 10s] [--json]
+                                            the nodes behind the traffic, and what loses broadcasts
+  redis-print presence [connection] [--topic GLOB] [--duration D] [--json]
+                                            Phoenix.Presence rebuilt from the tracker gossip
 
 Connection (redis-cli spelling; also REDIS_URL):
   --url redis://[user:pass@]host:port/db | rediss://...

@@ -29,6 +29,7 @@ export class MessagePipeline {
   private readonly filter: MessageFilter;
   /** One name per 2.x node: its ref's messages get the name another message of that ref told. */
   private readonly nodeNames = new NodeNameResolver();
+  private readonly observers: Array<(m: WatchedMessage) => void> = [];
   private readonly classifyOptions: { spans?: boolean; maxInflatedSize?: number };
 
   constructor(options: PipelineOptions = {}) {
@@ -48,12 +49,21 @@ export class MessagePipeline {
     };
     this.nodeNames.resolve(message.classified);
     if (isUndecodable(message.classified)) counters.undecodable++;
+    for (const observer of this.observers) observer(message);
     if (!this.filter.matches(message)) {
       counters.filtered++;
       return undefined;
     }
     counters.shown++;
     return message;
+  }
+
+  /**
+   * Called with every message before the filter decides (the UI's nodes and presence views count
+   * what the list hides too).
+   */
+  observe(observer: (m: WatchedMessage) => void): void {
+    this.observers.push(observer);
   }
 
   summary(): string {

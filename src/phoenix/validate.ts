@@ -51,7 +51,11 @@ const releases: Record<EnvelopeShape, string> = {
 const arity: Record<EnvelopeShape, number> = { v3: 6, 'v1/fastlane': 7, 'v1/pool': 6, 'v1/legacy': 5 };
 
 export function validateForPublish(payload: Uint8Array, channel: string, target: PublishTarget = {}): Validation {
-  const classified = classify(payload);
+  return validateClassified(classify(payload), channel, target);
+}
+
+/** The same rules on a payload already classified (cluster insight checks received traffic with them). */
+export function validateClassified(classified: Classified, channel: string, target: PublishTarget = {}): Validation {
   const expected = target.shape ?? (generationOfChannel(channel) === 3 ? 'v3' : 'v1/fastlane');
   const receiver = receivers[expected];
 

@@ -125,6 +125,7 @@ export function runUi(options: UiOptions): UiSession {
         },
         waitingText,
         publish: options.publish,
+        now: now(),
       }),
     );
   };
@@ -137,6 +138,8 @@ export function runUi(options: UiOptions): UiSession {
     state.list.setViewportHeight(listViewportRows(screen.width, screen.height, state.showHex));
   fitViewport();
 
+  // The nodes and presence views see every message, also those the list's filter hides.
+  options.pipeline.observe((m) => state.insight.observe(m));
   const compactor = new MessageCompactor();
   const listeners: { [K in keyof UiSourceEvents]: (...args: UiSourceEvents[K]) => void } = {
     message: (raw) => {

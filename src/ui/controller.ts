@@ -28,7 +28,9 @@ export function handleKey(state: UiState, key: KeyPress, fx: Effects): void {
   if (state.view === 'help') return helpKey(state, key);
   if (state.view === 'publish') return publishKey(state, key, fx);
 
-  const action = actionFor(key.full, state.view === 'stats' ? 'stats' : state.focus);
+  const context =
+    state.view === 'stats' ? 'stats' : state.view === 'nodes' || state.view === 'presence' ? 'insight' : state.focus;
+  const action = actionFor(key.full, context);
   if (action !== undefined) runAction(state, action, fx);
 }
 
@@ -50,6 +52,10 @@ function runAction(state: UiState, action: Action, fx: Effects): void {
       return;
     case 'close':
       state.view = 'main';
+      return;
+    case 'nodes':
+    case 'presence':
+      state.view = state.view === action ? 'main' : action;
       return;
     case 'statsSort':
       state.statsView.sort = state.statsView.sort === 'msgs' ? 'bytes' : 'msgs';
@@ -96,6 +102,15 @@ function runAction(state: UiState, action: Action, fx: Effects): void {
   }
 
   if (state.view === 'stats') return;
+  if (state.view === 'nodes' || state.view === 'presence') {
+    const scroll = state.insight.scroll;
+    const step = { down: 1, up: -1, pageDown: height - 4, pageUp: -(height - 4), top: -Infinity, bottom: Infinity }[
+      action as string
+    ];
+    if (step !== undefined)
+      scroll[state.view] = Math.max(0, Math.min(Number.MAX_SAFE_INTEGER, scroll[state.view] + step));
+    return;
+  }
   // Movement and folding act on the focused pane.
   if (state.focus === 'list') {
     if (action === 'down') list.moveSelection(1);

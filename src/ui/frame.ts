@@ -12,6 +12,7 @@ import { drawDetail } from './widgets/detail-pane.js';
 import { drawPrompt } from './widgets/filter-prompt.js';
 import { helpLines } from './widgets/help.js';
 import { drawHex } from './widgets/hex-pane.js';
+import { drawInsightView } from './widgets/insight-view.js';
 import { drawMessageList } from './widgets/message-list.js';
 import { drawPublishForm } from './widgets/publish-form.js';
 import { drawStats } from './widgets/stats-view.js';
@@ -27,6 +28,8 @@ export interface FrameContext {
   /** Shown in the empty list. */
   waitingText: string;
   publish: PublishSink | undefined;
+  /** The clock of the nodes and presence views (a capture's recorded time when offline). */
+  now?: number;
 }
 
 /** Rows of the list pane without its header: the model pages and scrolls by it. */
@@ -76,6 +79,27 @@ export function buildFrame(ctx: FrameContext): Partial<Record<RegionName, Region
     }
   } else if (state.view === 'stats') {
     regions.overlay = region(layout.body, drawStats(state.stats, state.statsView, width, layout.body.height, theme));
+  } else if (state.view === 'nodes' || state.view === 'presence') {
+    const now = ctx.now ?? Date.now();
+    const model = state.insight;
+    model.tick(now);
+    const nodes = state.view === 'nodes';
+    const lines = nodes ? model.nodesLines(now, ctx.status.target) : model.presenceLines(now);
+    const scroll = { value: model.scroll[state.view] };
+    regions.overlay = region(
+      layout.body,
+      drawInsightView(
+        nodes
+          ? 'Nodes — who publishes, and what loses broadcasts'
+          : 'Presence — Phoenix.Presence as the cluster sees it',
+        lines,
+        scroll,
+        width,
+        layout.body.height,
+        theme,
+      ),
+    );
+    model.scroll[state.view] = scroll.value;
   } else if (state.view === 'help') {
     const lines = helpLines(theme, width);
     state.helpScroll = Math.max(0, Math.min(state.helpScroll, lines.length - layout.body.height));

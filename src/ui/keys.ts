@@ -31,10 +31,12 @@ export type Action =
   | 'publish'
   | 'statsSort'
   | 'statsScope'
-  | 'close';
+  | 'close'
+  | 'nodes'
+  | 'presence';
 
 /** Where a binding applies: everywhere in the main screen, or only with one pane focused / one view open. */
-export type KeyContext = 'global' | 'list' | 'detail' | 'hex' | 'stats';
+export type KeyContext = 'global' | 'list' | 'detail' | 'hex' | 'stats' | 'insight';
 
 export interface KeyBinding {
   keys: readonly string[];
@@ -55,6 +57,20 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   },
   { context: 'global', keys: ['?'], label: '?', action: 'help', help: 'this help' },
   { context: 'global', keys: ['t'], label: 't', action: 'stats', help: 'traffic stats: top topics, events, nodes' },
+  {
+    context: 'global',
+    keys: ['n'],
+    label: 'n',
+    action: 'nodes',
+    help: 'nodes: who publishes, adapter, OTP, tracker replicas, and findings (what loses broadcasts)',
+  },
+  {
+    context: 'global',
+    keys: ['r'],
+    label: 'r',
+    action: 'presence',
+    help: 'presence: every tracked presence per topic, replicas up/down, latest joins and leaves',
+  },
   { context: 'global', keys: ['tab'], label: 'Tab', action: 'nextPane', help: 'next pane (list → detail → hex)' },
   { context: 'global', keys: ['S-tab'], label: 'Shift-Tab', action: 'prevPane', help: 'previous pane' },
   { context: 'global', keys: ['j', 'down'], label: 'j  ↓', action: 'down', help: 'next message / node / line' },
@@ -147,6 +163,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'stats', keys: ['s'], label: 's', action: 'statsSort', help: 'stats: sort by messages / bytes' },
   { context: 'stats', keys: ['a'], label: 'a', action: 'statsScope', help: 'stats: last 10 s / since start' },
   { context: 'stats', keys: ['escape', 't'], label: 'Esc  t', action: 'close', help: 'stats: back to the list' },
+  { context: 'insight', keys: ['escape'], label: 'Esc', action: 'close', help: 'nodes / presence: back to the list' },
 ];
 
 /** The action bound to `key` in `context`, falling back to the global bindings. */

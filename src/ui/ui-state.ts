@@ -11,6 +11,7 @@ import type { WatchedMessage } from '../output/watched-message.js';
 import { fullMessage } from './compact-message.js';
 import { detailContent, type DetailContent } from './detail-content.js';
 import type { LineEditor } from './line-editor.js';
+import { InsightViewModel } from './model/insight-view.js';
 import { MessageListModel } from './model/message-list.js';
 import { StatsModel } from './model/stats.js';
 import type { Style } from './theme.js';
@@ -19,7 +20,7 @@ import type { StatsViewState } from './widgets/stats-view.js';
 import type { PublishFormState } from './widgets/publish-form.js';
 
 export type Pane = 'list' | 'detail' | 'hex';
-export type View = 'main' | 'stats' | 'help' | 'publish';
+export type View = 'main' | 'stats' | 'help' | 'publish' | 'nodes' | 'presence';
 
 export type Prompt =
   | { kind: 'filter'; editor: LineEditor; problem: string | undefined }
@@ -38,6 +39,8 @@ const DETAIL_CACHE = 16;
 export class UiState {
   readonly list: MessageListModel;
   readonly stats: StatsModel;
+  /** The nodes (`n`) and presence (`r`) views. */
+  readonly insight = new InsightViewModel();
   /** Text for bare words in the filter, rendered once per message. */
   readonly searchText = memoizeSearchText((m) => defaultSearchText(fullMessage(m)));
   focus: Pane = 'list';

@@ -57,18 +57,20 @@ async function expectStoppedCleanly(result: CliResult): Promise<void> {
 
 describe('demo with redis-server on PATH', () => {
   test('--no-tui --count 30: lines of both adapter generations, exit 0, its redis-server gone', async () => {
+    // The opening of the demo holds one corrupt payload (tick 5), so the first screen shows one.
     const result = await runCli(['demo', '--no-tui', '--count', '30']);
     await expectStoppedCleanly(result);
     const lines = messageLines(result.stdout).map(parseLine);
     expect(lines).toHaveLength(30);
+    // `-`: the corrupt payload and the foreign JSON of the opening have no envelope.
     const generations = new Set(lines.map((l) => l.genMode.split('/')[0]));
-    expect(generations).toEqual(new Set(['v3', 'v1']));
+    expect(generations).toEqual(new Set(['v3', 'v1', '-']));
     expect(new Set(lines.map((l) => l.channel))).toEqual(
       new Set(['phx:Elixir.Chat.PubSub.Adapter', 'phx:Elixir.Chat.PubSub']),
     );
     expect(lines.some((l) => l.event === 'heartbeat')).toBe(true);
     expect(lines.some((l) => l.event === 'new:msg')).toBe(true);
-    expect(summaryOf(result.stderr)).toMatchObject({ shown: 30, undecodable: 0 });
+    expect(summaryOf(result.stderr)).toMatchObject({ shown: 30, undecodable: 1 });
   });
 
   test('--json --count 5: valid NDJSON only on stdout', async () => {
@@ -189,7 +191,7 @@ describe('demo without redis-server on PATH', () => {
     expect(result.stderr).not.toMatch(/^# demo: private redis-server/m);
     const lines = messageLines(result.stdout).map(parseLine);
     expect(lines).toHaveLength(20);
-    expect(new Set(lines.map((l) => l.genMode.split('/')[0]))).toEqual(new Set(['v3', 'v1']));
+    expect(new Set(lines.map((l) => l.genMode.split('/')[0]))).toEqual(new Set(['v3', 'v1', '-']));
   });
 
   test('--json works there too', async () => {

@@ -1,6 +1,6 @@
 /**
  * `redis-print demo`: the tool's main job on a working default, for someone with no Redis of
- * their own. Starts a private redis-server on a free loopback port, a simulated 3-node Phoenix
+ * their own. Starts a private redis-server on a free loopback port, a simulated Phoenix
  * cluster publishing through it, and watches it with the usual watch options. Ctrl-C, --count
  * or --timeout stop everything it started.
  */

@@ -12,6 +12,7 @@ const SECTIONS: ReadonlyArray<[KeyContext, string]> = [
   ['list', 'Message list'],
   ['detail', 'Detail pane'],
   ['stats', 'Stats view (t)'],
+  ['insight', 'Nodes (n) and presence (r) views'],
 ];
 
 const FILTER_HELP = [
