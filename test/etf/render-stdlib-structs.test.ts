@@ -195,6 +195,42 @@ describe('one rendering on every surface', () => {
     expect(rows.some((r) => r.startsWith('calendar:'))).toBe(false);
   });
 
+  it('the detail tree opens a MapSet to its elements, each with its own bytes', () => {
+    const set = struct('MapSet', {
+      map: ErlMap.fromPairs([
+        [bin('a'), []],
+        [bin('b'), []],
+      ]),
+      version: 2,
+    });
+    const setBytes = encode(
+      buildV3({
+        mode: 'except',
+        node: a('a@host'),
+        topic: 't',
+        message: broadcastStruct('t', 'e', ErlMap.fromPairs([[bin('set'), set]])),
+        dispatcher: a('Elixir.Phoenix.Channel.Server'),
+      }),
+    );
+    const m: WatchedMessage = {
+      ...message,
+      raw: { ...message.raw, payload: setBytes },
+      classified: classify(setBytes),
+    };
+    expect(payloadText(m, false)).toBe('%{"set" => MapSet.new(["a", "b"])}');
+    const tree = detailContent(m).tree!;
+    tree.toggleAll();
+    tree.toggleAll();
+    const rows = tree.rows();
+    const at = rows.findIndex((r) => r.node.label === '"set" => ');
+    expect(rows[at]!.node.text).toBe('MapSet.new([…]) (2)');
+    expect(rows.slice(at + 1, at + 3).map((r) => r.node.text)).toEqual(['"a"', '"b"']);
+    tree.setCursor(at + 2);
+    const range = tree.selectedRange!;
+    // BINARY_EXT of "b": tag 109, length 1, then the byte.
+    expect([...setBytes.subarray(range.start, range.end)]).toEqual([109, 0, 0, 0, 1, 98]);
+  });
+
   it('--elixir 1.15 switches every surface to ~c"…" charlists, and only that', () => {
     try {
       setElixirVersion('1.15');

@@ -117,8 +117,8 @@ export async function elixirInspect(bins: readonly Uint8Array[]): Promise<Elixir
 /**
  * Elixir prints a pid, port or reference with the index of its node in the inspecting VM's
  * table (`#PID<0.398.0>`, `#PID<20153.398.0>`); we print the node's name in that place
- * (`#PID<a@127.0.0.1.398.0>`). Both become `#PID<N.398.0>`: `elixirSide` for Elixir's text,
- * `ourSide` for ours, given the node names (as our renderer writes them) the term holds.
+ * (`#PID<a@127.0.0.1.398.0>`). Both become `#PID<N.398.0>`: side 'elixir' for Elixir's text,
+ * `{ names }` for ours, given the node names (as our renderer writes them) the term holds.
  */
 export function normaliseNodes(text: string, side: 'elixir' | { names: readonly string[] }): string {
   if (side === 'elixir') return text.replace(/#(PID|Reference|Port)<\d+\./g, '#$1<N.');
