@@ -34,6 +34,7 @@ Filters (combinable; repeating a flag means "any of"):
 Output:
   --no-tui           one line per message even on a terminal (the default when piped)
   --json             NDJSON, one object per message (see README)
+  --no-term          NDJSON without the typed term (cheaper)
   --full             do not truncate lines to the terminal width
   --count N          exit 0 after N matching messages
   --timeout S        exit after S seconds: 0 if anything matched, 1 if nothing did
