@@ -9,21 +9,25 @@
  * Publishers are node processes with pipelined ioredis PUBLISH, connected first and released
  * together; the subscriber (its own process, output to /dev/null) is subscribed before.
  *
+ * Two ways to run a round:
+ *   flood  the publishers and the subscriber run at once (the machine's cores are shared);
+ *   drain  the subscriber is stopped (SIGSTOP) while a smaller flood that fits under the 32 MB
+ *          limit is published, then continued: its own ceiling, with the CPU to itself.
  * A run ends when the publishers are done and the subscriber has gone idle (its CPU time, read
  * from /proc every 10 ms, stopped moving); then it gets SIGINT and its counts are read from its
  * summary line. msgs/s = messages it handled (shown by redis-print, recorded by `record`, counted by
- * the bare subscriber) / (release → its last busy moment); ratio = that / the bare subscriber's
+ * the bare subscriber) / (release, or SIGCONT, → its last busy moment); ratio = that / the bare subscriber's
  * msgs/s in the same round. redis-print reads at the socket's speed and drops what it cannot
  * render in time (counted, before decoding), so its ratio is also the share of the flood it showed.
  * lost = published − (received + dropped): messages gone uncounted — must be 0; disc. = runs in
  * which Redis disconnected the subscriber (a reconnect notice). CPU µs/msg: the subscriber
  * process's CPU time (all threads) from "subscribed" to exit, per published message.
  *
- *   node bench/e2e.mjs [--messages N] [--publishers P] [--rounds R]    standalone (after npm run build)
+ *   node bench/e2e.mjs [--messages N] [--drain-messages N] [--publishers P] [--rounds R]    standalone
  *   node bench/run.mjs e2e                                              as a section of npm run bench
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -60,7 +64,13 @@ export async function run() {
   await e2eBench();
 }
 
-export async function e2eBench({ messages = 300_000, publishers = 2, rounds = 3, log = console.log } = {}) {
+export async function e2eBench({
+  messages = 300_000,
+  drainMessages = 80_000,
+  publishers = 2,
+  rounds = 3,
+  log = console.log,
+} = {}) {
   const server = await startBenchRedis({ defaultLimits: true });
   const dir = mkdtempSync(join(tmpdir(), 'redis-print-e2e-'));
   const url = (port) => `redis://127.0.0.1:${port}`;
@@ -92,22 +102,28 @@ export async function e2eBench({ messages = 300_000, publishers = 2, rounds = 3,
     },
   ];
   const runs = subscribers.map(() => []);
+  const drains = subscribers.map(() => []);
   let payloadBytes = 0;
   try {
     // Warm-up (disk cache, JIT of the publishers), then interleaved rounds.
-    await measure(subscribers[0], server.port, Math.min(20_000, messages), publishers, 0);
+    await measure(subscribers[0], server.port, Math.min(20_000, messages), publishers, 0, 'flood');
     for (let round = 0; round < rounds; round++) {
-      let bareRate = NaN;
-      for (const [i, subscriber] of subscribers.entries()) {
-        const result = await measure(subscriber, server.port, messages, publishers, round);
-        if (i === 0) bareRate = result.msgsPerSec;
-        result.ratio = result.msgsPerSec / bareRate;
-        payloadBytes = result.payloadBytes;
-        runs[i].push(result);
-        if (process.env.E2E_DEBUG) {
-          log(
-            `  ${subscriber.name}: ${Math.round(result.msgsPerSec)} msgs/s (${result.ratio.toFixed(2)}×), handled ${result.handled}, dropped ${result.dropped}, lost ${result.lost}, publishers ${Math.round(result.publishPerSec)} msgs/s`,
-          );
+      for (const [mode, n, into] of [
+        ['flood', messages, runs],
+        ['drain', drainMessages, drains],
+      ]) {
+        let bareRate = NaN;
+        for (const [i, subscriber] of subscribers.entries()) {
+          const result = await measure(subscriber, server.port, n, publishers, round, mode);
+          if (i === 0) bareRate = result.msgsPerSec;
+          result.ratio = result.msgsPerSec / bareRate;
+          payloadBytes = result.payloadBytes;
+          into[i].push(result);
+          if (process.env.E2E_DEBUG) {
+            log(
+              `  ${mode} ${subscriber.name}: ${Math.round(result.msgsPerSec)} msgs/s (${result.ratio.toFixed(2)}×), handled ${result.handled}, dropped ${result.dropped}, lost ${result.lost}, publishers ${Math.round(result.publishPerSec)} msgs/s`,
+            );
+          }
         }
       }
     }
@@ -119,9 +135,15 @@ export async function e2eBench({ messages = 300_000, publishers = 2, rounds = 3,
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const rows = runs.map((results, i) => ({
     name: subscribers[i].name,
+    drainMsgsPerSec: median(drains[i].map((r) => r.msgsPerSec)),
+    drainRatio: median(drains[i].map((r) => r.ratio)),
+    drainLost: sum(drains[i], 'lost'),
+    drainDisconnects: sum(drains[i], 'disconnects'),
     msgsPerSec: median(results.map((r) => r.msgsPerSec)),
     ratio: median(results.map((r) => r.ratio)),
     cpuMicrosPerMsg: median(results.map((r) => r.cpuMicrosPerMsg)),
+    mainMicrosPerMsg: median([...results, ...drains[i]].map((r) => r.mainMicrosPerMsg)),
+    workerMicrosPerMsg: median([...results, ...drains[i]].map((r) => r.workerMicrosPerMsg)),
     published: sum(results, 'published'),
     handled: sum(results, 'handled'),
     dropped: sum(results, 'dropped'),
@@ -132,22 +154,43 @@ export async function e2eBench({ messages = 300_000, publishers = 2, rounds = 3,
   log(
     `\nend to end, default Redis output-buffer limits: ${messages} PUBLISHes of ~${payloadBytes} B v3 broadcasts per round from ${publishers} pipelined publisher processes, ${rounds} rounds (median)`,
   );
-  log('(ratio: msgs/s handled ÷ the bare subscriber in the same round; dropped/lost/disc.: all rounds)');
   log(
-    `${'subscriber'.padEnd(34)} ${'msgs/s'.padStart(8)} ${'ratio'.padStart(6)} ${'CPU µs/msg'.padStart(10)} ${'published'.padStart(9)} ${'handled'.padStart(9)} ${'dropped'.padStart(8)} ${'lost'.padStart(5)} ${'disc.'.padStart(5)}`,
+    `(flood: publishing while receiving; drain: ${drainMessages} messages published while the subscriber is stopped (SIGSTOP; under the 32 MB limit), then received with the CPU to itself)`,
+  );
+  log(
+    '(ratio: msgs/s handled ÷ the bare subscriber in the same round; share: handled ÷ published; dropped/lost/disc.: flood, all rounds)',
+  );
+  log(
+    `${'subscriber'.padEnd(30)} ${'flood/s'.padStart(8)} ${'ratio'.padStart(6)} ${'share'.padStart(6)} ${'drain/s'.padStart(8)} ${'ratio'.padStart(6)} ${'CPU µs/msg'.padStart(10)} ${'published'.padStart(9)} ${'handled'.padStart(9)} ${'dropped'.padStart(8)} ${'lost'.padStart(5)} ${'disc.'.padStart(5)}`,
   );
   for (const r of rows) {
     log(
-      `${r.name.padEnd(34)} ${String(Math.round(r.msgsPerSec)).padStart(8)} ${r.ratio.toFixed(2).padStart(6)} ` +
+      `${r.name.padEnd(30)} ${String(Math.round(r.msgsPerSec)).padStart(8)} ${r.ratio.toFixed(2).padStart(6)} ${(r.handled / r.published).toFixed(2).padStart(6)} ` +
+        `${String(Math.round(r.drainMsgsPerSec)).padStart(8)} ${r.drainRatio.toFixed(2).padStart(6)} ` +
         `${r.cpuMicrosPerMsg.toFixed(2).padStart(10)} ${String(r.published).padStart(9)} ${String(r.handled).padStart(9)} ` +
-        `${String(r.dropped).padStart(8)} ${String(r.lost).padStart(5)} ${String(r.disconnects).padStart(5)}`,
+        `${String(r.dropped).padStart(8)} ${String(r.lost + r.drainLost).padStart(5)} ${String(r.disconnects + r.drainDisconnects).padStart(5)}`,
     );
   }
   log(`(publishers reached ${Math.round(rows[0].publishPerSec)} msgs/s, median of the bare subscriber's rounds)`);
+  // What the rates above cannot show on a machine whose cores are busy with other work: CPU per
+  // message of each thread, and the ratio they allow when each thread has a core of its own —
+  // bare µs/msg ÷ the slower of (main thread per message read, worker per message shown).
+  const bare = rows[0].mainMicrosPerMsg;
+  log('\nCPU per message by thread (median of all runs) and the ratio it allows with a core per thread:');
+  log(
+    `${'subscriber'.padEnd(30)} ${'main µs/msg'.padStart(11)} ${'worker µs/msg'.padStart(13)} ${'CPU ratio'.padStart(9)}`,
+  );
+  for (const r of rows) {
+    const worker = r.name.startsWith('redis-print --') ? r.workerMicrosPerMsg : NaN;
+    const slowest = Math.max(r.mainMicrosPerMsg, Number.isNaN(worker) ? 0 : worker);
+    log(
+      `${r.name.padEnd(30)} ${r.mainMicrosPerMsg.toFixed(2).padStart(11)} ${(Number.isNaN(worker) ? '-' : worker.toFixed(2)).padStart(13)} ${(bare / slowest).toFixed(2).padStart(9)}`,
+    );
+  }
   return rows;
 }
 
-async function measure(subscriber, port, messages, publisherCount, round) {
+async function measure(subscriber, port, messages, publisherCount, round, mode) {
   const devNull = openSync('/dev/null', 'w');
   const child = spawn(process.execPath, ['--import', CPU_PROBE, ...subscriber.args(port, round)], {
     stdio: ['ignore', devNull, 'pipe'],
@@ -165,7 +208,10 @@ async function measure(subscriber, port, messages, publisherCount, round) {
   const armed = await Promise.all(
     Array.from({ length: publisherCount }, () => armPublisher(port, Math.ceil(messages / publisherCount))),
   );
+  const threadsBefore = threadTicks(child.pid);
+  if (mode === 'drain') child.kill('SIGSTOP');
   const release = performance.now();
+  let start = release;
   let lastBusy = release;
   let cpu = cpuTicks(child.pid);
   const poll = setInterval(() => {
@@ -178,25 +224,61 @@ async function measure(subscriber, port, messages, publisherCount, round) {
   for (const p of armed) p.go();
   const done = await Promise.all(armed.map((p) => p.finished));
   const lastPublish = performance.now();
+  if (mode === 'drain') {
+    start = performance.now();
+    child.kill('SIGCONT');
+  }
   // Idle: no CPU used for IDLE_MS after the publishers finished.
-  await waitFor(() => performance.now() - Math.max(lastBusy, lastPublish) > IDLE_MS, 120_000, 'subscriber to go idle');
+  await waitFor(
+    () => (mode === 'flood' || lastBusy > start) && performance.now() - Math.max(lastBusy, start) > IDLE_MS,
+    120_000,
+    'subscriber to go idle',
+  );
   clearInterval(poll);
+  const threadsAfter = threadTicks(child.pid);
+  const threads = { main: threadsAfter.main - threadsBefore.main, other: threadsAfter.other - threadsBefore.other };
   child.kill('SIGINT');
   await exited;
   const published = done.reduce((n, d) => n + d.published, 0);
   const { handled, received, dropped } = subscriber.counts(stderr);
   const used = /^#cpu (\d+)$/m.exec(stderr);
+  const tickMicros = 10_000; // USER_HZ = 100 on Linux
   return {
     published,
     handled,
+    // CPU per message of the thread that reads the socket, per message read (received + dropped),
+    // and of the busiest other thread (the render worker) per message it handled.
+    mainMicrosPerMsg: (threads.main * tickMicros) / published,
+    workerMicrosPerMsg: handled > 0 && threads.other > 0 ? (threads.other * tickMicros) / handled : NaN,
     dropped,
     lost: Math.max(0, published - received - dropped),
     disconnects: RECONNECT.test(stderr) ? 1 : 0,
-    msgsPerSec: handled / ((lastBusy - release) / 1000),
+    msgsPerSec: handled / ((lastBusy - start) / 1000),
     cpuMicrosPerMsg: used ? Number(used[1]) / published : NaN,
     publishPerSec: published / ((lastPublish - release) / 1000),
     payloadBytes: done[0]?.payloadBytes ?? 0,
   };
+}
+
+/** CPU ticks of a process' main thread, and of its busiest other thread (the render worker, if any). */
+function threadTicks(pid) {
+  const ticksOf = (path) => {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  let main = 0;
+  let other = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const ticks = ticksOf(`/proc/${pid}/task/${tid}/stat`);
+      if (Number(tid) === pid) main = ticks;
+      else other = Math.max(other, ticks);
+    }
+  } catch {
+    // the process is gone
+  }
+  return { main, other };
 }
 
 /** utime + stime of a process (all its threads), in clock ticks. */
@@ -349,10 +431,16 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
     await bareSubscriberMain(Number(process.argv[3]));
   } else {
     const { values } = parseArgs({
-      options: { messages: { type: 'string' }, publishers: { type: 'string' }, rounds: { type: 'string' } },
+      options: {
+        messages: { type: 'string' },
+        'drain-messages': { type: 'string' },
+        publishers: { type: 'string' },
+        rounds: { type: 'string' },
+      },
     });
     await e2eBench({
       ...(values.messages ? { messages: Number(values.messages) } : {}),
+      ...(values['drain-messages'] ? { drainMessages: Number(values['drain-messages']) } : {}),
       ...(values.publishers ? { publishers: Number(values.publishers) } : {}),
       ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
     });
