@@ -290,8 +290,9 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       const read = bytesRead(redis);
       const heard = read !== readAtLastTick;
       readAtLastTick = read;
-      if (heard) this.lastAlive = Date.now();
-      else if (pingOutstanding) {
+      // (lastAlive, which dates the outage, is set where a message or a PING reply is read: a
+      // tick only knows that bytes came since the last one.)
+      if (!heard && pingOutstanding) {
         this.heartbeatExpired = true;
         redis.disconnect();
         return;
