@@ -1,32 +1,35 @@
 /**
- * End to end: how many messages per second `redis-print --json --no-tui > /dev/null` takes from a
- * real redis-server while other processes flood PUBLISH, next to a bare ioredis subscriber that
- * does not decode anything — same server, same publishers, same payloads, same message count.
+ * End to end under a flood, with Redis' DEFAULT pub/sub output-buffer limit (`pubsub 32mb 8mb
+ * 60`: a subscriber that falls 32 MB behind is disconnected): each subscriber next to a bare
+ * ioredis PSUBSCRIBE subscriber that decodes nothing — same server, same publishers, same
+ * payloads, same message count, rounds interleaved.
  *
- * Setup: a private redis-server on a free 127.0.0.1 port with the pub/sub output buffer limit
- * lifted (`client-output-buffer-limit pubsub 0 0 0`), so whatever a subscriber has not read yet
- * is queued rather than dropped. Payloads are real adapter 3.x broadcasts (ETF, ~240 B, 64
- * variants: `%Phoenix.Socket.Broadcast{}` in a `{3, :except, node, topic, msg, dispatcher}`
- * envelope, built with dist/phoenix + dist/etf). Publishers are node processes with pipelined
- * ioredis PUBLISH (redis-benchmark cannot send binary payloads), started first and released
- * together.
+ * Payloads are real adapter 3.x broadcasts (ETF, ~240 B, 64 variants: `%Phoenix.Socket.Broadcast{}`
+ * in a `{3, :except, node, topic, msg, dispatcher}` envelope, built with dist/phoenix + dist/etf).
+ * Publishers are node processes with pipelined ioredis PUBLISH, connected first and released
+ * together; the subscriber (its own process, output to /dev/null) is subscribed before.
  *
- * Each subscriber is its own process, subscribed before the publishers start, and exits by
- * itself after N messages (`--count N` for redis-print). Two ways to run a round:
- *   flood  the publishers and the subscriber run at once: msgs/s = N / (release → exit). When
- *          the subscriber is faster than the publishers this is the publishers' rate.
- *   drain  the subscriber is stopped (SIGSTOP) while everything is published, then continued:
- *          msgs/s = N / (SIGCONT → exit), the subscriber's own ceiling with the CPU to itself.
- * CPU µs/msg is the subscriber process's CPU time from "subscribed" to exit, per message (read
- * by a small --import probe), which depends least on what else the machine is doing. If a
- * subscriber does not reach N (a loss) it is stopped and its count read (redis-print's summary
- * line). Rounds alternate the subscribers; best round per figure, lost summed over all rounds.
+ * Two ways to run a round:
+ *   flood  the publishers and the subscriber run at once (the machine's cores are shared);
+ *   drain  the subscriber is stopped (SIGSTOP) while a smaller flood that fits under the 32 MB
+ *          limit is published, then continued: its own ceiling, with the CPU to itself.
+ * A run ends when the publishers are done and the subscriber has gone idle (its CPU time, read
+ * from /proc every 10 ms, stopped moving); then it gets SIGINT and its counts are read from its
+ * summary line. msgs/s = messages it handled (shown by redis-print, recorded by `record`, counted by
+ * the bare subscriber) / (release, or SIGCONT, → its last busy moment); ratio = that / the bare subscriber's
+ * msgs/s in the same round. redis-print reads at the socket's speed and drops what it cannot
+ * render in time (counted, before decoding), so its ratio is also the share of the flood it showed.
+ * lost = published − (received + dropped): messages gone uncounted — must be 0; disc. = runs in
+ * which Redis disconnected the subscriber (a reconnect notice). CPU µs/msg: the subscriber
+ * process's CPU time (all threads) from "subscribed" to exit, per published message.
  *
- *   node bench/e2e.mjs [--messages N] [--publishers P] [--rounds R]    standalone (after npm run build)
+ *   node bench/e2e.mjs [--messages N] [--drain-messages N] [--publishers P] [--rounds R]    standalone
  *   node bench/run.mjs e2e                                              as a section of npm run bench
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBenchRedis } from './bench-redis.mjs';
@@ -35,18 +38,19 @@ const HERE = fileURLToPath(import.meta.url);
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const CHANNEL = 'phx:Elixir.Bench.PubSub.Adapter';
 const VARIANTS = 64;
-const STALL_MS = 5_000; // no exit this long after the last PUBLISH: messages were lost
+const IDLE_MS = 400; // no CPU used this long after the last PUBLISH: the subscriber is done
+const RECONNECT = /reconnect|lost connection/;
 
 /**
  * Preloaded into each subscriber process: notes its CPU time when it says it has subscribed
- * (`# watching` / `subscribed` on stderr) and prints the CPU used since then at exit.
+ * (`# watching` / `# recording` / `subscribed` on stderr) and prints the CPU used since then at exit.
  */
 const CPU_PROBE = `data:text/javascript,${encodeURIComponent(`
 import { writeSync } from 'node:fs';
 let start = null;
 const write = process.stderr.write.bind(process.stderr);
 process.stderr.write = (chunk, ...rest) => {
-  if (start === null && /^(# watching|subscribed)/m.test(String(chunk))) start = process.cpuUsage();
+  if (start === null && /^(# watching|# recording|subscribed)/m.test(String(chunk))) start = process.cpuUsage();
   return write(chunk, ...rest);
 };
 process.on('exit', () => {
@@ -60,40 +64,64 @@ export async function run() {
   await e2eBench();
 }
 
-export async function e2eBench({ messages = 200_000, publishers = 2, rounds = 3, log = console.log } = {}) {
-  const server = await startBenchRedis();
+export async function e2eBench({
+  messages = 300_000,
+  drainMessages = 80_000,
+  publishers = 2,
+  rounds = 3,
+  log = console.log,
+} = {}) {
+  const server = await startBenchRedis({ defaultLimits: true });
+  const dir = mkdtempSync(join(tmpdir(), 'redis-print-e2e-'));
+  const url = (port) => `redis://127.0.0.1:${port}`;
   const subscribers = [
     {
       name: 'bare ioredis 5 subscriber (no decoding)',
-      args: (port, n) => [HERE, '--bare-subscriber', String(port), String(n)],
-      countFrom: bareCount,
+      args: (port) => [HERE, '--bare-subscriber', String(port)],
+      counts: bareCounts,
     },
     {
-      name: 'redis-print --json > /dev/null',
-      args: (port, n) => [MAIN, '--json', '--no-tui', '--url', `redis://127.0.0.1:${port}`, '--count', String(n)],
-      countFrom: summaryCount,
+      name: 'redis-print --json',
+      args: (port) => [MAIN, '--json', '--no-tui', '--url', url(port)],
+      counts: summaryCounts,
     },
     {
-      name: 'redis-print --no-tui (lines) > /dev/null',
-      args: (port, n) => [MAIN, '--no-tui', '--url', `redis://127.0.0.1:${port}`, '--count', String(n)],
-      countFrom: summaryCount,
+      name: 'redis-print --json --no-term',
+      args: (port) => [MAIN, '--json', '--no-term', '--no-tui', '--url', url(port)],
+      counts: summaryCounts,
+    },
+    {
+      name: 'redis-print --no-tui (lines)',
+      args: (port) => [MAIN, '--no-tui', '--url', url(port)],
+      counts: summaryCounts,
+    },
+    {
+      name: 'redis-print record',
+      args: (port, round) => [MAIN, 'record', '--url', url(port), '-o', join(dir, `r${round}.capture`)],
+      counts: recordCounts,
     },
   ];
-  const modes = ['flood', 'drain'];
-  const runs = subscribers.map(() => ({ flood: [], drain: [] }));
+  const runs = subscribers.map(() => []);
+  const drains = subscribers.map(() => []);
   let payloadBytes = 0;
   try {
     // Warm-up (disk cache, JIT of the publishers), then interleaved rounds.
-    await measure(subscribers[0], server.port, Math.min(20_000, messages), publishers, 'flood');
+    await measure(subscribers[0], server.port, Math.min(20_000, messages), publishers, 0, 'flood');
     for (let round = 0; round < rounds; round++) {
-      for (const mode of modes) {
+      for (const [mode, n, into] of [
+        ['flood', messages, runs],
+        ['drain', drainMessages, drains],
+      ]) {
+        let bareRate = NaN;
         for (const [i, subscriber] of subscribers.entries()) {
-          const result = await measure(subscriber, server.port, messages, publishers, mode);
+          const result = await measure(subscriber, server.port, n, publishers, round, mode);
+          if (i === 0) bareRate = result.msgsPerSec;
+          result.ratio = result.msgsPerSec / bareRate;
           payloadBytes = result.payloadBytes;
-          runs[i][mode].push(result);
+          into[i].push(result);
           if (process.env.E2E_DEBUG) {
             log(
-              `  ${mode} ${subscriber.name}: ${Math.round(result.msgsPerSec)} msgs/s, ${result.cpuMicrosPerMsg.toFixed(2)} µs/msg, publishers ${Math.round(result.publishPerSec)} msgs/s, lost ${result.lost}`,
+              `  ${mode} ${subscriber.name}: ${Math.round(result.msgsPerSec)} msgs/s (${result.ratio.toFixed(2)}×), handled ${result.handled}, dropped ${result.dropped}, lost ${result.lost}, publishers ${Math.round(result.publishPerSec)} msgs/s`,
             );
           }
         }
@@ -101,55 +129,78 @@ export async function e2eBench({ messages = 200_000, publishers = 2, rounds = 3,
     }
   } finally {
     await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const best = (results, key) => Math.max(...results.map((r) => r[key]));
-  const rows = runs.map((r, i) => {
-    const all = [...r.flood, ...r.drain];
-    return {
-      name: subscribers[i].name,
-      floodMsgsPerSec: best(r.flood, 'msgsPerSec'),
-      drainMsgsPerSec: best(r.drain, 'msgsPerSec'),
-      cpuMicrosPerMsg: Math.min(...all.map((x) => x.cpuMicrosPerMsg)),
-      publishPerSec: best(r.flood, 'publishPerSec'),
-      published: all.reduce((n, x) => n + x.published, 0),
-      received: all.reduce((n, x) => n + x.received, 0),
-      lost: all.reduce((n, x) => n + x.lost, 0),
-    };
-  });
-  const bare = rows[0];
-  const pct = (a, b) => `${((100 * a) / b).toFixed(0)}%`.padStart(5);
+  const sum = (results, key) => results.reduce((n, r) => n + r[key], 0);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rows = runs.map((results, i) => ({
+    name: subscribers[i].name,
+    drainMsgsPerSec: median(drains[i].map((r) => r.msgsPerSec)),
+    drainRatio: median(drains[i].map((r) => r.ratio)),
+    drainLost: sum(drains[i], 'lost'),
+    drainDisconnects: sum(drains[i], 'disconnects'),
+    msgsPerSec: median(results.map((r) => r.msgsPerSec)),
+    ratio: median(results.map((r) => r.ratio)),
+    cpuMicrosPerMsg: median(results.map((r) => r.cpuMicrosPerMsg)),
+    mainMicrosPerMsg: median([...results, ...drains[i]].map((r) => r.mainMicrosPerMsg)),
+    workerMicrosPerMsg: median([...results, ...drains[i]].map((r) => r.workerMicrosPerMsg)),
+    published: sum(results, 'published'),
+    handled: sum(results, 'handled'),
+    dropped: sum(results, 'dropped'),
+    lost: sum(results, 'lost'),
+    disconnects: sum(results, 'disconnects'),
+    publishPerSec: median(results.map((r) => r.publishPerSec)),
+  }));
   log(
-    `\nend to end: ${messages} PUBLISHes of ~${payloadBytes} B v3 broadcasts per round from ${publishers} publisher processes, best of ${rounds}`,
+    `\nend to end, default Redis output-buffer limits: ${messages} PUBLISHes of ~${payloadBytes} B v3 broadcasts per round from ${publishers} pipelined publisher processes, ${rounds} rounds (median)`,
   );
   log(
-    '(flood: publishing while receiving; drain: receiving a backlog with the CPU to itself; % of the bare subscriber)',
+    `(flood: publishing while receiving; drain: ${drainMessages} messages published while the subscriber is stopped (SIGSTOP; under the 32 MB limit), then received with the CPU to itself)`,
   );
   log(
-    `${'subscriber'.padEnd(42)} ${'flood/s'.padStart(8)} ${'%'.padStart(5)} ${'drain/s'.padStart(8)} ${'%'.padStart(5)} ${'CPU µs/msg'.padStart(10)} ${'received'.padStart(9)} ${'lost'.padStart(5)}`,
+    '(ratio: msgs/s handled ÷ the bare subscriber in the same round; share: handled ÷ published; dropped/lost/disc.: flood, all rounds)',
+  );
+  log(
+    `${'subscriber'.padEnd(30)} ${'flood/s'.padStart(8)} ${'ratio'.padStart(6)} ${'share'.padStart(6)} ${'drain/s'.padStart(8)} ${'ratio'.padStart(6)} ${'CPU µs/msg'.padStart(10)} ${'published'.padStart(9)} ${'handled'.padStart(9)} ${'dropped'.padStart(8)} ${'lost'.padStart(5)} ${'disc.'.padStart(5)}`,
   );
   for (const r of rows) {
     log(
-      `${r.name.padEnd(42)} ${String(Math.round(r.floodMsgsPerSec)).padStart(8)} ${pct(r.floodMsgsPerSec, bare.floodMsgsPerSec)} ` +
-        `${String(Math.round(r.drainMsgsPerSec)).padStart(8)} ${pct(r.drainMsgsPerSec, bare.drainMsgsPerSec)} ` +
-        `${r.cpuMicrosPerMsg.toFixed(2).padStart(10)} ${String(r.received).padStart(9)} ${String(r.lost).padStart(5)}`,
+      `${r.name.padEnd(30)} ${String(Math.round(r.msgsPerSec)).padStart(8)} ${r.ratio.toFixed(2).padStart(6)} ${(r.handled / r.published).toFixed(2).padStart(6)} ` +
+        `${String(Math.round(r.drainMsgsPerSec)).padStart(8)} ${r.drainRatio.toFixed(2).padStart(6)} ` +
+        `${r.cpuMicrosPerMsg.toFixed(2).padStart(10)} ${String(r.published).padStart(9)} ${String(r.handled).padStart(9)} ` +
+        `${String(r.dropped).padStart(8)} ${String(r.lost + r.drainLost).padStart(5)} ${String(r.disconnects + r.drainDisconnects).padStart(5)}`,
     );
   }
-  log(`(publishers alone reached ${Math.round(bare.publishPerSec)} msgs/s in the bare subscriber's flood rounds)`);
+  log(`(publishers reached ${Math.round(rows[0].publishPerSec)} msgs/s, median of the bare subscriber's rounds)`);
+  // What the rates above cannot show on a machine whose cores are busy with other work: CPU per
+  // message of each thread, and the ratio they allow when each thread has a core of its own —
+  // bare µs/msg ÷ the slower of (main thread per message read, worker per message shown).
+  const bare = rows[0].mainMicrosPerMsg;
+  log('\nCPU per message by thread (median of all runs) and the ratio it allows with a core per thread:');
+  log(
+    `${'subscriber'.padEnd(30)} ${'main µs/msg'.padStart(11)} ${'worker µs/msg'.padStart(13)} ${'CPU ratio'.padStart(9)}`,
+  );
+  for (const r of rows) {
+    const worker = r.name.startsWith('redis-print --') ? r.workerMicrosPerMsg : NaN;
+    const slowest = Math.max(r.mainMicrosPerMsg, Number.isNaN(worker) ? 0 : worker);
+    log(
+      `${r.name.padEnd(30)} ${r.mainMicrosPerMsg.toFixed(2).padStart(11)} ${(Number.isNaN(worker) ? '-' : worker.toFixed(2)).padStart(13)} ${(bare / slowest).toFixed(2).padStart(9)}`,
+    );
+  }
   return rows;
 }
 
-async function measure(subscriber, port, messages, publisherCount, mode) {
+async function measure(subscriber, port, messages, publisherCount, round, mode) {
   const devNull = openSync('/dev/null', 'w');
-  const child = spawn(process.execPath, ['--import', CPU_PROBE, ...subscriber.args(port, messages)], {
+  const child = spawn(process.execPath, ['--import', CPU_PROBE, ...subscriber.args(port, round)], {
     stdio: ['ignore', devNull, 'pipe'],
   });
   closeSync(devNull);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise((resolve) => child.on('close', () => resolve(performance.now())));
-  // Subscribed: redis-print says `# watching`, the bare subscriber `subscribed`.
+  const exited = new Promise((resolve) => child.on('close', resolve));
   await waitFor(
-    () => /^# watching|^subscribed/m.test(stderr) || child.exitCode !== null,
+    () => /^# watching|^# recording|^subscribed/m.test(stderr) || child.exitCode !== null,
     15_000,
     'subscriber to subscribe',
   );
@@ -157,47 +208,108 @@ async function measure(subscriber, port, messages, publisherCount, mode) {
   const armed = await Promise.all(
     Array.from({ length: publisherCount }, () => armPublisher(port, Math.ceil(messages / publisherCount))),
   );
+  const threadsBefore = threadTicks(child.pid);
   if (mode === 'drain') child.kill('SIGSTOP');
   const release = performance.now();
+  let start = release;
+  let lastBusy = release;
+  let cpu = cpuTicks(child.pid);
+  const poll = setInterval(() => {
+    const now = cpuTicks(child.pid);
+    if (now !== cpu) {
+      cpu = now;
+      lastBusy = performance.now();
+    }
+  }, 10);
   for (const p of armed) p.go();
   const done = await Promise.all(armed.map((p) => p.finished));
   const lastPublish = performance.now();
-  let start = release;
   if (mode === 'drain') {
     start = performance.now();
     child.kill('SIGCONT');
   }
-
-  let end = await Promise.race([exited, delay(Math.max(STALL_MS, 20 * (lastPublish - release))).then(() => null)]);
-  let stopped = false;
-  if (end === null) {
-    stopped = true;
-    child.kill('SIGINT');
-    end = await exited;
-  }
-  const received = subscriber.countFrom(stderr);
-  const sent = done.reduce((n, d) => n + d.published, 0);
-  const cpu = /^#cpu (\d+)$/m.exec(stderr);
+  // Idle: no CPU used for IDLE_MS after the publishers finished.
+  await waitFor(
+    () => (mode === 'flood' || lastBusy > start) && performance.now() - Math.max(lastBusy, start) > IDLE_MS,
+    120_000,
+    'subscriber to go idle',
+  );
+  clearInterval(poll);
+  const threadsAfter = threadTicks(child.pid);
+  const threads = { main: threadsAfter.main - threadsBefore.main, other: threadsAfter.other - threadsBefore.other };
+  child.kill('SIGINT');
+  await exited;
+  const published = done.reduce((n, d) => n + d.published, 0);
+  const { handled, received, dropped } = subscriber.counts(stderr);
+  const used = /^#cpu (\d+)$/m.exec(stderr);
+  const tickMicros = 10_000; // USER_HZ = 100 on Linux
   return {
-    published: sent,
-    received,
-    lost: Math.max(0, sent - received),
-    // A run that had to be stopped is not a sustained rate.
-    msgsPerSec: stopped ? 0 : received / ((end - start) / 1000),
-    cpuMicrosPerMsg: cpu && received > 0 ? Number(cpu[1]) / received : NaN,
-    publishPerSec: sent / ((lastPublish - release) / 1000),
+    published,
+    handled,
+    // CPU per message of the thread that reads the socket, per message read (received + dropped),
+    // and of the busiest other thread (the render worker) per message it handled.
+    mainMicrosPerMsg: (threads.main * tickMicros) / published,
+    workerMicrosPerMsg: handled > 0 && threads.other > 0 ? (threads.other * tickMicros) / handled : NaN,
+    dropped,
+    lost: Math.max(0, published - received - dropped),
+    disconnects: RECONNECT.test(stderr) ? 1 : 0,
+    msgsPerSec: handled / ((lastBusy - start) / 1000),
+    cpuMicrosPerMsg: used ? Number(used[1]) / published : NaN,
+    publishPerSec: published / ((lastPublish - release) / 1000),
     payloadBytes: done[0]?.payloadBytes ?? 0,
   };
 }
 
-function summaryCount(stderr) {
-  const m = /^# received (\d+),/m.exec(stderr);
-  return m ? Number(m[1]) : 0;
+/** CPU ticks of a process' main thread, and of its busiest other thread (the render worker, if any). */
+function threadTicks(pid) {
+  const ticksOf = (path) => {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  let main = 0;
+  let other = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const ticks = ticksOf(`/proc/${pid}/task/${tid}/stat`);
+      if (Number(tid) === pid) main = ticks;
+      else other = Math.max(other, ticks);
+    }
+  } catch {
+    // the process is gone
+  }
+  return { main, other };
 }
 
-function bareCount(stderr) {
+/** utime + stime of a process (all its threads), in clock ticks. */
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return -1;
+  }
+}
+
+/** redis-print's summary: `# received R, shown S, filtered F, undecodable U, dropped D`. */
+function summaryCounts(stderr) {
+  const m = /^# received (\d+), shown (\d+), filtered \d+, undecodable \d+(?:, dropped (\d+))?/m.exec(stderr);
+  if (!m) return { handled: 0, received: 0, dropped: 0 };
+  return { handled: Number(m[2]), received: Number(m[1]), dropped: Number(m[3] ?? 0) };
+}
+
+/** record's summary: `# recorded N messages (…) to FILE in S; received R`. */
+function recordCounts(stderr) {
+  const m = /^# recorded (\d+) messages .*; received (\d+)/m.exec(stderr);
+  if (!m) return { handled: 0, received: 0, dropped: 0 };
+  return { handled: Number(m[1]), received: Number(m[2]), dropped: 0 };
+}
+
+function bareCounts(stderr) {
   const m = /^received (\d+)$/m.exec(stderr);
-  return m ? Number(m[1]) : 0;
+  const n = m ? Number(m[1]) : 0;
+  return { handled: n, received: n, dropped: 0 };
 }
 
 /** A publisher process, connected and with its payloads built; `go()` starts the flood. */
@@ -283,19 +395,17 @@ async function broadcasts() {
   });
 }
 
-/** The reference: ioredis 5, PSUBSCRIBE phx:*, Buffers, counts and nothing else. */
-async function bareSubscriberMain(port, count) {
+/** The reference: ioredis 5, PSUBSCRIBE phx:*, Buffers, counts and nothing else; reports on SIGINT. */
+async function bareSubscriberMain(port) {
   const { Redis } = await import('ioredis');
-  const client = new Redis({ host: '127.0.0.1', port, enableReadyCheck: false });
+  const client = new Redis({ host: '127.0.0.1', port, enableReadyCheck: false, autoResubscribe: false });
   let received = 0;
-  const finish = () => {
+  client.on('pmessageBuffer', () => received++);
+  client.on('reconnecting', () => process.stderr.write('reconnecting\n'));
+  process.once('SIGINT', () => {
     process.stderr.write(`received ${received}\n`);
     client.disconnect();
-  };
-  client.on('pmessageBuffer', () => {
-    if (++received === count) finish();
   });
-  process.once('SIGINT', finish);
   await client.psubscribe('phx:*');
   process.stderr.write('subscribed\n');
 }
@@ -318,13 +428,19 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   if (process.argv[2] === '--publisher') {
     await publisherMain(Number(process.argv[3]), Number(process.argv[4]));
   } else if (process.argv[2] === '--bare-subscriber') {
-    await bareSubscriberMain(Number(process.argv[3]), Number(process.argv[4]));
+    await bareSubscriberMain(Number(process.argv[3]));
   } else {
     const { values } = parseArgs({
-      options: { messages: { type: 'string' }, publishers: { type: 'string' }, rounds: { type: 'string' } },
+      options: {
+        messages: { type: 'string' },
+        'drain-messages': { type: 'string' },
+        publishers: { type: 'string' },
+        rounds: { type: 'string' },
+      },
     });
     await e2eBench({
       ...(values.messages ? { messages: Number(values.messages) } : {}),
+      ...(values['drain-messages'] ? { drainMessages: Number(values['drain-messages']) } : {}),
       ...(values.publishers ? { publishers: Number(values.publishers) } : {}),
       ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
     });

@@ -38,6 +38,7 @@ Filters (combinable; repeating a flag means "any of"):
 Output:
   --no-tui           one line per message even on a terminal (the default when piped)
   --json             NDJSON, one object per message (see README)
+  --no-term          NDJSON without the typed term (cheaper)
   --full             do not truncate lines to the terminal width
   --elixir 1.14|1.15 print terms as that Elixir's inspect does (default 1.14: charlists 'abc';
                      1.15: ~c"abc"); also for decode and view

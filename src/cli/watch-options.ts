@@ -7,6 +7,7 @@ export const watchOptions = {
   ...filterOptions,
   ...renderOptions,
   json: { type: 'boolean' },
+  term: { type: 'boolean' }, // --no-term: NDJSON without the typed term
   full: { type: 'boolean' },
   tui: { type: 'boolean' }, // --no-tui
   count: { type: 'string' },

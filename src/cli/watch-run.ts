@@ -4,12 +4,11 @@
  */
 import { CaptureWriter } from '../capture/writer.js';
 import type { RawMessage } from '../model/raw-message.js';
-import { BatchedWriter } from '../output/batched-writer.js';
-import { formatLine } from '../output/line-format.js';
-import { toNdjsonLine } from '../output/ndjson.js';
 import { paletteFor } from '../output/palette.js';
 import { MessagePipeline } from '../output/pipeline.js';
-import type { WatchedMessage } from '../output/watched-message.js';
+import { RenderQueue } from '../output/render-queue.js';
+import { elixirVersion } from '../output/term-text.js';
+import type { RenderSpec } from '../output/render-spec.js';
 import type { EventEmitter } from 'node:events';
 import type { ConnectionSpec } from '../redis/connection-spec.js';
 import { warnIfUnverified } from './insecure-warning.js';
@@ -21,11 +20,12 @@ import { filterFromFlags, type FilterFlagValues } from './filters.js';
 import { toolVersion } from './run.js';
 import type { Subscription } from './subscription.js';
 import { openWatchUi, wantsUi } from './watch-ui.js';
-import { escapeUnsafe, escapeWord } from '../text/terminal-safe.js';
 import { reconnectedNotice, reconnectingNotice } from '../output/connection-notices.js';
 
 export interface WatchFlags extends FilterFlagValues {
   json?: boolean;
+  /** `--no-term`: NDJSON without the typed `term` (false). */
+  term?: boolean;
   full?: boolean;
   tui?: boolean;
   count?: string;
@@ -64,6 +64,9 @@ export function subscriberFor(spec: ConnectionSpec, subscription: Subscription):
   return new Subscriber(spec, subscription);
 }
 
+/** finish() code for --timeout: 0 or 1 once the queue is rendered (whether anything was shown). */
+const TIMED_OUT = -1;
+
 /** Runs until a stop condition; resolves to the exit code. */
 export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<number> {
   applyRenderFlags(flags);
@@ -75,17 +78,12 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   // pipeline lets everything through.
   const pipeline = new MessagePipeline(ui ? {} : { filter });
 
-  const out = new BatchedWriter(process.stdout);
-  const palette = paletteFor(process.stdout);
-  const width = flags.full || !process.stdout.isTTY ? undefined : process.stdout.columns;
-  const render = flags.json
-    ? toNdjsonLine
-    : (m: WatchedMessage): string => formatLine(m, { palette, ...(width ? { width } : {}) });
+  const shown = (): number => (queue ? queue.counters.shown : pipeline.counters.shown);
   // In NDJSON mode stdout carries only JSON: status lines go to stderr.
   const notice = (text: string): void => {
     if (session) return; // the UI shows connection changes itself
     if (flags.json) process.stderr.write(`# ${text}\n`);
-    else out.writeLine(`# ${text}`);
+    else queue?.notice(text);
   };
 
   const recorder = flags.record ? await openRecorder(flags.record, target) : undefined;
@@ -101,6 +99,28 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     stopping = true;
     resolveFinished(code);
   };
+  // Decoding and rendering run on a worker thread behind a bounded queue (render-queue.ts): this
+  // thread only reads the socket and writes output, whatever the output's speed.
+  const queue = ui
+    ? undefined
+    : new RenderQueue({
+        spec: {
+          render: renderSpec(flags),
+          filter: filter.spec,
+          elixir: elixirVersion(),
+          ...(count === undefined ? {} : { maxShown: count }),
+        },
+        out: process.stdout,
+        onStderr: (line) => process.stderr.write(`${line}\n`),
+        onProgress: () => {
+          if (count !== undefined && queue!.counters.shown >= count) finish(0);
+          if (queue!.broken) finish(0);
+        },
+        onFailure: (error) => {
+          process.stderr.write(`redis-print: internal error: ${error.message}\n`);
+          finish(70);
+        },
+      });
   // Opened before connecting, so the user sees "connecting" rather than a blank terminal.
   const session = ui ? await openWatchUi(flags, target, pipeline) : undefined;
   void session?.finished.then(finish);
@@ -113,12 +133,7 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
       if (count !== undefined && pipeline.counters.received >= count) finish(0);
       return;
     }
-    const message = pipeline.accept(raw);
-    if (!message) return;
-    const line = renderSafely(render, message, notice);
-    if (line !== undefined) out.writeLine(line);
-    if (count !== undefined && pipeline.counters.shown >= count) finish(0);
-    if (out.broken) finish(0);
+    queue!.push(raw);
   });
   // One line per attempt: the first says the link is gone, later ones why it is still gone.
   // (The reason already reads "lost connection to …" / "cannot reconnect to …: refused".)
@@ -157,16 +172,18 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
       ];
       if (!session) process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`); // the UI's status bar says it
       await target.onReady?.();
-      if (timeoutMs !== undefined) timer = setTimeout(() => finish(pipeline.counters.shown > 0 ? 0 : 1), timeoutMs);
+      if (timeoutMs !== undefined) timer = setTimeout(() => finish(TIMED_OUT), timeoutMs);
       if (count === 0) finish(0);
     }
-    const code = await finished;
+    let code = await finished;
     await session?.close();
     await subscriber.close();
-    await out.flush();
+    await queue?.close();
+    // What was received before the timeout counts, even if the worker renders it only now.
+    if (code === TIMED_OUT) code = shown() > 0 ? 0 : 1;
     const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
     await recorder?.close();
-    process.stderr.write(`# ${session ? session.summary() : pipeline.summary()}${recorded}\n`);
+    process.stderr.write(`# ${session ? session.summary() : summary(queue!)}${recorded}\n`);
     return code;
   } finally {
     await session?.close(); // before any error is printed: the terminal must be back
@@ -176,25 +193,21 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     target.stop?.removeEventListener('abort', onSignal);
     stopping = true;
     await subscriber.close();
+    await queue?.close();
     await recorder?.close();
   }
 }
 
-/** A message that cannot be printed (a bug of ours) is reported as a notice; the stream goes on. */
-function renderSafely(
-  render: (m: WatchedMessage) => string,
-  message: WatchedMessage,
-  notice: (text: string) => void,
-): string | undefined {
-  try {
-    return render(message);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    notice(
-      `message ${message.seq} on ${escapeWord(message.raw.channel)} could not be printed: ${escapeUnsafe(reason.replace(/\s+/g, ' '))}`,
-    );
-    return undefined;
-  }
+function renderSpec(flags: WatchFlags): RenderSpec {
+  if (flags.json) return { format: 'ndjson', term: flags.term !== false };
+  const width = flags.full || !process.stdout.isTTY ? undefined : process.stdout.columns;
+  return { format: 'lines', color: paletteFor(process.stdout).enabled, ...(width ? { width } : {}) };
+}
+
+/** `received` counts the decoded messages; `dropped` those let go undecoded: together, all that arrived. */
+function summary(queue: RenderQueue): string {
+  const c = queue.counters;
+  return `received ${c.received}, shown ${c.shown}, filtered ${c.filtered}, undecodable ${c.undecodable}, dropped ${c.dropped}`;
 }
 
 async function openRecorder(path: string, target: WatchTarget): Promise<CaptureWriter> {

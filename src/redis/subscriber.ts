@@ -45,7 +45,10 @@ export interface SubscriberOptions {
   /** Reconnect backoff after the first connect: doubles from `initial` up to `max`. Default 100 → 5000 ms. */
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
-  /** PING period to notice a silently dead connection; 0 disables. Default 10000 ms. */
+  /**
+   * Heartbeat period; 0 disables. The link is declared dead after a whole period without a byte
+   * received while a PING is unanswered (so within two periods of real silence). Default 10000 ms.
+   */
   heartbeatMs?: number;
 }
 
@@ -270,23 +273,42 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     }
   }
 
-  /** A PING that gets no answer within one period means the link is dead even if TCP has not noticed. */
+  /**
+   * Liveness is judged by anything arriving on the socket, not only by the PING reply: in a
+   * flood, Redis queues that reply behind thousands of messages, and a link that is busy
+   * delivering them is alive however slowly we read. Each period a PING is sent unless one is
+   * still unanswered; the link is declared dead only when a whole period passed with a PING
+   * outstanding and not one byte received — real silence (a frozen server, a black hole).
+   */
   private startHeartbeat(redis: Redis): void {
     const period = this.options.heartbeatMs;
     if (period <= 0) return;
-    this.heartbeatTimer = setInterval(() => {
-      const timeout = setTimeout(() => {
+    let readAtLastTick = bytesRead(redis);
+    let pingOutstanding = false;
+    const tick = (): void => {
+      if (this.link !== redis) return;
+      const read = bytesRead(redis);
+      const heard = read !== readAtLastTick;
+      readAtLastTick = read;
+      // (lastAlive, which dates the outage, is set where a message or a PING reply is read: a
+      // tick only knows that bytes came since the last one.)
+      if (!heard && pingOutstanding) {
         this.heartbeatExpired = true;
         redis.disconnect();
-      }, period);
-      timeout.unref();
+        return;
+      }
+      if (pingOutstanding) return;
+      pingOutstanding = true;
       // Any reply (even NOPERM for a user without +ping) proves the connection is alive.
-      const alive = (): void => {
-        clearTimeout(timeout);
+      const answered = (): void => {
+        pingOutstanding = false;
         this.lastAlive = Date.now();
       };
-      redis.ping().then(alive, alive);
-    }, period);
+      redis.ping().then(answered, answered);
+    };
+    // The verdict waits for setImmediate, i.e. until after the event loop's poll phase: when the
+    // process itself was starved or stopped, what arrived meanwhile is read before it is judged.
+    this.heartbeatTimer = setInterval(() => setImmediate(tick), period);
     this.heartbeatTimer.unref();
   }
 
@@ -294,6 +316,11 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
   }
+}
+
+/** Bytes the link's socket has read so far (TLS: the encrypted bytes — any change is a sign of life). */
+function bytesRead(redis: Redis): number {
+  return (redis.stream as { bytesRead?: number } | undefined)?.bytesRead ?? 0;
 }
 
 function delay(ms: number): Promise<void> {

@@ -118,7 +118,7 @@ describe('demo with redis-server on PATH', () => {
     demo.kill('SIGINT');
     const result = await demo.done;
     await expectStoppedCleanly(result);
-    expect(result.stderr).toMatch(/^# received \d+, shown \d+, filtered 0, undecodable \d+$/m);
+    expect(result.stderr).toMatch(/^# received \d+, shown \d+, filtered 0, undecodable \d+, dropped 0$/m);
   });
 
   test('Ctrl-C while its redis-server is still starting leaves no redis-server and no temp dir behind', async () => {

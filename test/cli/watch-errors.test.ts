@@ -211,6 +211,6 @@ test('Ctrl-C prints the one-line summary to stderr and exits 0', async () => {
   expect(result.code).toBe(0);
   expect(result.signal).toBe(null);
   const summaries = result.stderr.split('\n').filter((l) => /^# received/.test(l));
-  expect(summaries).toEqual(['# received 4, shown 2, filtered 2, undecodable 1']);
+  expect(summaries).toEqual(['# received 4, shown 2, filtered 2, undecodable 1, dropped 0']);
   expect(messageLines(result.stdout)).toHaveLength(2);
 });

@@ -51,6 +51,8 @@ export interface Expected {
   mode: string;
   /** v3 node name; v1 short node ref. */
   envelopeNode: string;
+  /** v1: the node name an earlier message of the same ref told, when this one does not (watch resolves it). */
+  nodeName?: string;
   /** v1: the sender's Erlang node (from pid, else tracker replica), when the message tells it. */
   sender?: string;
   fromNode?: string;
@@ -126,14 +128,33 @@ export function expectedOf(entry: ManifestEntry): Expected {
   };
 }
 
-/** Every node name a message mentions (what `--node` may match): envelope node, from pid, replica. */
+/**
+ * expectedOf of each entry in publish order, with the name a 2.x node's ref was told by an earlier
+ * message (a `from` pid, a tracker replica) on the later messages of that ref that do not tell it.
+ */
+export function expectedInOrder(entries: readonly ManifestEntry[]): Expected[] {
+  const names = new Map<string, string>();
+  return entries.map((entry) => {
+    const x = expectedOf(entry);
+    if (x.generation !== 1) return x;
+    if (x.sender !== undefined) {
+      names.set(x.envelopeNode, x.sender);
+      return x;
+    }
+    const known = names.get(x.envelopeNode);
+    return known === undefined ? x : { ...x, nodeName: known };
+  });
+}
+
+/** Every node name a message mentions (what `--node` may match): envelope node, from pid, replica, resolved name. */
 export function nodesOf(x: Expected): string[] {
-  return [x.envelopeNode, x.fromNode, x.replica].filter((n): n is string => n !== undefined);
+  return [x.envelopeNode, x.fromNode, x.replica, x.nodeName].filter((n): n is string => n !== undefined);
 }
 
 /** The node column a line must show for this message. */
 export function expectedNodeColumn(x: Expected): string {
-  return x.sender !== undefined ? `${x.envelopeNode}(${x.sender})` : x.envelopeNode;
+  const name = x.sender ?? x.nodeName;
+  return name !== undefined ? `${x.envelopeNode}(${name})` : x.envelopeNode;
 }
 
 // --- reading the line output ----------------------------------------------------------------

@@ -64,6 +64,16 @@ describe('every fixture', () => {
     }
   });
 
+  test('--no-term: the same record without the typed term', () => {
+    for (const { message: m, entry } of fixtures) {
+      const full = parse(toNdjsonLine(m));
+      const compact = parse(toNdjsonLine(m, { term: false }));
+      expect('term' in compact, entry.file).toBe(false);
+      const { term: _term, ...rest } = full;
+      expect(compact, entry.file).toEqual(rest);
+    }
+  });
+
   test('ts is the receive time in UTC ISO-8601 with ms; pattern null for an exact subscription', () => {
     const record = parse(toNdjsonLine(message(fixtures[0]!.message.raw.payload, null)));
     expect(record.ts).toBe('2024-02-29T23:59:59.999Z');

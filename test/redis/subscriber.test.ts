@@ -259,6 +259,37 @@ describe('connection loss and unreachable servers', () => {
     }
   });
 
+  test('busy is not dead: a flood read slowly keeps the link while the PING reply waits behind it', async () => {
+    // Default output-buffer limits. The consumer takes ~1 ms per message, so the PING sent after
+    // 100 ms is answered only once the thousands of messages queued before it are read: seconds
+    // later. Bytes keep arriving all along, and that is what proves the link alive.
+    const own = await startRedis({ name: 'slow-reader' });
+    try {
+      const { subscriber, messages, events } = watch(spec(own), { heartbeatMs: 100, reconnectMaxDelayMs: 200 });
+      subscriber.on('message', () => {
+        const until = performance.now() + 1;
+        while (performance.now() < until); // a slow consumer on the same event loop
+      });
+      await subscriber.start();
+      const total = 3000;
+      const publisher = adminClient(own);
+      const pipeline = publisher.pipeline();
+      for (let i = 0; i < total; i++) pipeline.publish('phx:flood', randomBytes(150));
+      await pipeline.exec();
+      publisher.disconnect();
+      await waitUntil(
+        () => messages.length === total || events.some((e) => e.type === 'reconnecting'),
+        'the flood',
+        120_000,
+      );
+      expect(events.filter((e) => e.type === 'reconnecting')).toEqual([]);
+      expect(messages.length).toBe(total);
+      expect(subscriber.stats.reconnects).toBe(0);
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('nobody listening at start: a typed "connection refused" error, no retry forever', async () => {
     const port = await freePort();
     const { subscriber, events } = watch(

@@ -1,0 +1,44 @@
+/**
+ * What a watcher prints, as plain data: the render worker receives it through workerData (it
+ * cannot receive functions), and builds the renderer and filter from it on its side.
+ */
+import type { ElixirVersion } from '../etf/render/elixir.js';
+import type { FilterSpec } from './filter.js';
+import { formatLine } from './line-format.js';
+import { toNdjsonLine } from './ndjson.js';
+import type { WatchedMessage } from './watched-message.js';
+
+export type RenderSpec =
+  /** NDJSON; `term: false` leaves out the typed `term` (the cheaper `--json=compact`). */
+  | { format: 'ndjson'; term: boolean }
+  /** Lines; `width` cuts each to the terminal (absent: never cut). */
+  | { format: 'lines'; color: boolean; width?: number };
+
+export interface WatchRenderSpec {
+  render: RenderSpec;
+  filter: FilterSpec;
+  /** Whose `inspect` the rendering follows (`--elixir`): the worker has its own copy of that setting. */
+  elixir: ElixirVersion;
+  /** Stop showing (and counting) after this many shown messages: `--count N`. */
+  maxShown?: number;
+}
+
+export function rendererFor(spec: RenderSpec): (m: WatchedMessage) => string {
+  if (spec.format === 'ndjson') {
+    const options = { term: spec.term };
+    return (m) => toNdjsonLine(m, options);
+  }
+  const options = { palette: { enabled: spec.color }, ...(spec.width === undefined ? {} : { width: spec.width }) };
+  return (m) => formatLine(m, options);
+}
+
+/**
+ * How a gap is reported where it happened in the output: `dropped` messages arrived but were let
+ * go undecoded because output could not keep up (`total`: all so far). NDJSON: a record of its
+ * own, told apart from message records by having `dropped` and no `seq` (docs/ndjson.md).
+ */
+export function dropReport(spec: RenderSpec, dropped: number, total: number, at: number): string {
+  if (spec.format === 'ndjson')
+    return `{"ts":"${new Date(at).toISOString()}","dropped":${dropped},"dropped_total":${total}}`;
+  return `# dropped ${dropped} messages: output could not keep up (${total} in all)`;
+}
