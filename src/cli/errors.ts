@@ -13,8 +13,9 @@ export class CliError extends Error {
 }
 
 export class UsageError extends CliError {
-  constructor(message: string) {
-    super(`${message} (see redis-print --help)`, 2);
+  /** `command`: whose help to point at (`redis-print decode --help`). */
+  constructor(message: string, command?: string) {
+    super(`${message} (see redis-print ${command ? `${command} ` : ''}--help)`, 2);
   }
 }
 

@@ -18,7 +18,7 @@ import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
 import { durationFlag, intFlag } from './args.js';
 import { CliError } from './errors.js';
 import { filterFromFlags, type FilterFlagValues } from './filters.js';
-import { toolVersion } from './run.js';
+import { toolVersion } from './version.js';
 import type { Subscription } from './subscription.js';
 import { openWatchUi, wantsUi } from './watch-ui.js';
 
@@ -205,7 +205,7 @@ async function openRecorder(path: string, target: WatchTarget): Promise<CaptureW
     return await CaptureWriter.open(
       path,
       {
-        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        tool: { name: 'redis-print', version: await toolVersion() },
         target: target.source.target,
         patterns: target.subscription.patterns,
         channels: target.subscription.channels,

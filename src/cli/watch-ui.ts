@@ -6,7 +6,7 @@ import { intFlag } from './args.js';
 import { specFromFlags } from '../output/filter.js';
 import type { MessagePipeline } from '../output/pipeline.js';
 import type { UiSession } from '../ui/app.js';
-import { toolVersion } from './run.js';
+import { toolVersion } from './version.js';
 import { captureWriteHook, publishSinkFor } from './ui-hooks.js';
 import type { WatchFlags, WatchTarget } from './watch-run.js';
 
@@ -27,7 +27,7 @@ export async function openWatchUi(
   const bufferSize = intFlag('buffer', flags.buffer, 10_000);
   const { runUi } = await import('../ui/app.js');
   const header = async () => ({
-    tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+    tool: { name: 'redis-print', version: await toolVersion() },
     target: target.source.target,
     patterns: target.subscription.patterns,
     channels: target.subscription.channels,

@@ -9,7 +9,7 @@ import { specFromFlags } from '../../output/filter.js';
 import { MessagePipeline } from '../../output/pipeline.js';
 import { intFlag } from '../args.js';
 import type { FilterFlagValues } from '../filters.js';
-import { toolVersion } from '../run.js';
+import { toolVersion } from '../version.js';
 import { captureWriteHook } from '../ui-hooks.js';
 import { CaptureFeed } from './capture-feed.js';
 
@@ -41,7 +41,7 @@ export async function loadCaptureViewer(): Promise<CaptureViewer> {
       mode: 'offline',
       // `w` writes the messages shown to a new capture, with the original session's subscriptions.
       writeCapture: captureWriteHook(async () => ({
-        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        tool: { name: 'redis-print', version: await toolVersion() },
         target: first?.target ?? path,
         patterns: first?.patterns ?? [],
         channels: first?.channels ?? [],

@@ -13,22 +13,17 @@ import { stringifyJson } from '../../etf/render/json-text.js';
 import { stringifyTypedJson } from '../../etf/render/typed-json.js';
 import type { Term } from '../../etf/term.js';
 import { PHOENIX_STRUCTS } from '../../phoenix/structs.js';
-import { filterOptions, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { isCaptureFile, looksLikeCapture, printCapture } from '../capture-print.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
+import { decodeFlags } from '../command-defs.js';
 
 const FORMATS = ['elixir', 'inspect', 'erlang', 'json', 'json-typed', 'hex'] as const;
 type Format = (typeof FORMATS)[number];
 /** Formats that print exactly one line per input, so several files line up with their output. */
 const ONE_LINE: ReadonlySet<Format> = new Set(['inspect', 'json', 'json-typed']);
 
-const options = {
-  format: { type: 'string', short: 'f' },
-  json: { type: 'boolean' },
-  full: { type: 'boolean' },
-  width: { type: 'string' },
-  ...filterOptions,
-} as const;
+const options = decodeFlags;
 
 export async function decodeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('decode', argv, options);

@@ -11,14 +11,9 @@ import { parseTypedJson, TypedJsonError } from '../../etf/render/typed-json-read
 import type { Term } from '../../etf/term.js';
 import { compressionFlag, parseCommandArgs, withOptionalValue } from '../args.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
+import { encodeFlags } from '../command-defs.js';
 
-const options = {
-  from: { type: 'string' },
-  term: { type: 'string' },
-  compressed: { type: 'string' },
-  'minor-version': { type: 'string' },
-  output: { type: 'string', short: 'o' },
-} as const;
+const options = encodeFlags;
 
 export async function encodeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('encode', withOptionalValue(argv, 'compressed', '6'), options);

@@ -19,32 +19,18 @@ import { MessagePipeline } from '../../output/pipeline.js';
 import { formatBytes } from '../../output/units.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import type { Subscriber } from '../../redis/subscriber.js';
-import {
-  connectionOptions,
-  durationFlag,
-  filterOptions,
-  intFlag,
-  parseCommandArgs,
-  subscriptionOptions,
-} from '../args.js';
+import { durationFlag, intFlag, parseCommandArgs } from '../args.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
-import { toolVersion } from '../run.js';
+import { toolVersion } from '../version.js';
 import { subscriptionFromFlags, type Subscription } from '../subscription.js';
 import { usage } from '../usage.js';
 import { subscriberFor } from '../watch-run.js';
+import { recordFlags } from '../command-defs.js';
 
-const options = {
-  ...connectionOptions,
-  ...subscriptionOptions,
-  ...filterOptions,
-  output: { type: 'string', short: 'o' },
-  count: { type: 'string' },
-  duration: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
+const options = recordFlags;
 
 export async function recordCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('record', argv, options);
@@ -175,7 +161,7 @@ async function openWriter(
     return await CaptureWriter.open(
       path,
       {
-        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        tool: { name: 'redis-print', version: await toolVersion() },
         target: subscriber.target,
         patterns: subscription.patterns,
         channels: subscription.channels,

@@ -18,7 +18,7 @@ import type { ConnectionSpec } from '../../redis/connection-spec.js';
 import { warnIfUnverified } from '../insecure-warning.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import { Publisher } from '../../redis/publisher.js';
-import { connectionOptions, filterOptions, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { ChannelMap } from '../capture/channel-map.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { planReplay, type ReplayPlan } from '../capture/replay-plan.js';
@@ -29,17 +29,9 @@ import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
 import { usage } from '../usage.js';
+import { replayFlags } from '../command-defs.js';
 
-const options = {
-  ...connectionOptions,
-  ...filterOptions,
-  speed: { type: 'string' },
-  'as-fast-as-possible': { type: 'boolean' },
-  'map-channel': { type: 'string', multiple: true },
-  yes: { type: 'boolean', short: 'y' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean' },
-} as const;
+const options = replayFlags;
 
 /** PUBLISHes awaiting a reply. A cluster client may send each to a different node, so one at a time there. */
 const MAX_IN_FLIGHT = 256;

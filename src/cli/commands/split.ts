@@ -21,17 +21,14 @@ import { BatchedWriter } from '../../output/batched-writer.js';
 import { topicOf } from '../../output/watched-message.js';
 import type { Classified } from '../../phoenix/classified.js';
 import { classify } from '../../phoenix/classify.js';
-import { filterOptions, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { fixtureFileName, indexWidth, type FixtureExtension } from '../capture/fixture-names.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
 import { usage } from '../usage.js';
+import { splitFlags } from '../command-defs.js';
 
-const options = {
-  ...filterOptions,
-  output: { type: 'string', short: 'o' },
-  help: { type: 'boolean' },
-} as const;
+const options = splitFlags;
 
 export async function splitCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('split', argv, options);

@@ -3,19 +3,13 @@
  * offline: in the terminal UI when on a terminal (both ways) without --no-tui/--json, else as
  * lines, exactly as `decode FILE.capture` prints them.
  */
-import { filterOptions, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { isCaptureFile, printCapture } from '../capture-print.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { usage } from '../usage.js';
+import { viewFlags } from '../command-defs.js';
 
-const options = {
-  ...filterOptions,
-  json: { type: 'boolean' },
-  full: { type: 'boolean' },
-  tui: { type: 'boolean' }, // --no-tui
-  buffer: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
+const options = viewFlags;
 
 export async function viewCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('view', argv, options);
