@@ -37,5 +37,11 @@ export function processIo(): CliIo {
   };
 }
 
-/** Exit code after Ctrl-C or SIGTERM, for every command: the shell convention 128 + SIGINT. */
-export const INTERRUPTED_EXIT = 130;
+/**
+ * The exit code of every command stopped by Ctrl-C (SIGINT) or SIGTERM, after it has finished
+ * cleanly (files flushed, summary printed): the shell's 128 + signal number, 130 and 143, as if
+ * the signal had ended it — so a script can tell "interrupted" from "done".
+ */
+export function exitCodeFor(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? 143 : 130;
+}

@@ -7,7 +7,6 @@ import type { RawMessage } from '../model/raw-message.js';
 import { BatchedWriter } from '../output/batched-writer.js';
 import { formatLine } from '../output/line-format.js';
 import { toNdjsonLine } from '../output/ndjson.js';
-import { paletteFor } from '../output/palette.js';
 import { MessagePipeline } from '../output/pipeline.js';
 import type { WatchedMessage } from '../output/watched-message.js';
 import type { EventEmitter } from 'node:events';
@@ -15,22 +14,12 @@ import type { ConnectionSpec } from '../redis/connection-spec.js';
 import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
-import { durationFlag, intFlag } from './args.js';
 import { CliError } from './errors.js';
-import { filterFromFlags, type FilterFlagValues } from './filters.js';
+import { exitCodeFor } from './io.js';
 import { toolVersion } from './version.js';
 import type { Subscription } from './subscription.js';
-import { openWatchUi, wantsUi } from './watch-ui.js';
-
-export interface WatchFlags extends FilterFlagValues {
-  json?: boolean;
-  full?: boolean;
-  tui?: boolean;
-  count?: string;
-  timeout?: string;
-  buffer?: string;
-  record?: string;
-}
+import type { WatchConfig } from './watch-config.js';
+import { openWatchUi } from './watch-ui.js';
 
 /** Where messages come from: a live Subscriber, or demo's in-process feed. */
 export interface WatchSource extends EventEmitter<SubscriberEvents> {
@@ -42,6 +31,7 @@ export interface WatchSource extends EventEmitter<SubscriberEvents> {
 
 export interface WatchTarget {
   source: WatchSource;
+  /** What `source` is subscribed to (from the config, or demo's). */
   subscription: Subscription;
   /** Called once subscribed (demo starts its simulated cluster then). */
   onReady?: () => void | Promise<void>;
@@ -62,29 +52,26 @@ export function subscriberFor(spec: ConnectionSpec, subscription: Subscription):
 }
 
 /** Runs until a stop condition; resolves to the exit code. */
-export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<number> {
-  const filter = filterFromFlags(flags);
-  const count = flags.count === undefined ? undefined : intFlag('count', flags.count, 0);
-  const timeoutMs = flags.timeout === undefined ? undefined : durationFlag('timeout', flags.timeout, 0);
-  const ui = wantsUi(flags);
-  // The UI filters by itself (the flags are its starting filter, which `/` edits), so its
+export async function runWatch(config: WatchConfig, target: WatchTarget): Promise<number> {
+  const { count, timeoutMs } = config.limits;
+  const { ui, lines, record } = config.output;
+  // The UI filters by itself (the filter flags are its starting filter, which `/` edits), so its
   // pipeline lets everything through.
-  const pipeline = new MessagePipeline(ui ? {} : { filter });
+  const pipeline = new MessagePipeline(ui ? {} : { filter: config.filter.filter });
 
   const out = new BatchedWriter(process.stdout);
-  const palette = paletteFor(process.stdout);
-  const width = flags.full || !process.stdout.isTTY ? undefined : process.stdout.columns;
-  const render = flags.json
+  const { palette, width } = lines;
+  const render = lines.json
     ? toNdjsonLine
     : (m: WatchedMessage): string => formatLine(m, { palette, ...(width ? { width } : {}) });
   // In NDJSON mode stdout carries only JSON: status lines go to stderr.
   const notice = (text: string): void => {
     if (session) return; // the UI shows connection changes itself
-    if (flags.json) process.stderr.write(`# ${text}\n`);
+    if (lines.json) process.stderr.write(`# ${text}\n`);
     else out.writeLine(`# ${text}`);
   };
 
-  const recorder = flags.record ? await openRecorder(flags.record, target) : undefined;
+  const recorder = record ? await openRecorder(record, target) : undefined;
   const subscriber = target.source;
   let stopping = false;
   let resolveFinished!: (code: number) => void;
@@ -98,15 +85,18 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     resolveFinished(code);
   };
   // Opened before connecting, so the user sees "connecting" rather than a blank terminal.
-  const session = ui ? await openWatchUi(flags, target, pipeline) : undefined;
+  const session = ui ? await openWatchUi(config, target, pipeline) : undefined;
   void session?.finished.then(finish);
 
+  // Counted here, not read from the UI's counters: whether the UI's listener has seen a message
+  // yet depends on which listener was added first.
+  let received = 0;
   subscriber.on('message', (raw: RawMessage) => {
     if (stopping) return;
     recorder?.write(raw);
+    received++;
     if (session) {
-      // The UI takes each message from the source itself; its listener, added first, has counted this one.
-      if (count !== undefined && pipeline.counters.received >= count) finish(0);
+      if (count !== undefined && received >= count) finish(0);
       return;
     }
     const message = pipeline.accept(raw);
@@ -136,14 +126,15 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   // (and demo's private redis-server is stopped) instead of killing the process. `once`: a
   // second Ctrl-C, if closing ever hangs, still kills.
   let starting = true;
-  const onSignal = (): void => {
-    finish(0);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    finish(exitCodeFor(signal));
     if (starting) void subscriber.close();
   };
+  const onAbort = (): void => onSignal(abortSignalName(target.stop));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  target.stop?.addEventListener('abort', onSignal);
-  if (target.stop?.aborted) onSignal();
+  target.stop?.addEventListener('abort', onAbort);
+  if (target.stop?.aborted) onAbort();
   let timer: NodeJS.Timeout | undefined;
   try {
     try {
@@ -169,7 +160,7 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     await session?.close();
     await subscriber.close();
     await out.flush();
-    const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
+    const recorded = recorder ? `, recorded ${recorder.stats.records} to ${record}` : '';
     await recorder?.close();
     process.stderr.write(`# ${session ? session.summary() : pipeline.summary()}${recorded}\n`);
     return code;
@@ -178,11 +169,16 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    target.stop?.removeEventListener('abort', onSignal);
+    target.stop?.removeEventListener('abort', onAbort);
     stopping = true;
     await subscriber.close();
     await recorder?.close();
   }
+}
+
+/** demo aborts `stop` with the signal's name as the reason. */
+function abortSignalName(stop: AbortSignal | undefined): NodeJS.Signals {
+  return stop?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
 }
 
 /** A message that cannot be printed (a bug of ours) is reported as a notice; the stream goes on. */

@@ -9,8 +9,9 @@
  *
  * Every message counted as recorded is in the file when the command exits — on --count,
  * --duration, Ctrl-C or SIGTERM — and the writer flushes at least every 200 ms meanwhile, so a
- * kill -9 loses at most the last fraction of a second. Exit codes: 0 stopped as asked; 1 the
- * file could not be written while recording; 2 bad flags, unwritable file, unreachable Redis.
+ * kill -9 loses at most the last fraction of a second. Exit codes: 0 stopped by --count or
+ * --duration; 130/143 by Ctrl-C/SIGTERM; 1 the file could not be written while recording; 2 bad
+ * flags, unwritable file, unreachable Redis.
  */
 import { performance } from 'node:perf_hooks';
 import { CaptureWriter } from '../../capture/writer.js';
@@ -23,10 +24,10 @@ import { durationFlag, intFlag, parseCommandArgs } from '../args.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
+import { exitCodeFor } from '../io.js';
 import { filterFromFlags } from '../filters.js';
 import { toolVersion } from '../version.js';
 import { subscriptionFromFlags, type Subscription } from '../subscription.js';
-import { usage } from '../usage.js';
 import { subscriberFor } from '../watch-run.js';
 import { recordFlags } from '../command-defs.js';
 
@@ -34,10 +35,6 @@ const options = recordFlags;
 
 export async function recordCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('record', argv, options);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
   if (positionals.length > 0)
     throw new UsageError(`record takes no argument "${positionals[0]}" (the file goes after -o)`);
   const path = values.output;
@@ -122,7 +119,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
     return `# recorded ${s.records} messages (${formatBytes(s.bytes)}), ${seconds(performance.now() - started)}`;
   });
   progress.start();
-  const onSignal = (): void => stop(0);
+  const onSignal = (signal: NodeJS.Signals): void => stop(exitCodeFor(signal));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const timer = durationMs === undefined ? undefined : setTimeout(() => stop(0), durationMs);

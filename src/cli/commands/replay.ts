@@ -9,8 +9,8 @@
  *
  * Exit codes: 0 every selected record was sent; 1 the capture was refused (not a capture,
  * corrupt, payloads that would crash receivers, nothing matched the filters), the target was
- * not confirmed, the replay was interrupted, or the file ended inside a record (everything before
- * it was sent); 2 bad flags, unreadable file, unreachable Redis.
+ * not confirmed, or the file ended inside a record (everything before
+ * it was sent); 2 bad flags, unreadable file, unreachable Redis; 130/143 interrupted by Ctrl-C/SIGTERM.
  */
 import { performance } from 'node:perf_hooks';
 import { CaptureFormatError } from '../../capture/capture-error.js';
@@ -27,8 +27,8 @@ import { ReplaySender } from '../capture/replay-sender.js';
 import { confirmTarget } from '../write-target-guard.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
+import { exitCodeFor } from '../io.js';
 import { filterFromFlags } from '../filters.js';
-import { usage } from '../usage.js';
 import { replayFlags } from '../command-defs.js';
 
 const options = replayFlags;
@@ -38,10 +38,6 @@ const MAX_IN_FLIGHT = 256;
 
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('replay', argv, options);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError('replay needs exactly one capture FILE');
   const path = positionals[0]!;
   const speed = speedFromFlags(values.speed, values['as-fast-as-possible'] ?? false);
@@ -74,7 +70,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
 
   let requestStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
-  const onSignal = (): void => requestStop();
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
+    requestStop();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const sender = new ReplaySender({
@@ -103,6 +103,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       `# ${verb} ${result.sent} of ${plan.selectedCount} records to ${publisher.target} in ${seconds(elapsed)}: ` +
         `receivers total ${result.receivers}, skipped ${plan.skippedByFilter} by filter\n`,
     );
+    if (!result.completed && interrupted) return exitCodeFor(interrupted);
     return result.completed && !problem ? 0 : 1;
   } catch (error) {
     progress.stop();

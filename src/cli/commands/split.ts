@@ -25,17 +25,12 @@ import { parseCommandArgs } from '../args.js';
 import { fixtureFileName, indexWidth, type FixtureExtension } from '../capture/fixture-names.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
-import { usage } from '../usage.js';
 import { splitFlags } from '../command-defs.js';
 
 const options = splitFlags;
 
 export async function splitCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('split', argv, options);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError('split needs exactly one capture FILE');
   const path = positionals[0]!;
   const dir = values.output;
