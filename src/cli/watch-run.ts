@@ -14,7 +14,7 @@ import type { ConnectionSpec } from '../redis/connection-spec.js';
 import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
-import { CliError } from './errors.js';
+import { CliError, fileProblem } from './errors.js';
 import { exitCodeFor } from './io.js';
 import { toolVersion } from './version.js';
 import type { Subscription } from './subscription.js';
@@ -209,6 +209,6 @@ async function openRecorder(path: string, target: WatchTarget): Promise<CaptureW
       { append: true },
     );
   } catch (error) {
-    throw new CliError(`cannot record to ${path}: ${error instanceof Error ? error.message : String(error)}`, 2);
+    throw new CliError(`cannot record to ${path}: ${fileProblem(error)}`, 2);
   }
 }

@@ -23,7 +23,7 @@ import type { Subscriber } from '../../redis/subscriber.js';
 import { durationFlag, intFlag, parseCommandArgs } from '../args.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { connectionSpecFromFlags } from '../connection.js';
-import { CliError, oneLine, UsageError } from '../errors.js';
+import { CliError, fileProblem, oneLine, UsageError } from '../errors.js';
 import { exitCodeFor } from '../io.js';
 import { filterFromFlags } from '../filters.js';
 import { toolVersion } from '../version.js';
@@ -166,7 +166,7 @@ async function openWriter(
       { append: true, onError },
     );
   } catch (error) {
-    throw new CliError(`cannot record to ${path}: ${oneLine(error)}`, 2);
+    throw new CliError(`cannot record to ${path}: ${fileProblem(error)}`, 2);
   }
 }
 
