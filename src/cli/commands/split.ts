@@ -26,10 +26,11 @@ import { fixtureFileName, indexWidth, type FixtureExtension } from '../capture/f
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
 import { splitFlags } from '../command-defs.js';
+import type { CliIo } from '../io.js';
 
 const options = splitFlags;
 
-export async function splitCommand(argv: string[]): Promise<number> {
+export async function splitCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('split', argv, options);
   if (positionals.length !== 1) throw new UsageError('split needs exactly one capture FILE');
   const path = positionals[0]!;
@@ -47,7 +48,7 @@ export async function splitCommand(argv: string[]): Promise<number> {
   }
 
   // The list of files is a by-product: if its reader goes away (`| head`), the files still get written.
-  const out = new BatchedWriter(process.stdout);
+  const out = new BatchedWriter(io.stdout);
   let index = 0;
   let written = 0;
   let skipped = 0;
@@ -75,19 +76,19 @@ export async function splitCommand(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (!(error instanceof CaptureFormatError)) throw error;
-    process.stderr.write(`redis-print: ${oneLine(error)}\n`);
+    io.stderr.write(`redis-print: ${oneLine(error)}\n`);
     problem = true;
   }
   await out.flush();
   const tail = reader.summary?.truncatedTail;
   if (tail) {
-    process.stderr.write(
+    io.stderr.write(
       `redis-print: ${path}: the file ends inside a record (${tail.bytes} bytes cut off); every record before it was written\n`,
     );
     problem = true;
   }
   const filtered = filter.empty ? '' : ` (${skipped} skipped by filter)`;
-  process.stderr.write(`# wrote ${written} of ${index} payloads from ${path} to ${dir}${filtered}\n`);
+  io.stderr.write(`# wrote ${written} of ${index} payloads from ${path} to ${dir}${filtered}\n`);
   return problem ? 1 : 0;
 }
 
