@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { rawPublish, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
+import { CaptureWriter } from '../../src/capture/writer.js';
 import { fixtureCapturePath } from './record-helpers.js';
 import { MAIN } from './run-cli.js';
 import { loadFixtures } from './watch-helpers.js';
@@ -20,13 +21,20 @@ interface Closed {
   stderr: string;
 }
 
-/** Runs the built program with its stdout pipe closed on our side from the start. */
-function runWithClosedStdout(args: string[]): { done: Promise<Closed>; exited: () => boolean } {
+/**
+ * Runs the built program with its stdout pipe closed on our side: from the start, or (`afterFirstChunk`,
+ * as `| head -c N` does) once the first chunk has arrived, while the program is still writing.
+ */
+function runWithClosedStdout(
+  args: string[],
+  afterFirstChunk = false,
+): { done: Promise<Closed>; exited: () => boolean } {
   const child = spawn(process.execPath, [MAIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
   });
-  child.stdout.destroy();
+  if (afterFirstChunk) child.stdout.once('data', () => child.stdout.destroy());
+  else child.stdout.destroy();
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let exited = false;
@@ -47,8 +55,9 @@ const quiet = (r: Closed): void => {
 const capture = fileURLToPath(fixtureCapturePath('phoenix_pubsub_redis-3.1.0'));
 let dir: string;
 let manyEtf: string[];
+let bigCapture: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = makeTempDir('closed-pipe');
   const fixtures = loadFixtures().slice(0, 40);
   const files = fixtures.map((f, i) => {
@@ -57,6 +66,14 @@ beforeAll(() => {
     return file;
   });
   manyEtf = Array.from({ length: 10 }, () => files).flat(); // 400 files, far more than a pipe buffer
+  // Megabytes of lines: the reader leaves while the writer waits for the pipe to drain.
+  bigCapture = join(dir, 'big.capture');
+  const writer = await CaptureWriter.open(bigCapture, { tool: { name: 'test', version: '0' }, target: 'redis://x' });
+  for (let i = 0; i < 20_000; i++) {
+    const f = fixtures[i % fixtures.length]!;
+    writer.write({ receivedAt: 1_700_000_000_000 + i, channel: f.entry.channel, pattern: null, payload: f.payload });
+  }
+  await writer.close();
 });
 afterAll(() => {
   if (dir) removeDir(dir);
@@ -77,6 +94,15 @@ describe('a closed stdout ends each command quietly', () => {
     const result = await runWithClosedStdout([...args()]).done;
     quiet(result);
     expect(result.code, result.stderr).toBe(code);
+  });
+
+  it.each([
+    ['view --no-tui', () => ['view', '--no-tui', '--full', bigCapture]],
+    ['decode --json of a capture', () => ['decode', '--json', bigCapture]],
+  ] as const)('%s: the reader leaves mid-stream (| head -c N): exit 0, never 13', async (_, args) => {
+    const result = await runWithClosedStdout([...args()], true).done;
+    quiet(result);
+    expect(result.code, result.stderr).toBe(0);
   });
 
   describe('watch', () => {

@@ -20,14 +20,13 @@ import { MessagePipeline } from '../../output/pipeline.js';
 import { formatBytes } from '../../output/units.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import type { Subscriber } from '../../redis/subscriber.js';
-import { durationFlag, intFlag, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { ProgressLine } from '../capture/progress-line.js';
-import { connectionSpecFromFlags } from '../connection.js';
-import { CliError, fileProblem, oneLine, UsageError } from '../errors.js';
+import { CliError, fileProblem, oneLine } from '../errors.js';
 import { exitCodeFor } from '../io.js';
-import { filterFromFlags } from '../filters.js';
+import { recordConfigFrom } from '../record-config.js';
 import { toolVersion } from '../version.js';
-import { subscriptionFromFlags, type Subscription } from '../subscription.js';
+import type { Subscription } from '../subscription.js';
 import { subscriberFor } from '../watch-run.js';
 import { recordFlags } from '../command-defs.js';
 
@@ -35,15 +34,12 @@ const options = recordFlags;
 
 export async function recordCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('record', argv, options);
-  if (positionals.length > 0)
-    throw new UsageError(`record takes no argument "${positionals[0]}" (the file goes after -o)`);
-  const path = values.output;
-  if (path === undefined || path === '') throw new UsageError('record needs -o FILE');
-  const count = values.count === undefined ? undefined : intFlag('count', values.count, 0);
-  const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
-  const filter = filterFromFlags(values);
-  const subscription = subscriptionFromFlags(values);
-  const subscriber = subscriberFor(connectionSpecFromFlags(values), subscription);
+  const config = recordConfigFrom(values, positionals, process.env);
+  const { path } = config.output;
+  const { count, durationMs } = config.limits;
+  const { filter } = config.filter;
+  const { subscription } = config;
+  const subscriber = subscriberFor(config.connection, subscription);
 
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
