@@ -34,6 +34,11 @@ export interface FlagDef {
 
 export type FlagDefs = Readonly<Record<string, FlagDef>>;
 
+/** The values parseArgs hands over for these flags (each may be absent). */
+export type FlagValues<T extends FlagDefs> = {
+  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string;
+};
+
 /** Every command takes --help; runCli answers it before the command is even loaded. */
 export const helpFlag = {
   help: { type: 'boolean', help: 'show this help' },

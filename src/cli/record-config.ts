@@ -4,6 +4,7 @@ import { durationFlag, intFlag } from './args.js';
 import type { recordFlags } from './command-defs.js';
 import { connectionSpecFromFlags } from './connection.js';
 import { UsageError } from './errors.js';
+import type { FlagValues } from './flags.js';
 import { subscriptionFromFlags, type Subscription } from './subscription.js';
 import { filterConfigFrom, type FilterConfig } from './watch-config.js';
 
@@ -15,14 +16,7 @@ export interface RecordConfig {
   limits: { count: number | undefined; durationMs: number | undefined };
 }
 
-/** What parseArgs hands over for `recordFlags`. */
-export type RecordFlagValues = {
-  [K in keyof typeof recordFlags]?: (typeof recordFlags)[K] extends { type: 'boolean' }
-    ? boolean
-    : (typeof recordFlags)[K] extends { multiple: true }
-      ? string[]
-      : string;
-};
+export type RecordFlagValues = FlagValues<typeof recordFlags>;
 
 export function recordConfigFrom(
   values: RecordFlagValues,

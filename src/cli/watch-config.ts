@@ -7,6 +7,7 @@ import type { FilterSpec, MessageFilter } from '../output/filter.js';
 import { durationFlag, intFlag } from './args.js';
 import type { watchCoreFlags } from './command-defs.js';
 import { filterFromFlags, type FilterFlagValues } from './filters.js';
+import type { FlagValues } from './flags.js';
 import type { CliIo } from './io.js';
 import { lineOutputFrom, type LineOutput } from './line-output.js';
 import { subscriptionFromFlags, type Subscription } from './subscription.js';
@@ -37,14 +38,7 @@ export interface WatchConfig {
   };
 }
 
-/** What parseArgs hands over for `watchCoreFlags`. */
-export type WatchFlagValues = {
-  [K in keyof typeof watchCoreFlags]?: (typeof watchCoreFlags)[K] extends { type: 'boolean' }
-    ? boolean
-    : (typeof watchCoreFlags)[K] extends { multiple: true }
-      ? string[]
-      : string;
-};
+export type WatchFlagValues = FlagValues<typeof watchCoreFlags>;
 
 export function filterConfigFrom(values: FilterFlagValues): FilterConfig {
   const filter = filterFromFlags(values);
