@@ -2,42 +2,16 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ELIXIR_VERSIONS, type ElixirVersion } from '../etf/render/elixir.js';
 import { setElixirVersion } from '../output/term-text.js';
 import { UsageError } from './errors.js';
+import { closest } from './suggest.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
-/** Flags shared by every command that connects to Redis (redis-cli's spelling where it has one). */
-export const connectionOptions = {
-  url: { type: 'string' },
-  host: { type: 'string', short: 'h' },
-  port: { type: 'string', short: 'p' },
-  pass: { type: 'string', short: 'a' },
-  user: { type: 'string' },
-  db: { type: 'string', short: 'n' },
-  tls: { type: 'boolean' },
-  cacert: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  insecure: { type: 'boolean' },
-  sentinel: { type: 'string' },
-  'master-name': { type: 'string' },
-  cluster: { type: 'boolean' },
-} as const satisfies OptionSpecs;
-
-/** What to subscribe to. */
-export const subscriptionOptions = {
-  pattern: { type: 'string', multiple: true },
-  channel: { type: 'string', multiple: true },
-  pubsub: { type: 'string', multiple: true },
-} as const satisfies OptionSpecs;
-
-/** Message filters, shared by watch, record, replay, decode of captures and the UI. */
-export const filterOptions = {
-  topic: { type: 'string', multiple: true },
-  event: { type: 'string', multiple: true },
-  node: { type: 'string', multiple: true },
-  grep: { type: 'string', multiple: true },
-  kind: { type: 'string', multiple: true },
-} as const satisfies OptionSpecs;
+// The shared groups, under the names the commands used before flags.ts gave them help text.
+export {
+  connectionFlags as connectionOptions,
+  filterFlags as filterOptions,
+  subscriptionFlags as subscriptionOptions,
+} from './flags.js';
 
 /** How terms are written, for every command that prints them. */
 export const renderOptions = {
@@ -70,12 +44,18 @@ export function parseCommandArgs<T extends OptionSpecs>(command: string, argv: s
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // parseArgs messages are multi-sentence ("... To specify a positional argument ..."): keep the first.
-    const first = message
-      .split(/\.\s/)[0]!
-      .replace(/^Unknown option/, 'unknown option')
-      .replace(/'/g, '');
-    throw new UsageError(`${command}: ${first}`);
+    const first = (message.split(/\.\s/)[0] ?? message).replace(/^Unknown option/, 'unknown option').replace(/'/g, '');
+    throw new UsageError(`${command}: ${first}${suggestion(first, options)}`, command);
   }
+}
+
+/** `unknown option --tpoic` → ` (did you mean --topic?)`. */
+function suggestion(message: string, options: OptionSpecs): string {
+  const unknown = /^unknown option (--?)([^\s,]+)/.exec(message);
+  if (!unknown || unknown[1] !== '--') return '';
+  const name = unknown[2]!.replace(/^no-/, '');
+  const match = closest(name, Object.keys(options));
+  return match === undefined ? '' : ` (did you mean --${match}?)`;
 }
 
 /** A positive integer flag value, or a usage error naming the flag. */

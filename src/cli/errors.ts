@@ -14,8 +14,9 @@ export class CliError extends Error {
 }
 
 export class UsageError extends CliError {
-  constructor(message: string) {
-    super(`${message} (see redis-print --help)`, 2);
+  /** `command`: whose help to point at (`redis-print decode --help`). */
+  constructor(message: string, command?: string) {
+    super(`${message} (see redis-print ${command ? `${command} ` : ''}--help)`, 2);
   }
 }
 
@@ -24,4 +25,26 @@ export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // Errors quote what they found (a channel, an atom, a server's reply): nothing raw reaches the terminal.
   return escapeUnsafe(text.replace(/\s*\n\s*/g, ' ').trim());
+}
+
+/** A file system error in words (`is a directory`), without Node's `EISDIR: …, open '…'` wrapping. */
+export function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return oneLine(error);
+  }
 }

@@ -4,7 +4,6 @@
  */
 import { CaptureWriter } from '../capture/writer.js';
 import type { RawMessage } from '../model/raw-message.js';
-import { paletteFor } from '../output/palette.js';
 import { MessagePipeline } from '../output/pipeline.js';
 import { RenderQueue } from '../output/render-queue.js';
 import { elixirVersion } from '../output/term-text.js';
@@ -14,26 +13,13 @@ import type { ConnectionSpec } from '../redis/connection-spec.js';
 import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
-import { applyRenderFlags, durationFlag, intFlag } from './args.js';
-import { CliError } from './errors.js';
-import { filterFromFlags, type FilterFlagValues } from './filters.js';
-import { toolVersion } from './run.js';
+import { CliError, fileProblem } from './errors.js';
+import { exitCodeFor } from './io.js';
+import { toolVersion } from './version.js';
 import type { Subscription } from './subscription.js';
-import { openWatchUi, wantsUi } from './watch-ui.js';
+import type { WatchConfig } from './watch-config.js';
+import { openWatchUi } from './watch-ui.js';
 import { reconnectedNotice, reconnectingNotice } from '../output/connection-notices.js';
-
-export interface WatchFlags extends FilterFlagValues {
-  json?: boolean;
-  /** `--no-term`: NDJSON without the typed `term` (false). */
-  term?: boolean;
-  full?: boolean;
-  tui?: boolean;
-  count?: string;
-  timeout?: string;
-  buffer?: string;
-  record?: string;
-  elixir?: string;
-}
 
 /** Where messages come from: a live Subscriber, or demo's in-process feed. */
 export interface WatchSource extends EventEmitter<SubscriberEvents> {
@@ -45,6 +31,7 @@ export interface WatchSource extends EventEmitter<SubscriberEvents> {
 
 export interface WatchTarget {
   source: WatchSource;
+  /** What `source` is subscribed to (from the config, or demo's). */
   subscription: Subscription;
   /** Called once subscribed (demo starts its simulated cluster then). */
   onReady?: () => void | Promise<void>;
@@ -68,25 +55,22 @@ export function subscriberFor(spec: ConnectionSpec, subscription: Subscription):
 const TIMED_OUT = -1;
 
 /** Runs until a stop condition; resolves to the exit code. */
-export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<number> {
-  applyRenderFlags(flags);
-  const filter = filterFromFlags(flags);
-  const count = flags.count === undefined ? undefined : intFlag('count', flags.count, 0);
-  const timeoutMs = flags.timeout === undefined ? undefined : durationFlag('timeout', flags.timeout, 0);
-  const ui = wantsUi(flags);
-  // The UI filters by itself (the flags are its starting filter, which `/` edits), so its
+export async function runWatch(config: WatchConfig, target: WatchTarget): Promise<number> {
+  const { count, timeoutMs } = config.limits;
+  const { ui, lines, record } = config.output;
+  // The UI filters by itself (the filter flags are its starting filter, which `/` edits), so its
   // pipeline lets everything through.
-  const pipeline = new MessagePipeline(ui ? {} : { filter });
+  const pipeline = new MessagePipeline(ui ? {} : { filter: config.filter.filter });
 
   const shown = (): number => (queue ? queue.counters.shown : pipeline.counters.shown);
   // In NDJSON mode stdout carries only JSON: status lines go to stderr.
   const notice = (text: string): void => {
     if (session) return; // the UI shows connection changes itself
-    if (flags.json) process.stderr.write(`# ${text}\n`);
+    if (lines.json) process.stderr.write(`# ${text}\n`);
     else queue?.notice(text);
   };
 
-  const recorder = flags.record ? await openRecorder(flags.record, target) : undefined;
+  const recorder = record ? await openRecorder(record, target) : undefined;
   const subscriber = target.source;
   let stopping = false;
   let resolveFinished!: (code: number) => void;
@@ -105,8 +89,8 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     ? undefined
     : new RenderQueue({
         spec: {
-          render: renderSpec(flags),
-          filter: filter.spec,
+          render: renderSpec(config),
+          filter: config.filter.spec,
           elixir: elixirVersion(),
           ...(count === undefined ? {} : { maxShown: count }),
         },
@@ -122,15 +106,18 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
         },
       });
   // Opened before connecting, so the user sees "connecting" rather than a blank terminal.
-  const session = ui ? await openWatchUi(flags, target, pipeline) : undefined;
+  const session = ui ? await openWatchUi(config, target, pipeline) : undefined;
   void session?.finished.then(finish);
 
+  // Counted here, not read from the UI's counters: whether the UI's listener has seen a message
+  // yet depends on which listener was added first.
+  let received = 0;
   subscriber.on('message', (raw: RawMessage) => {
     if (stopping) return;
     recorder?.write(raw);
+    received++;
     if (session) {
-      // The UI takes each message from the source itself; its listener, added first, has counted this one.
-      if (count !== undefined && pipeline.counters.received >= count) finish(0);
+      if (count !== undefined && received >= count) finish(0);
       return;
     }
     queue!.push(raw);
@@ -146,14 +133,15 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   // (and demo's private redis-server is stopped) instead of killing the process. `once`: a
   // second Ctrl-C, if closing ever hangs, still kills.
   let starting = true;
-  const onSignal = (): void => {
-    finish(0);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    finish(exitCodeFor(signal));
     if (starting) void subscriber.close();
   };
+  const onAbort = (): void => onSignal(abortSignalName(target.stop));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  target.stop?.addEventListener('abort', onSignal);
-  if (target.stop?.aborted) onSignal();
+  target.stop?.addEventListener('abort', onAbort);
+  if (target.stop?.aborted) onAbort();
   let timer: NodeJS.Timeout | undefined;
   try {
     try {
@@ -181,7 +169,7 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     await queue?.close();
     // What was received before the timeout counts, even if the worker renders it only now.
     if (code === TIMED_OUT) code = shown() > 0 ? 0 : 1;
-    const recorded = recorder ? `, recorded ${recorder.stats.records} to ${flags.record}` : '';
+    const recorded = recorder ? `, recorded ${recorder.stats.records} to ${record}` : '';
     await recorder?.close();
     process.stderr.write(`# ${session ? session.summary() : summary(queue!)}${recorded}\n`);
     return code;
@@ -190,7 +178,7 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    target.stop?.removeEventListener('abort', onSignal);
+    target.stop?.removeEventListener('abort', onAbort);
     stopping = true;
     await subscriber.close();
     await queue?.close();
@@ -198,10 +186,10 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   }
 }
 
-function renderSpec(flags: WatchFlags): RenderSpec {
-  if (flags.json) return { format: 'ndjson', term: flags.term !== false };
-  const width = flags.full || !process.stdout.isTTY ? undefined : process.stdout.columns;
-  return { format: 'lines', color: paletteFor(process.stdout).enabled, ...(width ? { width } : {}) };
+function renderSpec(config: WatchConfig): RenderSpec {
+  const { lines, term } = config.output;
+  if (lines.json) return { format: 'ndjson', term };
+  return { format: 'lines', color: lines.palette.enabled, ...(lines.width ? { width: lines.width } : {}) };
 }
 
 /** `received` counts the decoded messages; `dropped` those let go undecoded: together, all that arrived. */
@@ -210,12 +198,17 @@ function summary(queue: RenderQueue): string {
   return `received ${c.received}, shown ${c.shown}, filtered ${c.filtered}, undecodable ${c.undecodable}, dropped ${c.dropped}`;
 }
 
+/** demo aborts `stop` with the signal's name as the reason. */
+function abortSignalName(stop: AbortSignal | undefined): NodeJS.Signals {
+  return stop?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+}
+
 async function openRecorder(path: string, target: WatchTarget): Promise<CaptureWriter> {
   try {
     return await CaptureWriter.open(
       path,
       {
-        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        tool: { name: 'redis-print', version: await toolVersion() },
         target: target.source.target,
         patterns: target.subscription.patterns,
         channels: target.subscription.channels,
@@ -223,6 +216,6 @@ async function openRecorder(path: string, target: WatchTarget): Promise<CaptureW
       { append: true },
     );
   } catch (error) {
-    throw new CliError(`cannot record to ${path}: ${error instanceof Error ? error.message : String(error)}`, 2);
+    throw new CliError(`cannot record to ${path}: ${fileProblem(error)}`, 2);
   }
 }

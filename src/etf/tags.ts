@@ -8,7 +8,6 @@ export const VERSION_MAGIC = 131;
 
 export const DIST_HEADER = 68; // distribution header (atom cache), dist traffic only
 export const DIST_FRAG_HEADER = 69;
-export const DIST_FRAG_CONT = 70; // same byte as NEW_FLOAT_EXT, but only right after the magic
 export const COMPRESSED = 80;
 
 export const NEW_FLOAT_EXT = 70;

@@ -75,9 +75,27 @@ export class BatchedWriter {
   async flush(): Promise<void> {
     this.flushNow();
     if (this.failed) return;
-    while (this.blocked || this.stream.writableNeedDrain) {
-      await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+    while ((this.blocked || this.stream.writableNeedDrain) && !this.failed && !this.stream.destroyed) {
+      await this.drained();
       this.flushNow();
     }
+  }
+
+  /**
+   * Until the stream drains — or fails or closes: a reader that went away (EPIPE) never drains,
+   * and waiting for it left nothing for the event loop to do (Node then exits with 13).
+   */
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.once('drain', done);
+      this.stream.once('error', done);
+      this.stream.once('close', done);
+    });
   }
 }

@@ -88,11 +88,14 @@ export interface FilterFlags {
   event?: readonly string[] | undefined;
   node?: readonly string[] | undefined;
   kind?: readonly string[] | undefined;
-  channel?: readonly string[] | undefined;
   grep?: readonly string[] | undefined;
 }
 
-/** One clause per given flag: repeats of a flag OR together, different flags AND. */
+/**
+ * One clause per given flag: repeats of a flag OR together, different flags AND. There is no
+ * channel flag: the CLI's `--channel` is a SUBSCRIBE, and as a filter it hid every message that
+ * arrived through a `--pattern`.
+ */
 export function specFromFlags(flags: FilterFlags): FilterSpec {
   const clauses: FilterClause[] = [];
   const add = (field: FilterField, values: readonly string[] | undefined): void => {
@@ -102,14 +105,8 @@ export function specFromFlags(flags: FilterFlags): FilterSpec {
   add('event', flags.event);
   add('node', flags.node);
   add('kind', flags.kind);
-  add('channel', flags.channel);
   add('text', flags.grep);
   return { clauses };
-}
-
-/** Both filters at once (e.g. the CLI flags and the query typed in the UI). */
-export function combineSpecs(...specs: FilterSpec[]): FilterSpec {
-  return { clauses: specs.flatMap((s) => s.clauses) };
 }
 
 type FieldTest = (m: WatchedMessage) => boolean;

@@ -54,11 +54,6 @@ export function compileGlob(source: string, options: GlobOptions = {}): GlobResu
   return { ok: true, glob: { source, literal, test: (v) => matchTokens(tokens, codePoints(fold(v))) } };
 }
 
-/** True when `text` contains a character that `compileGlob` treats as a wildcard. */
-export function hasGlobSyntax(text: string): boolean {
-  return /[*?[\\]/.test(text);
-}
-
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Indexable characters: the string itself when it is all BMP (the common, allocation-free case). */

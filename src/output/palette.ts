@@ -1,6 +1,6 @@
 /**
- * Colours for line output, by message kind. Only used on a terminal and never when NO_COLOR is
- * set (https://no-color.org): a disabled palette returns text unchanged.
+ * Colours for line output, by message kind (see `paletteFor` for when): a disabled palette returns
+ * text unchanged.
  */
 export type Role =
   | 'dim'
@@ -37,7 +37,17 @@ export function paint(palette: Palette, role: Role, text: string): string {
   return palette.enabled ? `\u001b[${codes[role]}m${text}\u001b[0m` : text;
 }
 
-/** Colours on a TTY only, and never with NO_COLOR set (to anything non-empty). */
-export function paletteFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Palette {
+/**
+ * `always`/`never` as asked; `auto` (the default): FORCE_COLOR (non-empty, not 0) turns colours on,
+ * NO_COLOR (non-empty, https://no-color.org) off, else colours on a terminal only.
+ */
+export function paletteFor(
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+  choice: 'auto' | 'always' | 'never' = 'auto',
+): Palette {
+  if (choice !== 'auto') return { enabled: choice === 'always' };
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return { enabled: force !== '0' && force !== 'false' };
   return { enabled: stream.isTTY === true && !env.NO_COLOR };
 }

@@ -79,6 +79,10 @@ export function explainFailure(error: unknown, spec: ConnectionSpec): { reason: 
     }
     return { reason: 'tls', detail: `TLS handshake failed (${why})` };
   }
+  // ioredis's parser met bytes that are not RESP: "Protocol error, got "H" as reply type byte. Please report this."
+  if (/^Protocol error\b/.test(message)) {
+    return { reason: 'config', detail: 'not a Redis server (it answered something other than the Redis protocol)' };
+  }
   if (has('ECONNREFUSED')) return { reason: 'refused', detail: 'connection refused' };
   if (has('ENOTFOUND') || has('EAI_AGAIN')) return { reason: 'host-not-found', detail: `host not found (${message})` };
   if (has('ETIMEDOUT')) {

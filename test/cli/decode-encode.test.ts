@@ -8,7 +8,7 @@ import { fromTypedJson } from '../../src/etf/render/typed-json-read.js';
 import { termEquals } from '../../src/etf/term.js';
 import { erlDecodeCheck, erlSameTerm } from '../helpers/erl.js';
 import type { Manifest, ManifestEntry } from '../helpers/manifest.js';
-import { runCli } from './run-cli.js';
+import { runInProcess as runCli } from './in-process.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/phoenix/', import.meta.url));
 
@@ -117,16 +117,52 @@ describe('encode', () => {
     expect(await erlSameTerm([z], [readFileSync(plain)])).toEqual([true]);
   });
 
-  it('round-trips typed JSON from decode through encode byte for byte (canonical OTP 26 atoms)', async () => {
-    const entry = manifest(versions[0]!)[2]!;
-    const json = await runCli(['decode', '--format', 'json-typed', entry.path]);
-    const out = join(scratch, 'typed.etf');
-    const result = await runCli(['encode', '--from', 'json-typed', '--minor-version', '1', '-', '-o', out], {
-      input: json.stdout,
-    });
-    expect(result.code).toBe(0);
-    // OTP 25 wrote this fixture; minor_version 1 is its atom encoding, so the bytes are the same.
-    expect(readFileSync(out).equals(readFileSync(entry.path))).toBe(true);
+  it.each(versions)(
+    'by default, decode → encode gives every uncompressed OTP 25 fixture back byte for byte (%s)',
+    async (version) => {
+      // Compressed fixtures come back the same only with the same zlib level and library.
+      const entries = manifest(version).filter((e) => !e.wire_compressed);
+      expect(entries.length).toBeGreaterThan(10);
+      for (const entry of entries) {
+        const json = await runCli(['decode', '--format', 'json-typed', entry.path]);
+        const result = await runCli(['encode', '--from', 'json-typed', '-'], { input: json.stdout });
+        expect(result.code, `${entry.file}: ${result.stderr}`).toBe(0);
+        expect(result.stdoutBytes.equals(readFileSync(entry.path)), entry.file).toBe(true);
+      }
+    },
+  );
+
+  it('writes UTF-8 atoms (OTP 26) only when asked with --minor-version 2', async () => {
+    const one = await runCli(['encode', '--term', ':ok']);
+    const two = await runCli(['encode', '--minor-version', '2', '--term', ':ok']);
+    expect([...one.stdoutBytes]).toEqual([131, 100, 0, 2, 111, 107]); // ATOM_EXT, as OTP 25
+    expect([...two.stdoutBytes]).toEqual([131, 119, 2, 111, 107]); // SMALL_ATOM_UTF8_EXT
+  });
+
+  it('never overwrites -o FILE silently: refused without a terminal unless --force or --yes', async () => {
+    const out = join(scratch, 'exists.etf');
+    writeFileSync(out, 'keep me');
+    const refused = await runCli(['encode', '--term', '1', '-o', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/exists\.etf already exists: add --force/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    for (const flag of ['--force', '--yes']) {
+      writeFileSync(out, 'keep me');
+      expect((await runCli(['encode', '--term', '1', '-o', out, flag])).code).toBe(0);
+      expect([...readFileSync(out)]).toEqual([131, 97, 1]);
+    }
+  });
+
+  it('asks before overwriting on a terminal, and keeps the file on no', async () => {
+    const out = join(scratch, 'ask.etf');
+    writeFileSync(out, 'keep me');
+    const no = await runCli(['encode', '--term', '1', '-o', out], { input: 'n\n', tty: { columns: 80 } });
+    expect(no.code).toBe(1);
+    expect(no.stderr).toMatch(/Overwrite\? \[y\/N\]/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    const yes = await runCli(['encode', '--term', '1', '-o', out], { input: 'y\n', tty: { columns: 80 } });
+    expect(yes.code).toBe(0);
+    expect([...readFileSync(out)]).toEqual([131, 97, 1]);
   });
 
   it('points at the column of a syntax error', async () => {

@@ -50,8 +50,8 @@ function serversUsing(dir: string): number[] {
   return pids;
 }
 
-async function expectStoppedCleanly(result: CliResult): Promise<void> {
-  expect(result.code, result.stderr).toBe(0);
+async function expectStoppedCleanly(result: CliResult, code = 0): Promise<void> {
+  expect(result.code, result.stderr).toBe(code);
   expect(await listening(demoPort(result.stderr))).toBe(false);
 }
 
@@ -117,7 +117,7 @@ describe('demo with redis-server on PATH', () => {
     await demo.waitForStdout(/new:msg/);
     demo.kill('SIGINT');
     const result = await demo.done;
-    await expectStoppedCleanly(result);
+    await expectStoppedCleanly(result, 130);
     expect(result.stderr).toMatch(/^# received \d+, shown \d+, filtered 0, undecodable \d+, dropped 0$/m);
   });
 
@@ -133,7 +133,7 @@ describe('demo with redis-server on PATH', () => {
           await new Promise((r) => setTimeout(r, 1));
         demo.kill('SIGINT');
         const result = await demo.done;
-        expect(result.code, result.stderr).toBe(0);
+        expect(result.code, result.stderr).toBe(130);
         expect(serversUsing(tmp)).toEqual([]);
         expect(readdirSync(tmp)).toEqual([]);
       }
@@ -165,7 +165,7 @@ describe('demo with redis-server on PATH', () => {
     const demo = startCli(['demo', '--json']);
     await demo.waitForStdout(/\n/);
     demo.kill('SIGTERM');
-    await expectStoppedCleanly(await demo.done);
+    await expectStoppedCleanly(await demo.done, 143);
   });
 
   test('connection flags are refused: the demo runs its own Redis', async () => {

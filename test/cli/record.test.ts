@@ -99,7 +99,7 @@ describe('record', () => {
       live.kill(signal);
       const result = await live.done;
       const sent = await flood.stop();
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(signal === 'SIGINT' ? 130 : 143);
       const counted = Number(/# recorded (\d+) messages/.exec(result.stderr)?.[1]);
       const { messages: recorded, truncated } = await readBack(file);
       expect(truncated).toBe(false);

@@ -234,7 +234,7 @@ describe('replay', () => {
     });
   });
 
-  it('stops on Ctrl-C, says how far it got, and exits 1', async () => {
+  it('stops on Ctrl-C, says how far it got, and exits 130', async () => {
     // The fixture capture spans a few seconds of recorded time; at speed 0.05 that is a minute.
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     const file = join(dir, 'slow.capture');
@@ -251,7 +251,7 @@ describe('replay', () => {
       await waitUntil(() => receiver.arrivals.length >= 1, 'the first replayed message');
       live.kill('SIGINT');
       const result = await live.done;
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(130);
       expect(result.stderr).toMatch(/# interrupted: replayed (\d+) of 10 records/);
       const sent = Number(/replayed (\d+) of 10/.exec(result.stderr)![1]);
       expect(sent).toBeLessThan(10);

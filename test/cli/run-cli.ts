@@ -41,8 +41,10 @@ export interface LiveCli {
 }
 
 export function startCli(args: string[], options: CliOptions = {}): LiveCli {
+  // No colour unless a test asks: FORCE_COLOR in the developer's shell would beat NO_COLOR.
+  const { FORCE_COLOR: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...inherited, NO_COLOR: '1', ...options.env },
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

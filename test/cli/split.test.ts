@@ -14,7 +14,7 @@ import { Atom, ErlMap } from '../../src/etf/term.js';
 import { broadcastStruct, buildV3 } from '../../src/phoenix/build.js';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { fixtureCapturePath, fixturePayloads } from './record-helpers.js';
-import { runCli } from './run-cli.js';
+import { runInProcess as runCli } from './in-process.js';
 
 const SAFE_NAME = /^\d{4}(-[A-Za-z0-9._-]+)*\.(etf|json|msgpack|bin)$/;
 

@@ -196,7 +196,7 @@ describe('command-line mistakes and an unreachable Redis', () => {
   });
 });
 
-test('Ctrl-C prints the one-line summary to stderr and exits 0', async () => {
+test('Ctrl-C prints the one-line summary to stderr and exits 130', async () => {
   const watch = await startWatch(['--no-tui', '--url', server.url, '--topic', 'rooms:lobby']);
   await publishInOrder(client, [
     { channel: CHANNEL, payload: hello.payload },
@@ -208,7 +208,7 @@ test('Ctrl-C prints the one-line summary to stderr and exits 0', async () => {
   await watch.waitForStdout(/rooms:lobby.*\n(.*\n)*.*rooms:lobby.*\n/);
   watch.kill('SIGINT');
   const result = await watch.done;
-  expect(result.code).toBe(0);
+  expect(result.code).toBe(130);
   expect(result.signal).toBe(null);
   const summaries = result.stderr.split('\n').filter((l) => /^# received/.test(l));
   expect(summaries).toEqual(['# received 4, shown 2, filtered 2, undecodable 1, dropped 0']);

@@ -46,7 +46,7 @@ test('kill -9 and restart mid-stream: a reconnect line, then later messages arri
     json.kill('SIGINT');
   }
   const [l, j] = await Promise.all([lines.done, json.done]);
-  expect([l.code, j.code]).toEqual([0, 0]);
+  expect([l.code, j.code]).toEqual([130, 130]);
 
   const messages = messageLines(l.stdout).map(parseLine);
   expect(messages.map((m) => m.event)).toEqual(['new:msg', 'new:msg']);

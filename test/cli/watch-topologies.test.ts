@@ -67,7 +67,7 @@ describe('Sentinel', () => {
       watch.kill('SIGINT');
     }
     const result = await watch.done;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     expect(messageLines(result.stdout).map((l) => parseLine(l).genMode)).toEqual(['v3/except', 'v1/fastlane']);
     expect(result.stdout + result.stderr).not.toContain(MASTER_PW);
   });

@@ -87,8 +87,8 @@ describe('redis-server killed and restarted, three times', () => {
       }
       const j = await stop(json);
       const l = await stop(lines);
-      expect(j.code).toBe(0);
-      expect(l.code).toBe(0);
+      expect(j.code).toBe(130); // Ctrl-C: 130, for every command
+      expect(l.code).toBe(130);
       // Every message, once, in order; stdout of --json holds only JSON.
       expect(topicsIn(j.stdout)).toEqual(expected);
       expect(messageLines(l.stdout).map((x) => x.split(' ')[4])).toEqual(expected);
@@ -132,7 +132,7 @@ describe('the server frozen for 30 s (SIGSTOP)', () => {
       await rawPublish(server, CHANNEL, marker('after-thaw'));
       await json.waitForStdout(/"topic":"faults:after-thaw"/);
       const result = await stop(json);
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(130);
       expect(topicsIn(result.stdout)).toEqual(['faults:before-freeze', 'faults:after-thaw']);
       // The gap it reports covers the whole freeze (from the last sign of life, which came before
       // SIGSTOP, to the reconnection, which came after SIGCONT), not only the time after the
@@ -192,7 +192,7 @@ describe('Sentinel promotes the replica (SENTINEL FAILOVER, the old master lives
       expect(await rawPublish(replica, CHANNEL, marker('on-new-master'))).toBeGreaterThan(0);
       await json.waitForStdout(/"topic":"faults:on-new-master"/);
       const result = await stop(json);
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(130);
       expect(topicsIn(result.stdout)).toEqual(['faults:on-old-master', 'faults:on-new-master']);
     } finally {
       json.kill('SIGKILL');
@@ -223,7 +223,7 @@ describe('the cluster node being watched dies', () => {
       await rawPublish(third, CHANNEL, marker('through-third'));
       await json.waitForStdout(/"topic":"faults:through-third"/);
       const result = await stop(json);
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(130);
       expect(topicsIn(result.stdout)).toEqual(['faults:through-second', 'faults:through-third']);
     } finally {
       json.kill('SIGKILL');
@@ -279,7 +279,7 @@ describe('record across three restarts', () => {
       }
       await publishBatch();
       const result = await stop(live);
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(130);
       const counted = Number(/^# recorded (\d+) messages/m.exec(result.stderr)![1]);
       const { messages, truncated } = await readBack(file);
       expect(truncated).toBe(false);

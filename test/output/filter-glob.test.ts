@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, hasGlobSyntax, type Glob } from '../../src/output/glob.js';
+import { compileGlob, type Glob } from '../../src/output/glob.js';
 
 function glob(pattern: string, ignoreCase = false): Glob {
   const r = compileGlob(pattern, { ignoreCase });
@@ -101,12 +101,5 @@ describe('compileGlob', () => {
       }),
       { numRuns: 2000 },
     );
-  });
-
-  it('knows which text has glob syntax', () => {
-    expect(hasGlobSyntax('rooms:lobby')).toBe(false);
-    expect(hasGlobSyntax('rooms:*')).toBe(true);
-    expect(hasGlobSyntax('a?')).toBe(true);
-    expect(hasGlobSyntax('[x]')).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  combineSpecs,
   compileFilter,
   specFromFlags,
   type FilterSpec,
@@ -147,7 +146,7 @@ describe('filters over the captured adapter payloads', () => {
     const { filter, problems } = compileFilter(spec);
     expect(problems).toEqual([]);
     expect(files(filter)).toEqual(filesWhere((f) => f.entry.label === 'floats' || f.entry.label === 'integers'));
-    const narrowed = compileFilter(combineSpecs(spec, parseFilterQuery('-ints').spec)).filter;
+    const narrowed = compileFilter({ clauses: [...spec.clauses, ...parseFilterQuery('-ints').spec.clauses] }).filter;
     expect(files(narrowed)).toEqual(filesWhere((f) => f.entry.label === 'floats'));
   });
 

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hexDump, hexLineCount, hexLineOf, hexLineText, type HexLine } from '../../src/ui/model/hex-dump.js';
+import { hexDump, hexLineCount, hexLineOf, type HexLine } from '../../src/ui/model/hex-dump.js';
+
+/** A line's segments joined back into plain text. */
+const hexLineText = (line: HexLine): string => line.segments.map((s) => s.text).join('');
 import { fixtureMessages } from '../output/filter-fixture-messages.js';
 
 const broadcast = fixtureMessages(['phoenix_pubsub_redis-3.1.0']).find(

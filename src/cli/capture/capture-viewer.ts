@@ -5,43 +5,42 @@
  * never pays for blessed.
  */
 import { scanCapture } from '../../capture/reader.js';
-import { specFromFlags } from '../../output/filter.js';
+import type { FilterSpec } from '../../output/filter.js';
 import { MessagePipeline } from '../../output/pipeline.js';
-import { intFlag } from '../args.js';
-import type { FilterFlagValues } from '../filters.js';
-import { toolVersion } from '../run.js';
+import { toolVersion } from '../version.js';
 import { captureWriteHook } from '../ui-hooks.js';
 import { CaptureFeed } from './capture-feed.js';
 
-export interface CaptureViewFlags extends FilterFlagValues {
-  json?: boolean;
-  full?: boolean;
-  buffer?: string;
+export interface CaptureViewConfig {
+  /** The starting filter, editable with `/`. */
+  filter: FilterSpec;
+  /** Ring buffer size; default: the whole capture (up to a million). */
+  bufferSize: number | undefined;
 }
 
-export type CaptureViewer = (path: string, flags: CaptureViewFlags) => Promise<number>;
+export type CaptureViewer = (path: string, config: CaptureViewConfig) => Promise<number>;
 
 /** Messages kept when the capture is larger and no --buffer is given. */
 const DEFAULT_MAX_BUFFER = 1_000_000;
 
 export async function loadCaptureViewer(): Promise<CaptureViewer> {
   const { runUi } = await import('../../ui/app.js');
-  return async (path, flags) => {
+  return async (path, config) => {
     const scanned = await scanCapture(path);
     const first = scanned.segments[0]?.header;
     // Offline, the whole capture should be browsable: keep every record unless told otherwise.
-    const bufferSize = intFlag('buffer', flags.buffer, Math.min(Math.max(scanned.records, 1), DEFAULT_MAX_BUFFER));
+    const bufferSize = config.bufferSize ?? Math.min(Math.max(scanned.records, 1), DEFAULT_MAX_BUFFER);
     const feed = new CaptureFeed(path);
     const ui = runUi({
       source: feed,
       pipeline: new MessagePipeline(),
       subscription: { patterns: first?.patterns ?? [], channels: first?.channels ?? [] },
-      filter: specFromFlags(flags),
+      filter: config.filter,
       bufferSize,
       mode: 'offline',
       // `w` writes the messages shown to a new capture, with the original session's subscriptions.
       writeCapture: captureWriteHook(async () => ({
-        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        tool: { name: 'redis-print', version: await toolVersion() },
         target: first?.target ?? path,
         patterns: first?.patterns ?? [],
         channels: first?.channels ?? [],

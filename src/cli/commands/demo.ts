@@ -10,30 +10,28 @@ import { publishSimulatedTraffic } from '../../demo/publishing-cluster.js';
 import type { StandaloneSpec } from '../../redis/connection-spec.js';
 import { Subscriber } from '../../redis/subscriber.js';
 import { parseCommandArgs } from '../args.js';
+import { watchFlags } from '../command-defs.js';
 import { CliError, UsageError } from '../errors.js';
-import { subscriptionFromFlags } from '../subscription.js';
-import { usage } from '../usage.js';
-import { watchOptions } from '../watch-options.js';
+import { exitCodeFor, type CliIo } from '../io.js';
+import { watchConfigFrom } from '../watch-config.js';
 import { runWatch } from '../watch-run.js';
 
-export async function demoCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('demo', argv, watchOptions);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`demo takes no arguments, got "${positionals[0]}"`);
+export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
+  // Parsed with watch's connection flags too, to say why they make no sense here.
+  const { values, positionals } = parseCommandArgs('demo', argv, watchFlags);
+  if (positionals.length > 0) throw new UsageError(`demo takes no arguments, got "${positionals[0]}"`, 'demo');
   for (const flag of ['url', 'host', 'port', 'sentinel', 'cluster'] as const) {
-    if (values[flag] !== undefined) throw new UsageError(`demo runs its own Redis; --${flag} is for watch`);
+    if (values[flag] !== undefined) throw new UsageError(`demo runs its own Redis; --${flag} is for watch`, 'demo');
   }
-  const subscription = subscriptionFromFlags(values);
+  const config = watchConfigFrom(values, io);
+  const { subscription } = config;
 
   if (!redisServerAvailable()) {
     process.stderr.write(
       '# redis-server is not on PATH (install it with: sudo apt-get install redis-server, or brew install redis);\n' +
         '# showing the simulated cluster in-process instead, without Redis in between\n',
     );
-    return runWatch(values, { source: new InProcessFeed(), subscription });
+    return runWatch(config, { source: new InProcessFeed(), subscription });
   }
 
   // Ctrl-C while redis-server starts must not kill us before we can stop it (the default action
@@ -41,7 +39,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   // and reach runWatch through `stop`: removing them to let runWatch take over could drop a
   // signal that arrives at that moment. (`once`: a second Ctrl-C still kills.)
   const interrupt = new AbortController();
-  const onSignal = (): void => interrupt.abort();
+  const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -56,7 +54,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     }
     if (interrupt.signal.aborted) {
       await redis.stop();
-      return 0;
+      return exitCodeFor(interrupt.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
     }
     const spec: StandaloneSpec = { mode: 'standalone', host: '127.0.0.1', port: redis.port };
     process.stderr.write(
@@ -64,7 +62,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     );
     let stopTraffic: (() => Promise<void>) | undefined;
     try {
-      return await runWatch(values, {
+      return await runWatch(config, {
         source: new Subscriber(spec, subscription),
         subscription,
         publishTo: spec,

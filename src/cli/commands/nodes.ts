@@ -5,16 +5,12 @@ import { jsonDocument, nodesLines } from '../../output/insight-text.js';
 import { durationFlag, parseCommandArgs } from '../args.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { UsageError } from '../errors.js';
-import { NODES_HELP, nodesOptions } from '../insight-options.js';
+import { nodesOptions } from '../insight-options.js';
 import { askNumsub, runInsight } from '../insight-run.js';
 import { subscriptionFromFlags } from '../subscription.js';
 
 export async function nodesCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('nodes', argv, nodesOptions);
-  if (values.help) {
-    process.stdout.write(NODES_HELP);
-    return 0;
-  }
   if (positionals.length > 0) throw new UsageError(`nodes takes no argument "${positionals[0]}"`);
   const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
   const downPeriodMs = durationFlag('down-period', values['down-period'], 30_000);

@@ -6,16 +6,12 @@ import { PresenceWatch, type PresenceEvent } from '../../phoenix/presence/presen
 import { durationFlag, parseCommandArgs } from '../args.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { UsageError } from '../errors.js';
-import { PRESENCE_HELP, presenceOptions } from '../insight-options.js';
+import { presenceOptions } from '../insight-options.js';
 import { runInsight } from '../insight-run.js';
 import { subscriptionFromFlags } from '../subscription.js';
 
 export async function presenceCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('presence', argv, presenceOptions);
-  if (values.help) {
-    process.stdout.write(PRESENCE_HELP);
-    return 0;
-  }
   if (positionals.length > 0) throw new UsageError(`presence takes no argument "${positionals[0]}"`);
   const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
   const downPeriodMs = durationFlag('down-period', values['down-period'], 30_000);

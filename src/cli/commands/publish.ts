@@ -29,12 +29,14 @@ import {
   type PublishPlan,
 } from '../../phoenix/publish-plan.js';
 import { sendRepeatedly, sentSummary, zeroReceiversHint } from '../publish/send.js';
-import { usage } from '../usage.js';
+import { commandHelp } from '../help.js';
+import { exitCodeFor } from '../io.js';
+import { commandDef } from '../command-defs.js';
 
 export async function publishCommand(argv: string[]): Promise<number> {
   const request = parsePublishArgs(argv);
   if (request === 'help') {
-    process.stdout.write(usage());
+    process.stdout.write(commandHelp(commandDef('publish')!));
     return 0;
   }
   const spec = connectionSpecFromFlags(request.connection);
@@ -171,8 +173,15 @@ async function send(
   clusterMode: boolean,
 ): Promise<number> {
   const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  if (request.repeat > 1) process.once('SIGINT', onInterrupt);
+  let interrupted: NodeJS.Signals | undefined;
+  const onInterrupt = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
+    stop.abort();
+  };
+  if (request.repeat > 1) {
+    process.once('SIGINT', onInterrupt);
+    process.once('SIGTERM', onInterrupt);
+  }
   try {
     const result = await redisStep(() =>
       sendRepeatedly(publisher, plan.channel, plan.bytes, {
@@ -188,9 +197,10 @@ async function send(
         `${result.receivers.every((r) => r === 0) ? 'no subscriber got it' : 'some messages reached no subscriber'}: ${hint}`,
       );
     }
-    return 0;
+    return interrupted ? exitCodeFor(interrupted) : 0;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGTERM', onInterrupt);
   }
 }
 

@@ -9,8 +9,9 @@
  *
  * Every message counted as recorded is in the file when the command exits — on --count,
  * --duration, Ctrl-C or SIGTERM — and the writer flushes at least every 200 ms meanwhile, so a
- * kill -9 loses at most the last fraction of a second. Exit codes: 0 stopped as asked; 1 the
- * file could not be written while recording; 2 bad flags, unwritable file, unreachable Redis.
+ * kill -9 loses at most the last fraction of a second. Exit codes: 0 stopped by --count or
+ * --duration; 130/143 by Ctrl-C/SIGTERM; 1 the file could not be written while recording; 2 bad
+ * flags, unwritable file, unreachable Redis.
  */
 import { performance } from 'node:perf_hooks';
 import { CaptureWriter } from '../../capture/writer.js';
@@ -19,50 +20,28 @@ import { MessagePipeline } from '../../output/pipeline.js';
 import { formatBytes } from '../../output/units.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import type { Subscriber } from '../../redis/subscriber.js';
-import {
-  connectionOptions,
-  durationFlag,
-  filterOptions,
-  intFlag,
-  parseCommandArgs,
-  subscriptionOptions,
-} from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { ProgressLine } from '../capture/progress-line.js';
-import { connectionSpecFromFlags } from '../connection.js';
-import { CliError, oneLine, UsageError } from '../errors.js';
-import { filterFromFlags } from '../filters.js';
-import { toolVersion } from '../run.js';
-import { subscriptionFromFlags, type Subscription } from '../subscription.js';
-import { usage } from '../usage.js';
+import { CliError, fileProblem, oneLine } from '../errors.js';
+import { exitCodeFor } from '../io.js';
+import { recordConfigFrom } from '../record-config.js';
+import { toolVersion } from '../version.js';
+import type { Subscription } from '../subscription.js';
 import { subscriberFor } from '../watch-run.js';
 import { reconnectedNotice, reconnectingNotice } from '../../output/connection-notices.js';
 import { escapeUnsafe } from '../../text/terminal-safe.js';
+import { recordFlags } from '../command-defs.js';
 
-const options = {
-  ...connectionOptions,
-  ...subscriptionOptions,
-  ...filterOptions,
-  output: { type: 'string', short: 'o' },
-  count: { type: 'string' },
-  duration: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
+const options = recordFlags;
 
 export async function recordCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('record', argv, options);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
-  if (positionals.length > 0)
-    throw new UsageError(`record takes no argument "${positionals[0]}" (the file goes after -o)`);
-  const path = values.output;
-  if (path === undefined || path === '') throw new UsageError('record needs -o FILE');
-  const count = values.count === undefined ? undefined : intFlag('count', values.count, 0);
-  const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
-  const filter = filterFromFlags(values);
-  const subscription = subscriptionFromFlags(values);
-  const subscriber = subscriberFor(connectionSpecFromFlags(values), subscription);
+  const config = recordConfigFrom(values, positionals, process.env);
+  const { path } = config.output;
+  const { count, durationMs } = config.limits;
+  const { filter } = config.filter;
+  const { subscription } = config;
+  const subscriber = subscriberFor(config.connection, subscription);
 
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -130,7 +109,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
     return `# recorded ${s.records} messages (${formatBytes(s.bytes)}), ${seconds(performance.now() - started)}`;
   });
   progress.start();
-  const onSignal = (): void => stop(0);
+  const onSignal = (signal: NodeJS.Signals): void => stop(exitCodeFor(signal));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const timer = durationMs === undefined ? undefined : setTimeout(() => stop(0), durationMs);
@@ -169,7 +148,7 @@ async function openWriter(
     return await CaptureWriter.open(
       path,
       {
-        tool: { name: 'redis-print', version: (await toolVersion()).replace(/^redis-print /, '') },
+        tool: { name: 'redis-print', version: await toolVersion() },
         target: subscriber.target,
         patterns: subscription.patterns,
         channels: subscription.channels,
@@ -177,7 +156,7 @@ async function openWriter(
       { append: true, onError },
     );
   } catch (error) {
-    throw new CliError(`cannot record to ${path}: ${oneLine(error)}`, 2);
+    throw new CliError(`cannot record to ${path}: ${fileProblem(error)}`, 2);
   }
 }
 

@@ -9,8 +9,8 @@
  *
  * Exit codes: 0 every selected record was sent; 1 the capture was refused (not a capture,
  * corrupt, payloads that would crash receivers, nothing matched the filters), the target was
- * not confirmed, the replay was interrupted, or the file ended inside a record (everything before
- * it was sent); 2 bad flags, unreadable file, unreachable Redis.
+ * not confirmed, or the file ended inside a record (everything before
+ * it was sent); 2 bad flags, unreadable file, unreachable Redis; 130/143 interrupted by Ctrl-C/SIGTERM.
  */
 import { performance } from 'node:perf_hooks';
 import { CaptureFormatError } from '../../capture/capture-error.js';
@@ -18,7 +18,7 @@ import type { ConnectionSpec } from '../../redis/connection-spec.js';
 import { warnIfUnverified } from '../insecure-warning.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import { Publisher } from '../../redis/publisher.js';
-import { connectionOptions, filterOptions, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { ChannelMap } from '../capture/channel-map.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { planReplay, type ReplayPlan } from '../capture/replay-plan.js';
@@ -27,30 +27,18 @@ import { ReplaySender } from '../capture/replay-sender.js';
 import { confirmTarget } from '../write-target-guard.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
+import { exitCodeFor } from '../io.js';
 import { filterFromFlags } from '../filters.js';
-import { usage } from '../usage.js';
 import { escapeUnsafe, escapeWord } from '../../text/terminal-safe.js';
+import { replayFlags } from '../command-defs.js';
 
-const options = {
-  ...connectionOptions,
-  ...filterOptions,
-  speed: { type: 'string' },
-  'as-fast-as-possible': { type: 'boolean' },
-  'map-channel': { type: 'string', multiple: true },
-  yes: { type: 'boolean', short: 'y' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean' },
-} as const;
+const options = replayFlags;
 
 /** PUBLISHes awaiting a reply. A cluster client may send each to a different node, so one at a time there. */
 const MAX_IN_FLIGHT = 256;
 
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('replay', argv, options);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError('replay needs exactly one capture FILE');
   const path = positionals[0]!;
   const speed = speedFromFlags(values.speed, values['as-fast-as-possible'] ?? false);
@@ -87,7 +75,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
 
   let requestStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
-  const onSignal = (): void => requestStop();
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
+    requestStop();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const sender = new ReplaySender({
@@ -116,6 +108,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       `# ${verb} ${result.sent} of ${plan.selectedCount} records to ${publisher.target} in ${seconds(elapsed)}: ` +
         `receivers total ${result.receivers}, skipped ${plan.skippedByFilter} by filter\n`,
     );
+    if (!result.completed && interrupted) return exitCodeFor(interrupted);
     return result.completed && !problem ? 0 : 1;
   } catch (error) {
     progress.stop();

@@ -22,25 +22,18 @@ import { BatchedWriter } from '../../output/batched-writer.js';
 import { topicOf } from '../../output/watched-message.js';
 import type { Classified } from '../../phoenix/classified.js';
 import { classify } from '../../phoenix/classify.js';
-import { filterOptions, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { fixtureFileName, indexWidth, type FixtureExtension } from '../capture/fixture-names.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
 import { filterFromFlags } from '../filters.js';
-import { usage } from '../usage.js';
 import { escapeUnsafe, escapeWord } from '../../text/terminal-safe.js';
+import { splitFlags } from '../command-defs.js';
+import type { CliIo } from '../io.js';
 
-const options = {
-  ...filterOptions,
-  output: { type: 'string', short: 'o' },
-  help: { type: 'boolean' },
-} as const;
+const options = splitFlags;
 
-export async function splitCommand(argv: string[]): Promise<number> {
+export async function splitCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('split', argv, options);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
   if (positionals.length !== 1) throw new UsageError('split needs exactly one capture FILE');
   const path = positionals[0]!;
   const dir = values.output;
@@ -57,7 +50,7 @@ export async function splitCommand(argv: string[]): Promise<number> {
   }
 
   // The list of files is a by-product: if its reader goes away (`| head`), the files still get written.
-  const out = new BatchedWriter(process.stdout);
+  const out = new BatchedWriter(io.stdout);
   let index = 0;
   let written = 0;
   let skipped = 0;
@@ -91,19 +84,19 @@ export async function splitCommand(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (!(error instanceof CaptureFormatError)) throw error;
-    process.stderr.write(`redis-print: ${oneLine(error)}\n`);
+    io.stderr.write(`redis-print: ${oneLine(error)}\n`);
     problem = true;
   }
   await out.flush();
   const tail = reader.summary?.truncatedTail;
   if (tail) {
-    process.stderr.write(
+    io.stderr.write(
       `redis-print: ${path}: the file ends inside a record (${tail.bytes} bytes cut off); every record before it was written\n`,
     );
     problem = true;
   }
   const filtered = filter.empty ? '' : ` (${skipped} skipped by filter)`;
-  process.stderr.write(`# wrote ${written} of ${index} payloads from ${path} to ${dir}${filtered}\n`);
+  io.stderr.write(`# wrote ${written} of ${index} payloads from ${path} to ${dir}${filtered}\n`);
   return problem ? 1 : 0;
 }
 

@@ -3,30 +3,22 @@
  * offline: in the terminal UI when on a terminal (both ways) without --no-tui/--json, else as
  * lines, exactly as `decode FILE.capture` prints them.
  */
-import { applyRenderFlags, filterOptions, parseCommandArgs, renderOptions } from '../args.js';
+import { applyRenderFlags, intFlag, parseCommandArgs } from '../args.js';
 import { isCaptureFile, printCapture } from '../capture-print.js';
+import { viewFlags } from '../command-defs.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
-import { usage } from '../usage.js';
+import type { CliIo } from '../io.js';
+import { lineOutputFrom } from '../line-output.js';
+import { filterConfigFrom } from '../watch-config.js';
 
-const options = {
-  ...filterOptions,
-  ...renderOptions,
-  json: { type: 'boolean' },
-  full: { type: 'boolean' },
-  tui: { type: 'boolean' }, // --no-tui
-  buffer: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
-
-export async function viewCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('view', argv, options);
-  if (values.help) {
-    process.stdout.write(usage());
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('view needs exactly one capture FILE');
+export async function viewCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('view', argv, viewFlags);
+  if (positionals.length !== 1) throw new UsageError('view needs exactly one capture FILE', 'view');
   applyRenderFlags(values);
   const path = positionals[0]!;
+  const filter = filterConfigFrom(values);
+  const lines = lineOutputFrom(values, io);
+  const bufferSize = values.buffer === undefined ? undefined : intFlag('buffer', values.buffer, 1);
   if (!(await isCapture(path))) {
     throw new CliError(
       `${path} is not a redis-print capture (record one with redis-print record -o FILE; decode reads .etf files)`,
@@ -34,11 +26,11 @@ export async function viewCommand(argv: string[]): Promise<number> {
     );
   }
   // The UI needs a terminal both ways: keys in, screen out.
-  if (process.stdout.isTTY && process.stdin.isTTY && values.tui !== false && !values.json) {
+  if (io.stdout.isTTY && io.stdin.isTTY && values.tui !== false && !lines.json) {
     const { loadCaptureViewer } = await import('../capture/capture-viewer.js');
-    return (await loadCaptureViewer())(path, values);
+    return (await loadCaptureViewer())(path, { filter: filter.spec, bufferSize });
   }
-  return printCapture(path, values);
+  return printCapture(path, { filter: filter.filter, lines }, io);
 }
 
 async function isCapture(path: string): Promise<boolean> {

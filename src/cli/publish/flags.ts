@@ -8,40 +8,15 @@ import { EncodeError } from '../../etf/errors.js';
 import { fromPlain } from '../../etf/plain.js';
 import { Atom, type Term } from '../../etf/term.js';
 import { channelFor, generationOfChannel } from '../../phoenix/channel.js';
-import { connectionOptions, durationFlag, intFlag, parseCommandArgs } from '../args.js';
+import { durationFlag, intFlag, parseCommandArgs } from '../args.js';
 import type { ConnectionFlags } from '../connection.js';
 import { UsageError } from '../errors.js';
 import type { Generation } from './generation.js';
 import type { PublishDraft } from '../../phoenix/publish-plan.js';
+import { publishFlags } from '../command-defs.js';
 
-export const publishOptions = {
-  ...connectionOptions,
-  pubsub: { type: 'string' },
-  channel: { type: 'string' },
-  generation: { type: 'string' },
-  sniff: { type: 'string' },
-  topic: { type: 'string' },
-  event: { type: 'string' },
-  payload: { type: 'string' },
-  term: { type: 'string' },
-  message: { type: 'boolean' },
-  etf: { type: 'string' },
-  only: { type: 'string' },
-  sender: { type: 'string' },
-  dispatcher: { type: 'string' },
-  fastlane: { type: 'string' },
-  'v1-shape': { type: 'string' },
-  'pool-size': { type: 'string' },
-  compressed: { type: 'string' },
-  'otp26-atoms': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  hex: { type: 'boolean' },
-  force: { type: 'boolean' },
-  yes: { type: 'boolean', short: 'y' },
-  repeat: { type: 'string' },
-  interval: { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
+/** Parsed with the definitions that --help and completion print. */
+export const publishOptions = publishFlags;
 
 /** Most messages one run may send (`--repeat`): a steady stream for a test, not a load generator. */
 export const MAX_REPEAT = 100_000;

@@ -84,11 +84,6 @@ export function hexDump(bytes: Uint8Array, options: HexDumpOptions = {}): HexLin
   return lines;
 }
 
-/** Joins a line's segments back into plain text. */
-export function hexLineText(line: HexLine): string {
-  return line.segments.map((s) => s.text).join('');
-}
-
 function printable(byte: number): string {
   return byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.';
 }
