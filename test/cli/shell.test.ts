@@ -167,7 +167,7 @@ describe('completion', () => {
     expect(complete('redis-print decode --format js')).toEqual(['json', 'json-typed']);
     expect(complete('redis-print --kind e')).toEqual(['error']);
     expect(complete('redis-print publish --otp')).toEqual(['--otp26-atoms']);
-    expect(complete('redis-print --no-t')).toEqual(['--no-tui']);
+    expect(complete('redis-print --no-t')).toEqual(['--no-term', '--no-tui']);
   });
 
   it('zsh and fish: every command and flag of the definitions', async () => {

@@ -95,7 +95,7 @@ describe.each([
       );
       publisher.disconnect();
       watch.child.kill('SIGINT');
-      expect(await watch.closed).toBe(0);
+      expect(await watch.closed).toBe(130); // Ctrl-C: 128 + SIGINT, as every command
 
       expect(watch.stderr).not.toMatch(/reconnect|lost connection/);
       expect(peak).toBeLessThan(PEAK_RSS_BOUND_MB);
