@@ -9,6 +9,7 @@ export const connectionOptions = {
   host: { type: 'string', short: 'h' },
   port: { type: 'string', short: 'p' },
   pass: { type: 'string', short: 'a' },
+  askpass: { type: 'boolean' },
   user: { type: 'string' },
   db: { type: 'string', short: 'n' },
   tls: { type: 'boolean' },

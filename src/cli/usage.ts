@@ -15,9 +15,10 @@ Usage:
   redis-print view FILE [filters] [--no-tui] open the live UI on a capture, offline
   redis-print split FILE -o DIR [filters]    one .etf fixture per captured payload
 
-Connection (redis-cli spelling; also REDIS_URL):
+Connection (redis-cli spelling; also REDIS_URL, and REDISCLI_AUTH for the password):
   --url redis://[user:pass@]host:port/db | rediss://...
   -h HOST  -p PORT  -a PASSWORD  --user USER  --pass PASSWORD  -n DB
+  --askpass          read the password from the terminal without echo (else a line of stdin)
   --tls  --cacert FILE  --cert FILE  --key FILE  --insecure
   --sentinel HOST:PORT[,HOST:PORT] --master-name NAME
   --cluster                                  attach through a Redis Cluster node
