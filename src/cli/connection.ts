@@ -7,7 +7,9 @@ import {
   parseSentinelList,
   type ConnectionSpec,
   type TlsSpec,
+  unbracketHost,
 } from '../redis/connection-spec.js';
+import { askPassword } from './askpass.js';
 import { UsageError } from './errors.js';
 
 /** The connection flags as parseArgs hands them over (see `connectionOptions` in args.ts). */
@@ -16,6 +18,7 @@ export interface ConnectionFlags {
   host?: string;
   port?: string;
   pass?: string;
+  askpass?: boolean;
   user?: string;
   db?: string;
   tls?: boolean;
@@ -44,10 +47,12 @@ export function connectionSpecFromFlags(flags: ConnectionFlags, env: NodeJS.Proc
 function build(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ConnectionSpec {
   const url = flags.url ?? env.REDIS_URL;
   const base = url !== undefined && url !== '' ? parseRedisUrl(url) : defaultSpec();
-  if (flags.host !== undefined) base.host = flags.host;
+  // `-h '[::1]'` as in a URL: the brackets are notation, not part of the address.
+  if (flags.host !== undefined) base.host = unbracketHost(flags.host);
   if (flags.port !== undefined) base.port = parseEndpoint(`x:${flags.port}`, DEFAULT_PORT).port;
   if (flags.user !== undefined) base.username = flags.user;
-  const password = flags.pass ?? env.REDISCLI_AUTH;
+  if (flags.askpass && flags.pass !== undefined) throw new UsageError('--askpass and -a/--pass cannot be combined');
+  const password = flags.askpass ? askPassword() : (flags.pass ?? env.REDISCLI_AUTH);
   if (password !== undefined) base.password = password;
   if (flags.db !== undefined) {
     if (!/^\d+$/.test(flags.db)) throw new UsageError(`-n needs a database number, got "${flags.db}"`);

@@ -61,6 +61,11 @@ export const connectionFlags = {
     group: 'Connection',
     help: 'password (or REDISCLI_AUTH; never printed)',
   },
+  askpass: {
+    type: 'boolean',
+    group: 'Connection',
+    help: 'read the password from the terminal without echo (else one line of stdin)',
+  },
   user: { type: 'string', value: 'USER', group: 'Connection', help: 'ACL user name' },
   db: { type: 'string', short: 'n', value: 'DB', group: 'Connection', help: 'database number' },
   tls: { type: 'boolean', group: 'Connection', help: 'connect over TLS' },

@@ -104,7 +104,7 @@ export function parseRedisUrl(text: string): StandaloneSpec {
   }
   const spec: StandaloneSpec = {
     mode: 'standalone',
-    host: unbracket(url.hostname) || DEFAULT_HOST,
+    host: unbracketHost(url.hostname) || DEFAULT_HOST,
     port: url.port === '' ? DEFAULT_PORT : Number(url.port),
   };
   if (url.username !== '') spec.username = decodeUrlPart(url.username);
@@ -233,7 +233,8 @@ function portOf(text: string | undefined, fallback: number, context: string): nu
   return port;
 }
 
-function unbracket(host: string): string {
+/** An IPv6 address written in brackets (`[::1]`, as in URLs) without them; other hosts as they are. */
+export function unbracketHost(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
