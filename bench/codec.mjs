@@ -20,9 +20,14 @@ const { decode } = await import('../dist/etf/decode.js');
 const { encode } = await import('../dist/etf/encode.js');
 const { Erlang } = require('erlang_js');
 const erlpack = require('erlpack');
+const baseline = process.env.CODEC_BASELINE ? (await import(process.env.CODEC_BASELINE)).decode : undefined;
 
-const ROUND_MS = 700;
-const ROUNDS = 3;
+// CODEC_ROUND_MS / CODEC_ROUNDS shorten a run on a busy machine; CODEC_OPS=decode skips encoding.
+const ROUND_MS = Number(process.env.CODEC_ROUND_MS ?? 700);
+const ROUNDS = Number(process.env.CODEC_ROUNDS ?? 3);
+const OPS = (process.env.CODEC_OPS ?? 'decode,encode').split(',');
+/** Above this size only ours and Erlang are timed (the JS libraries are not the point there). */
+const JS_LIBS_MAX_BYTES = 1 << 20;
 
 // The escript builds the corpus, prints it, then times one round of binary_to_term or
 // term_to_binary on request, so that Erlang's rounds interleave with ours under the same load.
@@ -31,7 +36,11 @@ const ERLANG_SCRIPT = String.raw`
 main(_) ->
     ok = io:setopts(standard_io, [binary]),
     Encoded = [{small, term_to_binary(small())}, {medium, term_to_binary(medium())},
-               {large, term_to_binary(large())}, {'large (zlib 6)', term_to_binary(large(), [compressed])}],
+               {large, term_to_binary(large())}, {'4 MB', term_to_binary(big(16000))},
+               {'16 MB', term_to_binary(big(64000))},
+               {'small (zlib 6)', term_to_binary(medium(), [{compressed, 6}])},
+               {'large (zlib 6)', term_to_binary(large(), [compressed])},
+               {'tracker gossip', term_to_binary(tracker(40))}],
     [io:format("corpus ~s ~s~n", [Name, binary:encode_hex(Bin)]) || {Name, Bin} <- Encoded],
     io:format("ready~n"),
     serve(list_to_tuple(Encoded)).
@@ -75,6 +84,22 @@ small() ->
                 <<"id">> => 12345, <<"at">> => 1700000000000000}).
 medium() -> broadcast(<<"room:lobby">>, <<"history">>, #{<<"messages">> => [message(I) || I <- lists:seq(1, 8)]}).
 large() -> broadcast(<<"room:lobby">>, <<"history">>, #{<<"messages">> => [message(I) || I <- lists:seq(1, 410)]}).
+big(N) -> broadcast(<<"room:lobby">>, <<"history">>, #{<<"messages">> => [message(I) || I <- lists:seq(1, N)]}).
+
+%% A Phoenix.Tracker delta heartbeat of N presences, as 3.x nodes gossip it (wire-format.md §6.2).
+tracker(N) ->
+    R = {'web1@10.0.0.5', 1796405007982337},
+    Dot = fun(I) -> {R, I} end,
+    Values = maps:from_list([{Dot(I), {self(), <<"room:", (integer_to_binary(I rem 7))/binary>>,
+                                       <<"user", (integer_to_binary(I))/binary>>,
+                                       #{phx_ref => base64:encode(<<I:64>>), online_at => 1700000000 + I}}}
+                             || I <- lists:seq(1, N)]),
+    Cloud = #{'__struct__' => 'Elixir.MapSet', version => 2, map => maps:from_list([{Dot(I), []} || I <- lists:seq(1, N)])},
+    State = #{'__struct__' => 'Elixir.Phoenix.Tracker.State', replica => R, context => #{}, clouds => #{R => Cloud},
+              values => Values, pids => nil, mode => delta, delta => unset, replicas => #{},
+              range => {#{R => 0}, #{R => N}}},
+    {3, except, 'web1@10.0.0.5', <<"phx_presence:Elixir.Chat.Presence_shard0">>,
+     {pub, heartbeat, R, State, {R, #{R => N}}}, 'Elixir.Phoenix.PubSub'}.
 
 %% Calls per CPU second over one round of about ?ROUND_MS ms of the VM's CPU time (all threads;
 %% schedulers do not busy-wait, see the %%! line).
@@ -175,22 +200,32 @@ export async function run() {
     // Completeness check: our term re-encodes to exactly the input (bigints exact, binaries intact).
     const ours = decode(bytes);
     if (!compressed && !encode(ours, { minorVersion: 1 }).equals(bytes)) throw new Error(`${name}: round trip differs`);
-    const js = erlangJsDecode(bytes);
-    const pack = erlpack.unpack(bytes);
+    const attempt = (fn) => {
+      try {
+        return fn();
+      } catch {
+        return undefined; // a library that cannot read this class (erlpack: pids, refs) is n/a
+      }
+    };
+    const small = bytes.length <= JS_LIBS_MAX_BYTES;
+    const js = small ? attempt(() => erlangJsDecode(bytes)) : undefined;
+    const pack = small ? attempt(() => erlpack.unpack(bytes)) : undefined;
     const contenders = {
       decode: {
         ours: () => decode(bytes),
-        erlang_js: () => erlangJsDecode(bytes),
-        erlpack: () => erlpack.unpack(bytes),
+        erlang_js: js !== undefined ? () => erlangJsDecode(bytes) : undefined,
+        erlpack: pack !== undefined ? () => erlpack.unpack(bytes) : undefined,
+        // CODEC_BASELINE=<a built decode.js>: an earlier build of ours, timed in the same rounds.
+        ...(baseline ? { baseline: () => baseline(bytes) } : {}),
       },
       encode: {
         ours: () => encode(ours, { minorVersion: 1, compressed }),
-        erlang_js: () => erlangJsEncode(js, compressed),
-        erlpack: compressed ? undefined : () => erlpack.pack(pack), // erlpack cannot compress
+        erlang_js: js !== undefined ? () => erlangJsEncode(js, compressed) : undefined,
+        erlpack: compressed || pack === undefined ? undefined : () => erlpack.pack(pack), // erlpack cannot compress
       },
     };
     const row = { name, size: bytes.length, decode: {}, encode: {} };
-    for (const op of ['decode', 'encode']) {
+    for (const op of OPS) {
       for (const fn of Object.values(contenders[op])) if (fn) for (let i = 0; i < 20; i++) fn(); // warm up
       // Rounds interleave (ours, erlang_js, erlpack, Erlang, ours, …); each keeps its best.
       for (let r = 0; r < ROUNDS; r++) {
@@ -202,7 +237,7 @@ export async function run() {
     rows.push(row);
   }
   erlang.stop();
-  for (const op of ['decode', 'encode']) {
+  for (const op of OPS) {
     console.log(
       `\n${op} (messages per CPU second, MB/s for ours; ratios: ours ÷ best of erlang_js/erlpack, ours ÷ Erlang)`,
     );
@@ -214,11 +249,12 @@ export async function run() {
         bytes: r.size,
         ours: fmt(c.ours),
         'ours MB/s': ((c.ours * r.size) / 1e6).toFixed(0),
-        erlang_js: fmt(c.erlang_js),
+        erlang_js: c.erlang_js > 0 ? fmt(c.erlang_js) : 'n/a',
         erlpack: c.erlpack > 0 ? fmt(c.erlpack) : 'n/a',
         Erlang: fmt(c.erlang),
         'vs best JS': ratio(c.ours, bestJs),
         'vs Erlang': ratio(c.ours, c.erlang),
+        ...(c.baseline ? { baseline: fmt(c.baseline), 'baseline vs Erlang': ratio(c.baseline, c.erlang) } : {}),
       };
     });
     console.table(table);

@@ -113,7 +113,31 @@ function sizeOf(t: Term): number {
 function keyId(k: Term): unknown {
   if (typeof k === 'number' || typeof k === 'bigint' || k instanceof Atom) return k; // decoded integers are canonical
   if (k instanceof Uint8Array) return 'b' + latin1(k);
+  if (k instanceof Tuple) {
+    // Small tuples of atoms, integers and such tuples (Tracker dots `{{node, vsn}, clock}`, ids):
+    // an exact text, far cheaper than the structural hash and its memo.
+    const text = tupleText(k, 0);
+    if (text !== undefined) return text;
+  }
   return keyHash(k);
+}
+
+/** `t(…)` text of a tuple of at most 4 atoms, integers or such tuples (2 levels), else undefined. */
+function tupleText(t: Tuple, depth: number): string | undefined {
+  const e = t.elements;
+  if (e.length > 4 || depth > 1) return undefined;
+  let text = 't' + e.length + '(';
+  for (let i = 0; i < e.length; i++) {
+    const x = e[i]!;
+    if (typeof x === 'number' || typeof x === 'bigint') text += 'i' + String(x) + ',';
+    else if (x instanceof Atom) text += 'a' + x.name.length + ':' + x.name + ',';
+    else if (x instanceof Tuple) {
+      const inner = tupleText(x, depth + 1);
+      if (inner === undefined) return undefined;
+      text += inner + ',';
+    } else return undefined;
+  }
+  return text + ')';
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -203,6 +203,15 @@ function boundaryCases(): Case[] {
   for (const arity of [0, 255]) add('NEW_FUN_EXT arity', fun({ arity }));
   add('NEW_FUN_EXT pid', fun({ p: [103, REMOTE, u32(1), u32(1), 7] }));
   add('NEW_FUN_EXT pid', fun({ p: [88, LOCAL, u32(2 ** 15), u32(0), u32(0)] }));
+  // Maps over 8 keys whose keys are small tuples (Tracker dots): a repeat is refused.
+  const dot = (clock: number): number[] => [104, 2, 104, 2, ...atom('a@h'), 98, ...u32(1796405), 98, ...u32(clock)];
+  for (const repeat of [false, true])
+    add(
+      'MAP_EXT repeated tuple key',
+      116,
+      u32(20),
+      Array.from({ length: 20 }, (_, i) => [...dot(repeat && i === 19 ? 3 : i), 106]),
+    );
   // Containers and the envelope.
   add('LIST_EXT tails', 108, u32(0), 97, 1);
   add('LIST_EXT tails', 108, u32(1), 97, 1, 107, 0, 1, 65);
