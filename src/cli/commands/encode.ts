@@ -46,7 +46,7 @@ export async function encodeCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = encode(term, { minorVersion: Number(minor) as 0 | 1 | 2, compressed });
   } catch (error) {
