@@ -19,6 +19,7 @@ import { formatBytes } from './units.js';
 import { jsonTextForTerminal, previewBytes } from './preview.js';
 import { paint, type Palette } from './palette.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
+import { truncateVisible } from './display-width.js';
 
 export interface LineFormatOptions {
   /** Truncate the line to this many columns (undefined: never). */
@@ -139,68 +140,5 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return value;
 }
 
-/**
- * Cut to `width` terminal columns, ending with `…`. ANSI colour codes are kept whole and do not
- * count; when any were cut short, a reset closes them. Counts code points, not UTF-16 units (an
- * emoji is never split), and East Asian wide characters and emoji as two columns.
- */
-export function truncateVisible(line: string, width: number): string {
-  if (visibleWidth(line) <= width) return line;
-  let visible = 0;
-  let out = '';
-  let coloured = false;
-  for (let i = 0; i < line.length;) {
-    if (line.charCodeAt(i) === 0x1b) {
-      const end = line.indexOf('m', i);
-      const stop = end === -1 ? line.length : end + 1;
-      out += line.slice(i, stop);
-      coloured = true;
-      i = stop;
-      continue;
-    }
-    const cp = line.codePointAt(i)!;
-    const w = columns(cp);
-    if (visible + w > width - 1) break; // leave one column for the ellipsis
-    out += String.fromCodePoint(cp);
-    visible += w;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return coloured ? `${out}…\u001b[0m` : `${out}…`;
-}
-
-/** Terminal columns `text` takes, ANSI colour codes not counted. */
-export function visibleWidth(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length;) {
-    if (text.charCodeAt(i) === 0x1b) {
-      const end = text.indexOf('m', i);
-      i = end === -1 ? text.length : end + 1;
-      continue;
-    }
-    const cp = text.codePointAt(i)!;
-    n += columns(cp);
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return n;
-}
-
-// A rough wcwidth: enough that CJK text and emoji do not overflow the line.
-function columns(cp: number): number {
-  if (cp < 0x300) return 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (cp >= 0x1f3fb && cp <= 0x1f3ff) return 0; // skin-tone modifiers join the emoji before them
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
+// Width measuring lives in display-width.ts; re-exported for the modules that import it from here.
+export { truncateVisible, visibleWidth } from './display-width.js';

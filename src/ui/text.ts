@@ -4,16 +4,18 @@
  * Everything shown comes from the network (topics, node names, payloads), so control characters
  * and bidi overrides are escaped before anything reaches blessed: a hostile topic must not be
  * able to move the cursor or recolour the terminal. Widths are measured in terminal columns
- * (wide CJK characters and emoji count two), with the same measure the line printer uses.
+ * (wide CJK characters and emoji count two), with the same measure the line printer uses; the
+ * screen (screen.ts) makes blessed draw them at that width.
  */
-import { truncateVisible, visibleWidth } from '../output/line-format.js';
+import { truncateVisible, visibleWidth } from '../output/display-width.js';
 
-// C0/C1 controls, DEL, bidi overrides/isolates, line and paragraph separators — and characters
-// whose width terminals and blessed disagree on: emoji (blessed's table predates them and counts
-// one column where terminals draw two, which shifts the rest of the row), the joiners and
-// variation selectors that glue emoji together, and anything outside the Basic Multilingual Plane.
+// C0/C1 controls, DEL, bidi overrides/isolates, line and paragraph separators — and the few
+// characters that glue others into one glyph whose width terminals disagree on (a ZWJ family is
+// two columns in one terminal and six in another; a skin tone, a flag, a keycap, VS16 likewise):
+// written out, each character left takes the same columns everywhere, so rows stay aligned.
+// Emoji and CJK themselves are shown, measured by the Unicode rules (display-width.ts).
 const UNSAFE =
-  /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\p{Emoji_Presentation}\u200d\ufe0e\ufe0f\u{10000}-\u{10ffff}]/u;
+  /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\u200d\ufe0e\ufe0f\u20e3\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/u;
 const UNSAFE_G = new RegExp(UNSAFE.source, 'gu');
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u001b': '\\e' };
 
