@@ -27,6 +27,8 @@ export interface FrameContext {
   /** Shown in the empty list. */
   waitingText: string;
   publish: PublishSink | undefined;
+  /** The clock deciding which list times show a date (default: now). */
+  now?: number;
 }
 
 /** Rows of the list pane without its header: the model pages and scrolls by it. */
@@ -55,7 +57,14 @@ export function buildFrame(ctx: FrameContext): Partial<Record<RegionName, Region
       layout.list,
       drawMessageList(
         list,
-        { width: layout.list.width, height: layout.list.height, focused: state.focus === 'list', emptyText },
+        {
+          width: layout.list.width,
+          height: layout.list.height,
+          focused: state.focus === 'list',
+          emptyText,
+          columns: state.columns,
+          now: ctx.now ?? Date.now(),
+        },
         theme,
       ),
     );

@@ -52,3 +52,21 @@ function padTo(text: string, width: number): string {
 export function escapeTags(text: string): string {
   return /[{}]/.test(text) ? text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}')) : text;
 }
+
+/**
+ * `text` without its first `columns` columns (scrolling sideways); a wide character cut in half
+ * becomes a space, so what follows stays in its column.
+ */
+export function skipColumns(text: string, columns: number): string {
+  if (columns <= 0) return text;
+  let skipped = 0;
+  let i = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    if (skipped >= columns) break;
+    skipped += visibleWidth(segment);
+    i += segment.length;
+  }
+  return ' '.repeat(Math.max(0, skipped - columns)) + text.slice(i);
+}
+
+const segmenter = new Intl.Segmenter();
