@@ -7,7 +7,8 @@ import { CaptureFormatError } from '../capture/capture-error.js';
 import { HEADER_SIGNATURE } from '../capture/header.js';
 import { readCapture } from '../capture/reader.js';
 import { BatchedWriter } from '../output/batched-writer.js';
-import { formatLine } from '../output/line-format.js';
+import { formatLine, lineClock } from '../output/line-format.js';
+import { timeFlag } from './args.js';
 import { toNdjsonLine } from '../output/ndjson.js';
 import { paletteFor } from '../output/palette.js';
 import { MessagePipeline } from '../output/pipeline.js';
@@ -36,6 +37,8 @@ export async function isCaptureFile(path: string): Promise<boolean> {
 export interface CapturePrintFlags extends FilterFlagValues {
   json?: boolean;
   full?: boolean;
+  /** --time local|utc|delta */
+  time?: string;
 }
 
 /** Prints every record; returns 1 when the file was cut short or damaged, else 0. */
@@ -44,13 +47,16 @@ export async function printCapture(path: string, flags: CapturePrintFlags): Prom
   const out = new BatchedWriter(process.stdout);
   const palette = paletteFor(process.stdout);
   const width = flags.full || !process.stdout.isTTY ? undefined : process.stdout.columns;
+  const clock = lineClock(timeFlag(flags.time));
   const reader = readCapture(path);
   let problem = 0;
   try {
     for await (const raw of reader.messages()) {
       const message = pipeline.accept(raw);
       if (!message) continue;
-      out.writeLine(flags.json ? toNdjsonLine(message) : formatLine(message, { palette, ...(width ? { width } : {}) }));
+      out.writeLine(
+        flags.json ? toNdjsonLine(message) : formatLine(message, { palette, clock, ...(width ? { width } : {}) }),
+      );
       if (out.broken) break;
     }
   } catch (error) {

@@ -35,6 +35,7 @@ Output:
   --no-tui           one line per message even on a terminal (the default when piped)
   --json             NDJSON, one object per message (see README)
   --full             do not truncate lines to the terminal width
+  --time MODE        local (default; with the date if not today), utc (ISO 8601), delta (s since previous line)
   --count N          exit 0 after N matching messages
   --timeout S        exit after S seconds: 0 if anything matched, 1 if nothing did
   --buffer N         UI ring buffer size (default 10000)

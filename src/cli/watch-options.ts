@@ -7,6 +7,7 @@ export const watchOptions = {
   ...filterOptions,
   json: { type: 'boolean' },
   full: { type: 'boolean' },
+  time: { type: 'string' },
   tui: { type: 'boolean' }, // --no-tui
   count: { type: 'string' },
   timeout: { type: 'string' },

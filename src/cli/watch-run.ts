@@ -5,7 +5,7 @@
 import { CaptureWriter } from '../capture/writer.js';
 import type { RawMessage } from '../model/raw-message.js';
 import { BatchedWriter } from '../output/batched-writer.js';
-import { formatLine } from '../output/line-format.js';
+import { formatLine, lineClock } from '../output/line-format.js';
 import { toNdjsonLine } from '../output/ndjson.js';
 import { paletteFor } from '../output/palette.js';
 import { MessagePipeline } from '../output/pipeline.js';
@@ -15,7 +15,7 @@ import type { ConnectionSpec } from '../redis/connection-spec.js';
 import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
-import { durationFlag, intFlag } from './args.js';
+import { durationFlag, intFlag, timeFlag } from './args.js';
 import { CliError } from './errors.js';
 import { filterFromFlags, type FilterFlagValues } from './filters.js';
 import { toolVersion } from './run.js';
@@ -25,6 +25,8 @@ import { openWatchUi, wantsUi } from './watch-ui.js';
 export interface WatchFlags extends FilterFlagValues {
   json?: boolean;
   full?: boolean;
+  /** --time local|utc|delta (line output). */
+  time?: string;
   tui?: boolean;
   count?: string;
   timeout?: string;
@@ -74,9 +76,10 @@ export async function runWatch(flags: WatchFlags, target: WatchTarget): Promise<
   const out = new BatchedWriter(process.stdout);
   const palette = paletteFor(process.stdout);
   const width = flags.full || !process.stdout.isTTY ? undefined : process.stdout.columns;
+  const clock = lineClock(timeFlag(flags.time));
   const render = flags.json
     ? toNdjsonLine
-    : (m: WatchedMessage): string => formatLine(m, { palette, ...(width ? { width } : {}) });
+    : (m: WatchedMessage): string => formatLine(m, { palette, clock, ...(width ? { width } : {}) });
   // In NDJSON mode stdout carries only JSON: status lines go to stderr.
   const notice = (text: string): void => {
     if (session) return; // the UI shows connection changes itself

@@ -3,7 +3,7 @@
  *
  *   12:03:41.207 phx:Elixir.Chat.PubSub.Adapter v3/except a@10.0.0.5 rooms:lobby new:msg 222B %{"body" => "hi"}
  *
- * time with ms (local), channel, generation/mode, node, topic, event, size, then the payload in
+ * time with ms (local; `--time utc|delta`), channel, generation/mode, node, topic, event, size, then the payload in
  * compact Elixir. The seven head fields are always one word each, so `awk '{print $5}'` is the
  * topic on every line: fields a message does not have print as `-`, and whitespace or control
  * characters inside a field are escaped the way Elixir writes them in a string (`\s`, `\n`,
@@ -25,6 +25,34 @@ export interface LineFormatOptions {
   /** Truncate the line to this many columns (undefined: never). */
   width?: number;
   palette: Palette;
+  /** The time field (default: local time, see lineClock). */
+  clock?: LineClock;
+}
+
+/** `--time`: local time of day (with the date when not today), UTC ISO 8601, or seconds since the previous line. */
+export type TimeMode = 'local' | 'utc' | 'delta';
+export const TIME_MODES: readonly TimeMode[] = ['local', 'utc', 'delta'];
+
+/** The time field of each line; one word, so field positions stay the same. */
+export type LineClock = (receivedAt: number) => string;
+
+/**
+ * A clock for one run of lines:
+ *   local  12:03:41.207 today, 2026-11-20T12:03:41.207 on another day (the machine's time zone)
+ *   utc    2026-11-27T11:03:41.207Z
+ *   delta  +0.012 — seconds since the previous line (+0.000 for the first)
+ */
+export function lineClock(mode: TimeMode = 'local', now: () => number = Date.now): LineClock {
+  if (mode === 'utc') return (ms) => new Date(ms).toISOString();
+  if (mode === 'delta') {
+    let previous: number | undefined;
+    return (ms) => {
+      const delta = previous === undefined ? 0 : ms - previous;
+      previous = ms;
+      return `${delta < 0 ? '-' : '+'}${(Math.abs(delta) / 1000).toFixed(3)}`;
+    };
+  }
+  return (ms) => localClock(ms, now());
 }
 
 // Without --full a line is cut to the terminal anyway: never render a 100 KB binary to cut it.
@@ -37,7 +65,7 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
   const c = m.classified;
   const { palette } = options;
   const head = [
-    paint(palette, 'dim', clock(m.raw.receivedAt)),
+    paint(palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)),
     field(m.raw.channel),
     c.envelope ? describeEnvelope(c.envelope).replace(' ', '/') : '-',
     nodeLabel(c),
@@ -120,18 +148,33 @@ function escapeChar(ch: string): string {
   return NAMED_ESCAPES[ch] ?? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`;
 }
 
-// Messages come in bursts within one millisecond: format each millisecond once.
+// Messages come in bursts within one millisecond: format each millisecond once; and find which
+// day is today once a day, not per line.
 let clockMs = NaN;
 let clockText = '';
+let todayStart = NaN;
+let todayEnd = NaN;
 
-function clock(ms: number): string {
+function localClock(ms: number, now: number): string {
+  if (!(now >= todayStart && now < todayEnd)) {
+    const d = new Date(now);
+    todayStart = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    todayEnd = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+    clockMs = NaN;
+  }
   if (ms === clockMs) return clockText;
   const d = new Date(ms);
   const two = (n: number): string => String(n).padStart(2, '0');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
   clockMs = ms;
-  clockText = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  clockText =
+    ms >= todayStart && ms < todayEnd
+      ? time
+      : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${time}`;
   return clockText;
 }
+
+const defaultClock = lineClock('local');
 
 /** JSON.stringify replacer for msgpack values: bigints as strings, bytes as base64. */
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -45,7 +45,9 @@ describe('live UI in tmux against a real redis-server', () => {
     const rows = listRows(screen);
     expect(rows.map((r) => r.match(/rooms:\w+/)?.[0])).toEqual(['rooms:alpha', 'rooms:beta', 'rooms:gamma']);
     for (const row of rows) {
-      expect(row).toMatch(/ B Test\.PubSub +v3\/except +a@test +rooms:\w+ +(new_msg|typing) +\d+B %\{"body" => "hello/);
+      expect(row).toMatch(
+        / B Test\.PubSub\.Adapter +v3\/except +a@test +rooms:\w+ +(new_msg|typing) +\d+B %\{"body" => "hello/,
+      );
     }
     expect(statusLine(screen)).toMatch(/(recv|rx) 3 shown 3/);
     expect(statusLine(screen)).toContain('following');
@@ -83,7 +85,7 @@ describe('live UI in tmux against a real redis-server', () => {
       (s) => statusLine(s).includes('event:new_msg -topic:*gam*'),
       'the filter in the status bar',
     );
-    expect(statusLine(screen)).toMatch(/shown 1 filtered 2|1 shown 2 filt/);
+    expect(statusLine(screen)).toMatch(/shown 1 (filtered|filt) 2/);
 
     // New messages are filtered as they arrive.
     await publish('rooms:delta', 'new_msg', 'hello delta');

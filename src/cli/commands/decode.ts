@@ -26,6 +26,7 @@ const options = {
   format: { type: 'string', short: 'f' },
   json: { type: 'boolean' },
   full: { type: 'boolean' },
+  time: { type: 'string' },
   width: { type: 'string' },
   ...filterOptions,
 } as const;

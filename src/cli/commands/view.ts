@@ -12,6 +12,7 @@ const options = {
   ...filterOptions,
   json: { type: 'boolean' },
   full: { type: 'boolean' },
+  time: { type: 'string' },
   tui: { type: 'boolean' }, // --no-tui
   buffer: { type: 'string' },
   help: { type: 'boolean' },

@@ -52,6 +52,8 @@ export const COLUMN_SPECS: readonly ColumnSpec[] = [
  * Columns the payload should have (24, or a third of a wide terminal): the other columns shrink,
  * least important first, then the least important go, until it does.
  */
+const EXTRA = 50;
+
 function payloadRoom(width: number): number {
   return Math.max(24, Math.floor(width / 3));
 }
@@ -88,7 +90,12 @@ export function layoutColumns(
   const droppable = [...kept].filter((p) => p.spec.priority < 85).sort((a, b) => a.spec.priority - b.spec.priority);
   let widths = fitWidths(kept, width);
   for (const p of droppable) {
-    if (widths[kept.findIndex((k) => k.spec.id === 'payload')]! >= payloadRoom(width)) break;
+    const payloadWidth = widths[kept.findIndex((k) => k.spec.id === 'payload')]!;
+    // Channel and generation, mere extras, also go when a more important column is cut short.
+    const cutShort = kept.some(
+      (k, i) => k.spec.id !== 'payload' && k.spec.priority > p.spec.priority && widths[i]! < k.want,
+    );
+    if (payloadWidth >= payloadRoom(width) && !(p.spec.priority < EXTRA && cutShort)) break;
     kept = kept.filter((k) => k !== p);
     widths = fitWidths(kept, width);
   }
