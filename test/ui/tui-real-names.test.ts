@@ -120,7 +120,7 @@ describe('the list on real names', () => {
     await t.waitFor((s) => listRows(s)[0] === before, 'scrolled back');
     await t.keys('?');
     screen = await t.waitFor(/redis-print — keys/, 'the help');
-    expect(screen).toMatch(/\]  \[ +select the next \/ previous column/);
+    expect(screen).toMatch(/\] {2}\[ +select the next \/ previous column/);
     for (let i = 0; i < 40; i++) await t.keys('j'); // to its end
     screen = await t.waitFor(/Kinds \(column K\)/, 'the end of the help');
     expect(screen).toContain('! undecodable');
