@@ -3,6 +3,7 @@ import { ELIXIR_VERSIONS, type ElixirVersion } from '../etf/render/elixir.js';
 import { setElixirVersion } from '../output/term-text.js';
 import { UsageError } from './errors.js';
 import { closest } from './suggest.js';
+import { TIME_MODES, type TimeMode } from '../output/line-format.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -90,4 +91,11 @@ export function compressionFlag(value: string | undefined): number {
   if (value === undefined) return 0;
   if (!/^\d$/.test(value)) throw new UsageError(`--compressed takes a level 0-9, got "${value}"`);
   return Number(value);
+}
+
+/** `--time local|utc|delta` for line output (default local). */
+export function timeFlag(value: string | undefined): TimeMode {
+  if (value === undefined) return 'local';
+  if ((TIME_MODES as readonly string[]).includes(value)) return value as TimeMode;
+  throw new UsageError(`--time must be one of ${TIME_MODES.join(', ')}, got "${value}"`);
 }

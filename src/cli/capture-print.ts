@@ -7,7 +7,7 @@ import type { BadRecord } from '../capture/capture-parser.js';
 import { describeBadRecord, readCapture } from '../capture/reader.js';
 import { escapeUnsafe } from '../text/terminal-safe.js';
 import { BatchedWriter } from '../output/batched-writer.js';
-import { formatLine } from '../output/line-format.js';
+import { formatLine, lineClock } from '../output/line-format.js';
 import { toNdjsonLine } from '../output/ndjson.js';
 import type { MessageFilter } from '../output/filter.js';
 import { MessagePipeline } from '../output/pipeline.js';
@@ -28,6 +28,7 @@ export async function printCapture(path: string, config: CapturePrintConfig, io:
   const pipeline = new MessagePipeline({ filter: config.filter });
   const out = new BatchedWriter(io.stdout);
   const { palette, width, json } = config.lines;
+  const clock = lineClock(config.lines.time);
   const reader = readCapture(path);
   let problem = 0;
   try {
@@ -38,7 +39,9 @@ export async function printCapture(path: string, config: CapturePrintConfig, io:
     for await (const raw of reader.messages(onBadRecord)) {
       const message = pipeline.accept(raw);
       if (!message) continue;
-      out.writeLine(json ? toNdjsonLine(message) : formatLine(message, { palette, ...(width ? { width } : {}) }));
+      out.writeLine(
+        json ? toNdjsonLine(message) : formatLine(message, { palette, clock, ...(width ? { width } : {}) }),
+      );
       if (out.broken) break;
     }
   } catch (error) {

@@ -77,6 +77,7 @@ export const decodeFlags = {
   },
   json: { type: 'boolean', help: 'same as --format json (captures: NDJSON, as watch --json)' },
   full: lineOutputFlags.full,
+  time: lineOutputFlags.time,
   color: lineOutputFlags.color,
   width: { type: 'string', value: 'N', help: 'wrap Elixir output at N columns (default: terminal width or 100)' },
   ...renderFlags,

@@ -11,6 +11,7 @@
  *   const { values, positionals } = parseCommandArgs('mycmd', argv, myFlags);
  */
 import { FILTER_KINDS } from '../output/filter.js';
+import { TIME_MODES } from '../output/line-format.js';
 
 export interface FlagDef {
   readonly type: 'string' | 'boolean';
@@ -142,6 +143,13 @@ const OUTPUT = 'Output';
 export const lineOutputFlags = {
   json: { type: 'boolean', group: OUTPUT, help: 'NDJSON, one object per message (docs/ndjson.md)' },
   full: { type: 'boolean', group: OUTPUT, help: 'do not cut lines to the terminal width' },
+  time: {
+    type: 'string',
+    value: 'MODE',
+    choices: TIME_MODES,
+    group: OUTPUT,
+    help: 'time column: local (default; with the date when not today), utc (ISO 8601), delta (s since previous line)',
+  },
   color: {
     type: 'string',
     value: 'WHEN',

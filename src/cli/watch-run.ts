@@ -189,7 +189,12 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
 function renderSpec(config: WatchConfig): RenderSpec {
   const { lines, term } = config.output;
   if (lines.json) return { format: 'ndjson', term };
-  return { format: 'lines', color: lines.palette.enabled, ...(lines.width ? { width: lines.width } : {}) };
+  return {
+    format: 'lines',
+    color: lines.palette.enabled,
+    time: lines.time,
+    ...(lines.width ? { width: lines.width } : {}),
+  };
 }
 
 /** `received` counts the decoded messages; `dropped` those let go undecoded: together, all that arrived. */

@@ -27,7 +27,7 @@ export interface EncodeOptions {
  * as Erlang does. Recursive for speed, redone iteratively when a term nests deeper than the
  * recursion allows, so a 100 000-deep term needs no deep call stack.
  */
-export function encode(value: Term | PlainValue, options?: EncodeOptions): Buffer {
+export function encode(value: Term | PlainValue, options?: EncodeOptions): Uint8Array {
   const minor = options?.minorVersion ?? 2;
   if (minor !== 0 && minor !== 1 && minor !== 2) throw new EncodeError(`minorVersion ${String(minor)} (0, 1 or 2)`);
   const level = compressionLevel(options?.compressed);
@@ -50,10 +50,10 @@ export function encode(value: Term | PlainValue, options?: EncodeOptions): Buffe
   const zipped = deflateSync(body, { level });
   // Erlang keeps the compressed form when it is no longer than the plain one (checked on OTP 25).
   if (6 + zipped.length > plain.length) return copy(plain);
-  const result = Buffer.allocUnsafe(6 + zipped.length);
+  const result = new Uint8Array(6 + zipped.length);
   result[0] = T.VERSION_MAGIC;
   result[1] = T.COMPRESSED;
-  result.writeUInt32BE(body.length, 2);
+  new DataView(result.buffer).setUint32(2, body.length);
   result.set(zipped, 6);
   return result;
 }
@@ -65,11 +65,13 @@ function compressionLevel(option: boolean | number | undefined): number {
   throw new EncodeError(`compressed ${String(option)} (a zlib level 0–9, or true for 6)`);
 }
 
-/** The bytes as a Buffer of their own (the writer's buffer is reused by the next encode). */
-function copy(bytes: Uint8Array): Buffer {
-  const result = Buffer.allocUnsafe(bytes.length);
-  result.set(bytes);
-  return result;
+/**
+ * The bytes as a plain Uint8Array of their own (the writer's buffer is reused by the next
+ * encode): a library caller compares them with `toEqual(new Uint8Array([...]))` or sends them
+ * anywhere bytes go, without Node's Buffer type leaking into its types.
+ */
+function copy(bytes: Uint8Array): Uint8Array {
+  return bytes.slice();
 }
 
 const writer = new TermWriter();

@@ -3,8 +3,8 @@
  *
  *   12:03:41.207 phx:Elixir.Chat.PubSub.Adapter v3/except a@10.0.0.5 rooms:lobby new:msg 222B %{"body" => "hi"}
  *
- * time with ms (local), channel, generation/mode, node, topic, event, size, then the payload as
- * Elixir's `inspect` prints it (term-text.ts). The seven head fields are always one word each, so `awk '{print $5}'` is the
+ * time with ms (local; `--time utc|delta`), channel, generation/mode, node, topic, event, size, then the
+ * payload as Elixir's `inspect` prints it (term-text.ts). The seven head fields are always one word each, so `awk '{print $5}'` is the
  * topic on every line: fields a message does not have print as `-`, and whitespace or control
  * characters inside a field are escaped the way Elixir writes them in a string (`\s`, `\n`,
  * `\e`…) — which also keeps a hostile topic from sending escape sequences to the terminal.
@@ -19,11 +19,40 @@ import { jsonTextForTerminal, previewBytes } from './preview.js';
 import { paint, type Palette } from './palette.js';
 import { termLine } from './term-text.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
+import { truncateVisible } from './display-width.js';
 
 export interface LineFormatOptions {
   /** Truncate the line to this many columns (undefined: never). */
   width?: number;
   palette: Palette;
+  /** The time field (default: local time, see lineClock). */
+  clock?: LineClock;
+}
+
+/** `--time`: local time of day (with the date when not today), UTC ISO 8601, or seconds since the previous line. */
+export type TimeMode = 'local' | 'utc' | 'delta';
+export const TIME_MODES: readonly TimeMode[] = ['local', 'utc', 'delta'];
+
+/** The time field of each line; one word, so field positions stay the same. */
+export type LineClock = (receivedAt: number) => string;
+
+/**
+ * A clock for one run of lines:
+ *   local  12:03:41.207 today, 2026-11-20T12:03:41.207 on another day (the machine's time zone)
+ *   utc    2026-11-27T11:03:41.207Z
+ *   delta  +0.012 — seconds since the previous line (+0.000 for the first)
+ */
+export function lineClock(mode: TimeMode = 'local', now: () => number = Date.now): LineClock {
+  if (mode === 'utc') return (ms) => new Date(ms).toISOString();
+  if (mode === 'delta') {
+    let previous: number | undefined;
+    return (ms) => {
+      const delta = previous === undefined ? 0 : ms - previous;
+      previous = ms;
+      return `${delta < 0 ? '-' : '+'}${(Math.abs(delta) / 1000).toFixed(3)}`;
+    };
+  }
+  return (ms) => localClock(ms, now());
 }
 
 // Without --full a line is cut to the terminal anyway: never render a 100 KB binary to cut it.
@@ -36,7 +65,7 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
   const c = m.classified;
   const { palette } = options;
   const head = [
-    paint(palette, 'dim', clock(m.raw.receivedAt)),
+    paint(palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)),
     field(m.raw.channel),
     c.envelope ? describeEnvelope(c.envelope).replace(' ', '/') : '-',
     nodeLabel(c),
@@ -102,18 +131,33 @@ function field(text: string | undefined): string {
   return escapeWord(text);
 }
 
-// Messages come in bursts within one millisecond: format each millisecond once.
+// Messages come in bursts within one millisecond: format each millisecond once; and find which
+// day is today once a day, not per line.
 let clockMs = NaN;
 let clockText = '';
+let todayStart = NaN;
+let todayEnd = NaN;
 
-function clock(ms: number): string {
+function localClock(ms: number, now: number): string {
+  if (!(now >= todayStart && now < todayEnd)) {
+    const d = new Date(now);
+    todayStart = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    todayEnd = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+    clockMs = NaN;
+  }
   if (ms === clockMs) return clockText;
   const d = new Date(ms);
   const two = (n: number): string => String(n).padStart(2, '0');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
   clockMs = ms;
-  clockText = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  clockText =
+    ms >= todayStart && ms < todayEnd
+      ? time
+      : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${time}`;
   return clockText;
 }
+
+const defaultClock = lineClock('local');
 
 /** JSON.stringify replacer for msgpack values: bigints as strings, bytes as base64. */
 function jsonSafe(_key: string, value: unknown): unknown {
@@ -122,68 +166,5 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return value;
 }
 
-/**
- * Cut to `width` terminal columns, ending with `…`. ANSI colour codes are kept whole and do not
- * count; when any were cut short, a reset closes them. Counts code points, not UTF-16 units (an
- * emoji is never split), and East Asian wide characters and emoji as two columns.
- */
-export function truncateVisible(line: string, width: number): string {
-  if (visibleWidth(line) <= width) return line;
-  let visible = 0;
-  let out = '';
-  let coloured = false;
-  for (let i = 0; i < line.length;) {
-    if (line.charCodeAt(i) === 0x1b) {
-      const end = line.indexOf('m', i);
-      const stop = end === -1 ? line.length : end + 1;
-      out += line.slice(i, stop);
-      coloured = true;
-      i = stop;
-      continue;
-    }
-    const cp = line.codePointAt(i)!;
-    const w = columns(cp);
-    if (visible + w > width - 1) break; // leave one column for the ellipsis
-    out += String.fromCodePoint(cp);
-    visible += w;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return coloured ? `${out}…\u001b[0m` : `${out}…`;
-}
-
-/** Terminal columns `text` takes, ANSI colour codes not counted. */
-export function visibleWidth(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length;) {
-    if (text.charCodeAt(i) === 0x1b) {
-      const end = text.indexOf('m', i);
-      i = end === -1 ? text.length : end + 1;
-      continue;
-    }
-    const cp = text.codePointAt(i)!;
-    n += columns(cp);
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return n;
-}
-
-// A rough wcwidth: enough that CJK text and emoji do not overflow the line.
-function columns(cp: number): number {
-  if (cp < 0x300) return 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (cp >= 0x1f3fb && cp <= 0x1f3ff) return 0; // skin-tone modifiers join the emoji before them
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
+// Width measuring lives in display-width.ts; re-exported for the modules that import it from here.
+export { truncateVisible, visibleWidth } from './display-width.js';

@@ -4,7 +4,7 @@
  */
 import type { ElixirVersion } from '../etf/render/elixir.js';
 import type { FilterSpec } from './filter.js';
-import { formatLine } from './line-format.js';
+import { formatLine, lineClock, type TimeMode } from './line-format.js';
 import { toNdjsonLine } from './ndjson.js';
 import type { WatchedMessage } from './watched-message.js';
 
@@ -12,7 +12,7 @@ export type RenderSpec =
   /** NDJSON; `term: false` leaves out the typed `term` (the cheaper `--json=compact`). */
   | { format: 'ndjson'; term: boolean }
   /** Lines; `width` cuts each to the terminal (absent: never cut). */
-  | { format: 'lines'; color: boolean; width?: number };
+  | { format: 'lines'; color: boolean; time: TimeMode; width?: number };
 
 export interface WatchRenderSpec {
   render: RenderSpec;
@@ -28,7 +28,11 @@ export function rendererFor(spec: RenderSpec): (m: WatchedMessage) => string {
     const options = { term: spec.term };
     return (m) => toNdjsonLine(m, options);
   }
-  const options = { palette: { enabled: spec.color }, ...(spec.width === undefined ? {} : { width: spec.width }) };
+  const options = {
+    palette: { enabled: spec.color },
+    clock: lineClock(spec.time),
+    ...(spec.width === undefined ? {} : { width: spec.width }),
+  };
   return (m) => formatLine(m, options);
 }
 

@@ -7,6 +7,7 @@ import { actionFor, type Action } from './keys.js';
 import { LineEditor, type KeyPress } from './line-editor.js';
 import type { Pane, UiState } from './ui-state.js';
 import { listViewportRows } from './frame.js';
+import { COLUMN_SPECS, defaultPrefs } from './model/list-columns.js';
 import { publishFormKey } from './widgets/publish-form.js';
 
 export interface Effects {
@@ -97,6 +98,17 @@ function runAction(state: UiState, action: Action, fx: Effects): void {
       return fx.writeCapture();
     case 'publish':
       return fx.publish();
+    case 'columnNext':
+    case 'columnPrev':
+    case 'columnWider':
+    case 'columnNarrower':
+    case 'columnHide':
+    case 'columnsReset':
+      return columnAction(state, action);
+    case 'scrollRight':
+    case 'scrollLeft':
+      if (state.view === 'main' && state.focus === 'list') return columnAction(state, action);
+      break;
     default:
       break; // movement and folding: below
   }
@@ -160,6 +172,41 @@ function runAction(state: UiState, action: Action, fx: Effects): void {
   else if (action === 'expand') tree.expand();
   else if (action === 'collapse') tree.collapse();
   else if (action === 'foldAll') tree.toggleAll();
+}
+
+const SCROLL_STEP = 8;
+
+/** Column keys: select, resize, hide, reset, scroll sideways (model/list-columns.ts lays them out). */
+function columnAction(state: UiState, action: Extract<Action, `column${string}` | 'scrollRight' | 'scrollLeft'>): void {
+  const prefs = state.columns;
+  const shown = COLUMN_SPECS.map((s) => s.id).filter((id) => !prefs.hidden.has(id));
+  const at = Math.max(0, shown.indexOf(prefs.selected));
+  switch (action) {
+    case 'columnNext':
+    case 'columnPrev':
+      prefs.selected = shown[(at + (action === 'columnNext' ? 1 : shown.length - 1)) % shown.length]!;
+      return;
+    case 'columnWider':
+    case 'columnNarrower':
+      prefs.extra[prefs.selected] = (prefs.extra[prefs.selected] ?? 0) + (action === 'columnWider' ? 2 : -2);
+      return;
+    case 'columnHide': {
+      if (prefs.selected === 'payload' || prefs.selected === 'time')
+        return state.say(`the ${prefs.selected} column stays (0 shows every column again)`, 'problem');
+      const hidden = new Set(prefs.hidden).add(prefs.selected);
+      state.columns = { ...prefs, hidden, selected: shown[at + 1] ?? shown[at - 1] ?? 'topic' };
+      return state.say(`${prefs.selected} column hidden — 0 shows every column again`);
+    }
+    case 'columnsReset':
+      state.columns = defaultPrefs();
+      return;
+    case 'scrollRight':
+      prefs.scroll += SCROLL_STEP;
+      return;
+    case 'scrollLeft':
+      prefs.scroll = Math.max(0, prefs.scroll - SCROLL_STEP);
+      return;
+  }
 }
 
 function promptKey(state: UiState, key: KeyPress): void {

@@ -28,7 +28,7 @@ export interface FrameContext {
   /** Shown in the empty list. */
   waitingText: string;
   publish: PublishSink | undefined;
-  /** The clock of the nodes and presence views (a capture's recorded time when offline). */
+  /** The clock of the nodes and presence views (a capture's recorded time when offline), and which list times show a date. */
   now?: number;
 }
 
@@ -58,7 +58,14 @@ export function buildFrame(ctx: FrameContext): Partial<Record<RegionName, Region
       layout.list,
       drawMessageList(
         list,
-        { width: layout.list.width, height: layout.list.height, focused: state.focus === 'list', emptyText },
+        {
+          width: layout.list.width,
+          height: layout.list.height,
+          focused: state.focus === 'list',
+          emptyText,
+          columns: state.columns,
+          now: ctx.now ?? Date.now(),
+        },
         theme,
       ),
     );

@@ -33,8 +33,17 @@ export type Action =
   | 'statsScope'
   | 'close'
   | 'nodes'
-  | 'presence';
+  | 'presence'
+  | 'columnNext'
+  | 'columnPrev'
+  | 'columnWider'
+  | 'columnNarrower'
+  | 'columnHide'
+  | 'columnsReset'
+  | 'scrollRight'
+  | 'scrollLeft';
 
+/** Bindings with an empty label are the second half of the line above them in the help. */
 /** Where a binding applies: everywhere in the main screen, or only with one pane focused / one view open. */
 export type KeyContext = 'global' | 'list' | 'detail' | 'hex' | 'stats' | 'insight';
 
@@ -96,7 +105,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     keys: ['/'],
     label: '/',
     action: 'filter',
-    help: 'filter: topic:rooms:* event:new_msg node:a@* kind:tracker -kind:tracker text (Esc clears)',
+    help: 'filter: topic:rooms:* event:new:msg node:a@* kind:tracker -kind:tracker text (Esc clears)',
   },
   {
     context: 'global',
@@ -159,6 +168,44 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     label: 'P',
     action: 'publish',
     help: 'publish a copy of the selected message (edit, preview, confirm)',
+  },
+  {
+    context: 'list',
+    keys: ['right', 'l'],
+    label: '→  l',
+    action: 'scrollRight',
+    help: 'scroll the rows sideways (time and kind stay)',
+  },
+  { context: 'list', keys: ['left', 'h'], label: '←  h', action: 'scrollLeft', help: 'scroll back' },
+  {
+    context: 'global',
+    keys: [']'],
+    label: ']  [',
+    action: 'columnNext',
+    help: 'select the next / previous column (its title is marked)',
+  },
+  { context: 'global', keys: ['['], label: '', action: 'columnPrev', help: '' },
+  {
+    context: 'global',
+    keys: ['+', '='],
+    label: '+  -',
+    action: 'columnWider',
+    help: 'widen / narrow the selected column',
+  },
+  { context: 'global', keys: ['-', '_'], label: '', action: 'columnNarrower', help: '' },
+  {
+    context: 'global',
+    keys: ['S-h'],
+    label: 'H',
+    action: 'columnHide',
+    help: 'hide the selected column (0 shows all again)',
+  },
+  {
+    context: 'global',
+    keys: ['0'],
+    label: '0',
+    action: 'columnsReset',
+    help: 'every column back, sized from the rows, no scroll',
   },
   { context: 'stats', keys: ['s'], label: 's', action: 'statsSort', help: 'stats: sort by messages / bytes' },
   { context: 'stats', keys: ['a'], label: 'a', action: 'statsScope', help: 'stats: last 10 s / since start' },

@@ -1,9 +1,9 @@
 /**
- * One row of the message list: which columns fit the terminal, the text of each cell, and the
- * style of the row by message kind. Pure, so the widget only joins and paints.
+ * One row of the message list: the text of each cell and the style of the row by message kind
+ * (model/list-columns.ts sizes the columns). Pure, so the widget only joins and paints.
  *
- *   TIME         K CHANNEL      GEN        NODE        TOPIC          EVENT        SIZE  PAYLOAD
- *   12:03:41.207 B Chat.PubSub  v3/except  a@demo      rooms:lobby    new_msg      222B  %{"body" => "hi"}
+ *   TIME         K CHANNEL             GEN       NODE    TOPIC       EVENT   SIZE PAYLOAD
+ *   12:03:41.207 B Chat.PubSub.Adapter v3/except a@demo  rooms:lobby new:msg 222B %{"body" => "hi"}
  *
  * K is a one-letter kind marker, so kinds stay apart without colour (NO_COLOR).
  */
@@ -14,70 +14,11 @@ import type { Classified } from '../phoenix/classified.js';
 import { describeEnvelope } from '../phoenix/envelope.js';
 import { nodeOf } from '../phoenix/classify.js';
 import { fullMessage } from './compact-message.js';
+import type { Cells } from './model/list-columns.js';
 import type { Style } from './theme.js';
 import { safeText } from './text.js';
 
-export type ColumnId = 'time' | 'kind' | 'channel' | 'gen' | 'node' | 'topic' | 'event' | 'size' | 'payload';
-
-export interface ListColumn {
-  id: ColumnId;
-  title: string;
-  width: number;
-  align: 'left' | 'right';
-}
-
-interface ColumnSpec {
-  id: ColumnId;
-  title: string;
-  min: number;
-  /** Share of the space left once every column has its minimum. */
-  grow: number;
-  max: number;
-  align?: 'right';
-  /** Columns with a higher number are dropped first when the terminal is narrow. */
-  dropOrder: number;
-}
-
-const SPECS: readonly ColumnSpec[] = [
-  { id: 'time', title: 'TIME', min: 12, grow: 0, max: 12, dropOrder: 0 },
-  { id: 'kind', title: 'K', min: 1, grow: 0, max: 1, dropOrder: 0 },
-  { id: 'channel', title: 'CHANNEL', min: 10, grow: 1, max: 18, dropOrder: 3 },
-  { id: 'gen', title: 'GEN', min: 11, grow: 0, max: 11, dropOrder: 2 },
-  { id: 'node', title: 'NODE', min: 8, grow: 1, max: 18, dropOrder: 1 },
-  { id: 'topic', title: 'TOPIC', min: 10, grow: 2, max: 32, dropOrder: 0 },
-  { id: 'event', title: 'EVENT', min: 8, grow: 1, max: 20, dropOrder: 0 },
-  { id: 'size', title: 'SIZE', min: 7, grow: 0, max: 7, align: 'right', dropOrder: 0 },
-  { id: 'payload', title: 'PAYLOAD', min: 16, grow: 5, max: Number.POSITIVE_INFINITY, dropOrder: 0 },
-];
-
-/** The columns for `width` terminal columns (one space between columns). */
-export function listColumns(width: number): ListColumn[] {
-  let specs = [...SPECS];
-  const needed = (list: readonly ColumnSpec[]): number => list.reduce((n, s) => n + s.min + 1, -1);
-  // Drop the least useful columns until the minimums fit; below that the payload gives way.
-  for (let order = 3; order >= 1 && needed(specs) > width; order--) specs = specs.filter((s) => s.dropOrder < order);
-  const widths = specs.map((s) => s.min);
-  const over = needed(specs) - width;
-  if (over > 0) widths[widths.length - 1] = Math.max(0, widths[widths.length - 1]! - over); // the payload, last
-  let spare = Math.max(0, width - needed(specs));
-  // Hand out the spare columns in proportion to `grow`, a column at a time, up to each max.
-  while (spare > 0) {
-    let given = 0;
-    const totalGrow = specs.reduce((n, s, i) => n + (widths[i]! < s.max ? s.grow : 0), 0);
-    if (totalGrow === 0) break;
-    for (let i = 0; i < specs.length && spare > 0; i++) {
-      const s = specs[i]!;
-      if (widths[i]! >= s.max || s.grow === 0) continue;
-      const share = Math.max(1, Math.floor((spare * s.grow) / totalGrow));
-      const add = Math.min(share, s.max - widths[i]!, spare);
-      widths[i]! += add;
-      spare -= add;
-      given += add;
-    }
-    if (given === 0) break;
-  }
-  return specs.map((s, i) => ({ id: s.id, title: s.title, width: widths[i]!, align: s.align ?? 'left' }));
-}
+export type { ColumnId, Cells } from './model/list-columns.js';
 
 /** The colour of a row. */
 export function rowStyle(c: Classified): Style {
@@ -110,18 +51,25 @@ export function kindLetter(c: Classified): string {
 export const KIND_LEGEND =
   'B broadcast · D direct (v3 :only) · T tracker · P presence diff · M message · R reply · J JSON/msgpack · · other term · ! undecodable';
 
-/** `phx:Elixir.Chat.PubSub.Adapter` → `Chat.PubSub` (the generation has its own column). */
+/**
+ * `phx:Elixir.Chat.PubSub.Adapter` → `Chat.PubSub.Adapter`: without the prefixes every channel
+ * has, but with `.Adapter`, which is how a 3.x channel differs from a 2.x one (`Chat.PubSub`).
+ */
 export function shortChannel(channel: string): string {
   let name = channel.startsWith('phx:') ? channel.slice(4) : channel;
   if (name.startsWith('Elixir.')) name = name.slice(7);
-  if (name.endsWith('.Adapter') && name.length > 8) name = name.slice(0, -8);
   return name;
 }
 
-export function clockText(ms: number): string {
+/** `12:03:41.207` on the day `now` falls on (local time), `2026-11-27 12:03:41.207` on another. */
+export function clockText(ms: number, now: number = Date.now()): string {
   const d = new Date(ms);
   const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  const today = new Date(now);
+  const sameDay =
+    d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  return sameDay ? time : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${time}`;
 }
 
 // Previews are cut to the screen anyway: keep a bounded prefix per message, rendered once.
@@ -143,11 +91,11 @@ function previewOf(m: WatchedMessage): string {
   return text;
 }
 
-/** Every cell's text, escaped for the terminal but not cut. */
-export function listCells(m: WatchedMessage): Record<ColumnId, string> {
+/** Every cell's text, escaped for the terminal but not cut. `now` decides whether the time shows its date. */
+export function listCells(m: WatchedMessage, now: number = Date.now()): Cells {
   const c = m.classified;
   return {
-    time: clockText(m.raw.receivedAt),
+    time: clockText(m.raw.receivedAt, now),
     kind: kindLetter(c),
     channel: safeText(shortChannel(m.raw.channel)),
     gen: c.envelope ? describeEnvelope(c.envelope).replace(' ', '/') : '-',

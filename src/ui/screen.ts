@@ -5,6 +5,7 @@
  * while it is up (stderr is held and printed once the terminal is back).
  */
 import blessed from 'blessed';
+import { teachBlessedWidths } from './blessed-widths.js';
 
 export type RegionName = 'list' | 'detail' | 'hex' | 'status' | 'bottom' | 'overlay';
 
@@ -35,6 +36,7 @@ export class UiScreen {
   private readonly onCrash: (error: unknown) => void;
 
   constructor(options: { title?: string; onStderr?: (line: string) => void } = {}) {
+    teachBlessedWidths(); // emoji and CJK at the widths the widgets measured
     this.screen = blessed.screen({
       smartCSR: true,
       fullUnicode: true,

@@ -4,16 +4,20 @@
  * Everything shown comes from the network (topics, node names, payloads), so control characters
  * and bidi overrides are escaped before anything reaches blessed: a hostile topic must not be
  * able to move the cursor or recolour the terminal. Widths are measured in terminal columns
- * (wide CJK characters and emoji count two), with the same measure the line printer uses.
+ * (wide CJK characters and emoji count two), with the same measure the line printer uses; the
+ * screen (screen.ts) makes blessed draw them at that width.
  */
-import { truncateVisible, visibleWidth } from '../output/line-format.js';
+import { truncateVisible, visibleWidth } from '../output/display-width.js';
 import { escapeUnsafe, unsafeCharacters } from '../text/terminal-safe.js';
 
-// The terminal-unsafe characters (src/text/terminal-safe.ts) — and characters whose width
-// terminals and blessed disagree on: emoji (blessed's table predates them and counts one column
-// where terminals draw two, which shifts the rest of the row), the joiners and variation
-// selectors that glue emoji together, and anything outside the Basic Multilingual Plane.
-const UNSAFE_ON_SCREEN = unsafeCharacters('\\p{Emoji_Presentation}\\u200d\\ufe0e\\ufe0f\\u{10000}-\\u{10ffff}');
+// The terminal-unsafe characters (src/text/terminal-safe.ts) — and the few characters that glue
+// others into one glyph whose width terminals disagree on (a ZWJ family is two columns in one
+// terminal and six in another; a skin tone, a flag, a keycap, VS16 likewise): written out, each
+// character left takes the same columns everywhere, so rows stay aligned. Emoji and CJK
+// themselves are shown, measured by the Unicode rules (display-width.ts).
+const UNSAFE_ON_SCREEN = unsafeCharacters(
+  '\\u200d\\ufe0e\\ufe0f\\u20e3\\u{1F1E6}-\\u{1F1FF}\\u{1F3FB}-\\u{1F3FF}\\u{E0020}-\\u{E007F}',
+);
 
 /** Unsafe characters written the way Elixir escapes them in a string (`\n`, `\e`, `\u{1F44D}`). */
 export function safeText(text: string): string {
@@ -46,3 +50,21 @@ function padTo(text: string, width: number): string {
 export function escapeTags(text: string): string {
   return /[{}]/.test(text) ? text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}')) : text;
 }
+
+/**
+ * `text` without its first `columns` columns (scrolling sideways); a wide character cut in half
+ * becomes a space, so what follows stays in its column.
+ */
+export function skipColumns(text: string, columns: number): string {
+  if (columns <= 0) return text;
+  let skipped = 0;
+  let i = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    if (skipped >= columns) break;
+    skipped += visibleWidth(segment);
+    i += segment.length;
+  }
+  return ' '.repeat(Math.max(0, skipped - columns)) + text.slice(i);
+}
+
+const segmenter = new Intl.Segmenter();

@@ -12,6 +12,7 @@ import { fullMessage } from './compact-message.js';
 import { detailContent, type DetailContent } from './detail-content.js';
 import type { LineEditor } from './line-editor.js';
 import { InsightViewModel } from './model/insight-view.js';
+import { defaultPrefs, type ColumnPrefs } from './model/list-columns.js';
 import { MessageListModel } from './model/message-list.js';
 import { StatsModel } from './model/stats.js';
 import type { Style } from './theme.js';
@@ -54,6 +55,8 @@ export class UiState {
   statsView: StatsViewState = { sort: 'msgs', scope: 'window' };
   connection: ConnectionState;
   publishForm: PublishFormState | undefined;
+  /** Column widths, hidden columns and sideways scroll of the list, as the user set them. */
+  columns: ColumnPrefs = defaultPrefs();
   /** The filter as the user typed it (what `/` starts editing from). */
   query = '';
   private readonly details = new Map<WatchedMessage, DetailContent>();

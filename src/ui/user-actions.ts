@@ -150,7 +150,7 @@ export function startPublish(state: UiState, sink: PublishSink | undefined, widt
   state.view = 'publish';
 }
 
-/** Enter + y in the form: PUBLISH the previewed bytes, then say how many received them. */
+/** Enter + y in the form: PUBLISH the previewed bytes, close the form, say how many received them. */
 export function sendPublish(state: UiState, sink: PublishSink | undefined, redraw: Redraw): void {
   const form = state.publishForm;
   if (form === undefined || sink === undefined) return;
@@ -159,12 +159,19 @@ export function sendPublish(state: UiState, sink: PublishSink | undefined, redra
     .publish(channel, bytes)
     .then(
       (receivers) => {
-        form.outcome = {
-          text: `published ${bytes.length} bytes to ${channel}: ${receivers} subscriber${receivers === 1 ? '' : 's'} received it (PUBLISH replied ${receivers})`,
-          ok: true,
-        };
+        // Done: the form closes (a `/` now filters again) and the result goes to the notice line.
+        if (state.publishForm === form) {
+          state.publishForm = undefined;
+          if (state.view === 'publish') state.view = 'main';
+        }
+        state.say(
+          `published ${bytes.length} bytes to ${channel}: ${receivers} subscriber${receivers === 1 ? '' : 's'} received it (PUBLISH replied ${receivers})`,
+          receivers === 0 ? 'problem' : 'notice',
+          10,
+        );
       },
       (error: unknown) => {
+        // Not sent: the form stays, with the reason, to try again or fix.
         form.outcome = { text: `not sent: ${reason(error)}`, ok: false };
       },
     )

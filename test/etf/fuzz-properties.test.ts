@@ -89,7 +89,7 @@ function roundTrips(options: EncodeOptions | undefined): fc.IPropertyWithHooks<[
     const bytes = encode(term, options);
     const back = decode(bytes);
     if (!termEquals(back, term))
-      throw new Error(`${inspect(term)}\ncame back as\n${inspect(back)}\nfrom ${bytes.toString('hex')}`);
+      throw new Error(`${inspect(term)}\ncame back as\n${inspect(back)}\nfrom ${Buffer.from(bytes).toString('hex')}`);
   });
 }
 
@@ -175,7 +175,7 @@ describe('decodeDetailed spans (seeded)', () => {
           expect(spans!.start).toBe(inflated ? 0 : 1);
           expect(spans!.end).toBe(source.length);
           const problem = spanProblem(decoded, spans!, source);
-          if (problem !== undefined) throw new Error(`${problem}\nin ${bytes.toString('hex')}`);
+          if (problem !== undefined) throw new Error(`${problem}\nin ${Buffer.from(bytes).toString('hex')}`);
         },
       ),
       { seed: 7040, numRuns: 1500 },

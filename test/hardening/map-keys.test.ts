@@ -59,7 +59,7 @@ function nearTwin(t: Term): Term | undefined {
 function mapWith(keys: Term[], size: number): Buffer {
   const pairs: Array<[Term, Term]> = keys.map((k, i) => [k, i + 1]);
   for (let i = pairs.length; i < size; i++) pairs.push([1_000_000 + i, 0]);
-  return encode(ErlMap.fromPairs(pairs));
+  return Buffer.from(encode(ErlMap.fromPairs(pairs)));
 }
 
 describe('container keys', () => {

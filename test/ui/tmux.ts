@@ -153,7 +153,7 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The rows of the message list on a screen: lines that start with a time. */
+/** The rows of the message list on a screen: lines that start with a time (after the date, on another day). */
 export function listRows(screen: string): string[] {
-  return screen.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d\d\d /.test(line));
+  return screen.split('\n').filter((line) => /^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d\d\d /.test(line));
 }

@@ -131,10 +131,12 @@ describe('s, w and P in tmux', () => {
       await t.keys('Enter');
       await t.waitFor(/\[y\/N\]/, 'asked again');
       await t.keys('y');
-      await t.waitFor(
-        /published \d+ bytes to phx:Elixir\.Test\.PubSub\.Adapter: 2 subscribers received it/,
+      // The form closes; the result is on the notice line, under the list (which has the copy).
+      screen = await t.waitFor(
+        /^ published \d+ bytes to phx:Elixir\.Test\.PubSub\.Adapter: 2 subscribers received it/m,
         'the result',
       );
+      expect(screen).not.toContain('Publish a copy');
       expect(listener.messages).toHaveLength(4);
       const sent = classify(listener.messages[3]!.payload);
       expect(sent.topic).toBe('rooms:beta');
@@ -144,9 +146,11 @@ describe('s, w and P in tmux', () => {
         new TextEncoder().encode('edited in the UI'),
       );
 
-      // The UI received its own copy too.
-      await t.keys('Escape');
+      // The UI received its own copy too; `/` filters again (it typed into the payload before).
       await t.waitFor((s) => listRows(s).length === 4, 'the copy in the list');
+      await t.keys('/');
+      await t.waitFor(/Enter keep · Esc clear/, 'the filter prompt');
+      await t.keys('Escape');
     } finally {
       listener.close();
     }

@@ -25,7 +25,7 @@ export function broadcastPayload(topic: string, event: string, body: string, nod
     message: broadcastStruct(topic, event, payload),
     dispatcher: modules.channelServer,
   });
-  return encode(term, { minorVersion: 1 });
+  return Buffer.from(encode(term, { minorVersion: 1 }));
 }
 
 export interface RunningUi {

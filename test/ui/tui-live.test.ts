@@ -45,9 +45,11 @@ describe('live UI in tmux against a real redis-server', () => {
     const rows = listRows(screen);
     expect(rows.map((r) => r.match(/rooms:\w+/)?.[0])).toEqual(['rooms:alpha', 'rooms:beta', 'rooms:gamma']);
     for (const row of rows) {
-      expect(row).toMatch(/ B Test\.PubSub +v3\/except +a@test +rooms:\w+ +(new_msg|typing) +\d+B %\{"body" => "hello/);
+      expect(row).toMatch(
+        / B Test\.PubSub\.Adapter +v3\/except +a@test +rooms:\w+ +(new_msg|typing) +\d+B %\{"body" => "hello/,
+      );
     }
-    expect(statusLine(screen)).toMatch(/recv 3 shown 3|3 rx 3 shown/);
+    expect(statusLine(screen)).toMatch(/(recv|rx) 3 shown 3/);
     expect(statusLine(screen)).toContain('following');
     // The detail pane: the envelope's elements named, the struct by name, the payload opened.
     expect(screen).toMatch(/Detail +#3 /);
@@ -83,7 +85,7 @@ describe('live UI in tmux against a real redis-server', () => {
       (s) => statusLine(s).includes('event:new_msg -topic:*gam*'),
       'the filter in the status bar',
     );
-    expect(statusLine(screen)).toMatch(/shown 1 filtered 2|1 shown 2 filt/);
+    expect(statusLine(screen)).toMatch(/shown 1 (filtered|filt) 2/);
 
     // New messages are filtered as they arrive.
     await publish('rooms:delta', 'new_msg', 'hello delta');
@@ -109,7 +111,7 @@ describe('live UI in tmux against a real redis-server', () => {
     await publish('rooms:epsilon', 'new_msg', 'hello epsilon');
     let screen = await t.waitFor((s) => statusLine(s).includes('PAUSED 2 new'), 'two new while paused');
     expect(listRows(screen)).toHaveLength(3);
-    expect(statusLine(screen)).toMatch(/recv 5|5 rx/);
+    expect(statusLine(screen)).toMatch(/(recv|rx) 5 /);
     await t.keys('p');
     screen = await t.waitFor((s) => listRows(s).length === 5, 'the waiting messages shown on resume');
     expect(statusLine(screen)).not.toContain('PAUSED');
@@ -186,7 +188,7 @@ describe('live UI in tmux against a real redis-server', () => {
     await t.keys('s');
     await t.waitFor(/ranked by bytes over the last 10 s/, 'sorted by bytes');
     await t.keys('a');
-    await t.waitFor(/ranked by bytes over since start/, 'since start');
+    await t.waitFor(/ranked by bytes since start/, 'since start');
     await t.keys('Escape');
     await t.waitFor((s) => listRows(s).length === 3, 'the list back');
   });

@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildFrame, type FrameContext } from '../../src/ui/frame.js';
 import { mainLayout, type Rect } from '../../src/ui/layout.js';
-import { kindLetter, listCells, listColumns, rowStyle, shortChannel } from '../../src/ui/list-row.js';
+import { clockText, kindLetter, listCells, rowStyle, shortChannel } from '../../src/ui/list-row.js';
+import { defaultPrefs, elide, layoutColumns, sharedPrefix, type Cells } from '../../src/ui/model/list-columns.js';
+import { fit } from '../../src/ui/text.js';
 import { MessageCompactor } from '../../src/ui/compact-message.js';
 import { themeFor } from '../../src/ui/theme.js';
 import { UiState } from '../../src/ui/ui-state.js';
@@ -18,26 +20,79 @@ import { shownWidth, stripTags, tagsUsed } from './view-helpers.js';
 const fixtures = fixtureMessages().map((f) => f.message);
 
 describe('list columns', () => {
-  test('always fit the width, keep time, kind, topic, event and size, and give the payload room from 80 columns', () => {
+  const cells = (over: Partial<Cells> = {}): Cells => ({
+    time: '12:03:41.207',
+    kind: 'B',
+    channel: 'Chat.PubSub.Adapter',
+    gen: 'v3/except',
+    node: 'a@h',
+    topic: 'rooms:lobby',
+    event: 'new:msg',
+    size: '222B',
+    payload: '%{"body" => "hi"}',
+    ...over,
+  });
+
+  test('always fit the width, keep time, kind, topic and the payload, and give the payload room', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 60, max: 400 }), (width) => {
-        const cols = listColumns(width);
+      fc.property(fc.integer({ min: 40, max: 400 }), (width) => {
+        const cols = layoutColumns([cells()], width);
         const used = cols.reduce((n, c) => n + c.width, 0) + cols.length - 1;
-        expect(used).toBeLessThanOrEqual(width);
-        for (const id of ['time', 'kind', 'topic', 'event', 'size'] as const)
+        expect(used).toBe(width);
+        for (const id of ['time', 'kind', 'topic', 'payload'] as const)
           expect(cols.some((c) => c.id === id)).toBe(true);
-        if (width >= 80) expect(cols.find((c) => c.id === 'payload')!.width).toBeGreaterThanOrEqual(16);
-        // Nothing is left unused when the payload can grow.
-        if (width >= 80) expect(used).toBe(width);
+        if (width >= 80) expect(cols.find((c) => c.id === 'payload')!.width).toBeGreaterThanOrEqual(24);
+        expect(cols.at(-1)!.id).toBe('payload');
       }),
     );
   });
 
-  test('the channel goes first on a narrow terminal, the node last', () => {
-    expect(listColumns(80).map((c) => c.id)).not.toContain('channel');
-    expect(listColumns(80).map((c) => c.id)).toContain('gen');
-    expect(listColumns(120).map((c) => c.id)).toContain('channel');
-    expect(listColumns(62).map((c) => c.id)).toEqual(['time', 'kind', 'topic', 'event', 'size', 'payload']);
+  test('a column dropped for width is the least important, not the one in a given place', () => {
+    const ids = (width: number) => layoutColumns([cells()], width).map((c) => c.id);
+    expect(ids(120)).toEqual(['time', 'kind', 'channel', 'gen', 'node', 'topic', 'event', 'size', 'payload']);
+    // Channel (the least important) goes first, then the generation — whatever their position.
+    expect(ids(80)).not.toContain('channel');
+    expect(ids(70)).toContain('node');
+    expect(ids(40)).toEqual(['time', 'kind', 'topic', 'payload']);
+    // Hidden by the user: gone, the payload gets its room.
+    const hidden = layoutColumns([cells()], 120, { ...defaultPrefs(), hidden: new Set(['node', 'gen'] as const) });
+    expect(hidden.map((c) => c.id)).not.toContain('node');
+  });
+
+  test('node names and topics that share a start are elided to what tells them apart', () => {
+    const nodes = [23, 24, 25].map((n) => `myapp@ip-10-0-1-${n}.eu-west-1.compute.internal`);
+    const rows = nodes.map((node, i) => cells({ node, topic: `user_socket:lv_phx-F_x12${i}` }));
+    for (const width of [80, 100, 120]) {
+      const cols = layoutColumns(rows, width);
+      const node = cols.find((c) => c.id === 'node')!;
+      const shown = nodes.map((n) => fit(elide(n, node.elidePrefix), node.width));
+      expect(new Set(shown).size, `${width}: ${shown.join(' | ')}`).toBe(3);
+      expect(shown[0]).toMatch(/^…-23\./);
+      const topic = cols.find((c) => c.id === 'topic')!;
+      const topics = rows.map((r) => fit(elide(r.topic, topic.elidePrefix), topic.width).trimEnd());
+      expect(new Set(topics).size).toBe(3);
+    }
+    expect(sharedPrefix(nodes)).toBe('myapp@ip-10-0-1');
+    expect(sharedPrefix(['rooms:lobby', 'user:1'])).toBe('');
+    expect(sharedPrefix(nodes.slice(0, 1))).toBe('');
+    // Wide enough for whole names: nothing elided.
+    const wide = layoutColumns(rows, 300).find((c) => c.id === 'node')!;
+    expect(wide.elidePrefix).toBe('');
+    expect(wide.width).toBeGreaterThanOrEqual(nodes[0]!.length);
+  });
+
+  test('the user widens and narrows the selected column', () => {
+    const base = layoutColumns([cells()], 160).find((c) => c.id === 'event')!.width;
+    const wider = layoutColumns([cells()], 160, { ...defaultPrefs(), extra: { event: 6 } });
+    expect(wider.find((c) => c.id === 'event')!.width).toBe(base + 6);
+    const narrower = layoutColumns([cells()], 160, { ...defaultPrefs(), extra: { event: -2 } });
+    expect(narrower.find((c) => c.id === 'event')!.width).toBe(base - 2);
+  });
+
+  test('times from another day show their date', () => {
+    const now = new Date(2026, 10, 27, 15, 0, 0).getTime();
+    expect(clockText(new Date(2026, 10, 27, 9, 5, 1, 7).getTime(), now)).toBe('09:05:01.007');
+    expect(clockText(new Date(2026, 10, 20, 9, 5, 1, 7).getTime(), now)).toBe('2026-11-20 09:05:01.007');
   });
 
   test('kinds: letter and colour per message kind; direct is a v3 :only message', () => {
@@ -61,7 +116,8 @@ describe('list columns', () => {
     const cells = listCells(hostile);
     for (const text of Object.values(cells)) expect(text).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect(cells.channel).toBe('evil\\e[2J\\nchannel');
-    expect(shortChannel('phx:Elixir.Chat.PubSub.Adapter')).toBe('Chat.PubSub');
+    // 3.x and 2.x channels stay apart: `.Adapter` is kept.
+    expect(shortChannel('phx:Elixir.Chat.PubSub.Adapter')).toBe('Chat.PubSub.Adapter');
     expect(shortChannel('phx:Elixir.Chat.PubSub')).toBe('Chat.PubSub');
     expect(shortChannel('phx:chat_pubsub')).toBe('chat_pubsub');
   });
@@ -130,7 +186,8 @@ describe('status bar', () => {
           expect(shownWidth(line)).toBe(width);
           const text = stripTags(line);
           expect(text).toContain('● live');
-          if (width >= 60) expect(text).toMatch(/123k (rx|recv)|recv 123k/);
+          // Label then number, at every width.
+          if (width >= 60) expect(text).toMatch(/(rx|recv) 123k shown 10\.0k/);
           if (paused) expect(text).toContain('PAUSED');
         },
       ),
@@ -143,7 +200,7 @@ describe('status bar', () => {
       '● live redis://10.0.0.5:6379/0 │ following │ recv 123k shown 10.0k filtered 0 undecodable 3 dropped 113k │ 2.35k msg/s 500 KiB/s │ filter: topic:rooms:* │ phx:*',
     );
     const narrow = stripTags(drawStatus(info({ filter: 'topic:rooms:* event:new_msg node:a@*' }), 80, themeFor({})));
-    expect(narrow).toContain('123k rx 10.0k shown');
+    expect(narrow).toContain('rx 123k shown 10.0k filt 0 bad 3 drop 113k');
     expect(narrow).toMatch(/\/topic:rooms:\*.*…/);
     const reconnecting = stripTags(drawStatus(info({ connection: 'reconnecting' }), 80, themeFor({})));
     expect(reconnecting).toContain('◌ reconnecting');

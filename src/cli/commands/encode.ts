@@ -54,7 +54,7 @@ export async function encodeCommand(argv: string[], io: CliIo): Promise<number> 
     }
     throw error;
   }
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = encode(term, { minorVersion: Number(minor) as 0 | 1 | 2, compressed });
   } catch (error) {

@@ -1,10 +1,10 @@
 /**
  * The help view (`?`): every key, printed from the same table the dispatcher reads, then the
- * filter syntax and the kind letters of the list.
+ * filter syntax and the kind letters of the list (wrapped, never cut).
  */
 import { KEY_BINDINGS, type KeyContext } from '../keys.js';
 import { KIND_LEGEND } from '../list-row.js';
-import { escapeTags, fit } from '../text.js';
+import { escapeTags, fit, visibleWidth } from '../text.js';
 import type { Theme } from '../theme.js';
 
 const SECTIONS: ReadonlyArray<[KeyContext, string]> = [
@@ -16,7 +16,7 @@ const SECTIONS: ReadonlyArray<[KeyContext, string]> = [
 ];
 
 const FILTER_HELP = [
-  'topic:rooms:*  event:new_msg  node:a@*  kind:tracker  channel:phx:*   globs (* ? [abc]); same field twice = either',
+  'topic:rooms:*  event:new:msg  node:a@*  kind:tracker  channel:phx:*   globs (* ? [abc]); same field twice = either',
   '-kind:tracker   negates          hello "two words"   search the decoded payload (smart case)',
   'Filters apply as you type; a problem is shown and the previous filter stays. Enter keeps it, Esc clears it.',
 ];
@@ -31,7 +31,7 @@ export function helpLines(theme: Theme, width: number): string[] {
   const labelWidth = Math.max(...KEY_BINDINGS.map((b) => b.label.length)) + 2;
   for (const [context, title] of SECTIONS) {
     lines.push('', theme.paint('accent', escapeTags(` ${title}`)));
-    for (const b of KEY_BINDINGS.filter((k) => k.context === context)) {
+    for (const b of KEY_BINDINGS.filter((k) => k.context === context && k.label !== '')) {
       lines.push(
         `   ${theme.paint('key', escapeTags(fit(b.label, labelWidth)))}${escapeTags(fit(b.help, Math.max(0, width - labelWidth - 3)))}`,
       );
@@ -39,6 +39,16 @@ export function helpLines(theme: Theme, width: number): string[] {
   }
   lines.push('', theme.paint('accent', ' Filter (/)'));
   for (const line of FILTER_HELP) lines.push(escapeTags(fit(`   ${line}`, width)));
-  lines.push('', theme.paint('accent', ' Kinds (column K)'), escapeTags(fit(`   ${KIND_LEGEND}`, width)));
+  lines.push('', theme.paint('accent', ' Kinds (column K)'));
+  // One kind per entry, as many on a line as fit: the legend is never cut.
+  let line = '  ';
+  for (const entry of KIND_LEGEND.split(' · ')) {
+    if (line.trim() !== '' && visibleWidth(`${line}  ${entry}`) > width) {
+      lines.push(escapeTags(fit(line, width)));
+      line = '  ';
+    }
+    line += ` ${entry} `;
+  }
+  if (line.trim() !== '') lines.push(escapeTags(fit(line, width)));
   return lines;
 }

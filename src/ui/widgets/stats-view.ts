@@ -40,7 +40,7 @@ export function drawStats(
   const total = stats.totals('total');
   const history = stats.history('msgs');
   const peak = Math.max(0, ...history);
-  const sortText = `${state.sort === 'msgs' ? 'messages' : 'bytes'} over ${state.scope === 'window' ? 'the last 10 s' : 'since start'}`;
+  const sortText = `${state.sort === 'msgs' ? 'messages' : 'bytes'} ${state.scope === 'window' ? 'over the last 10 s' : 'since start'}`;
   const lines: string[] = [
     theme.paint(
       'headerFocused',

@@ -79,7 +79,8 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
         },
     {
       full: `recv ${formatCount(c.received)} shown ${formatCount(c.shown)} filtered ${formatCount(c.filteredOut)} undecodable ${formatCount(c.undecodable)} dropped ${formatCount(c.evicted)}`,
-      short: `${formatCount(c.received)} rx ${formatCount(c.shown)} shown ${formatCount(c.filteredOut)} filt ${formatCount(c.undecodable)} bad ${formatCount(c.evicted)} drop`,
+      // Label then number at every width, as in the full form (never "1.07k rx 0 shown 1.07k filt").
+      short: `rx ${formatCount(c.received)} shown ${formatCount(c.shown)} filt ${formatCount(c.filteredOut)} bad ${formatCount(c.undecodable)} drop ${formatCount(c.evicted)}`,
       priority: 4,
       keep: true,
     },
