@@ -11,7 +11,7 @@ Usage:
   redis-print record -o FILE [connection] [subscription] [filters] [--count N] [--duration S]
                                             record to a capture file (appends a new session)
   redis-print replay FILE [connection] [--speed X | --as-fast-as-possible] [--map-channel FROM=TO]...
-                     [filters] [--yes] [--force]   publish a capture byte for byte, recorded spacing
+                     [filters] [--sniff 2s] [--yes] [--force]   publish a capture byte for byte, recorded spacing
   redis-print view FILE [filters] [--no-tui] open the live UI on a capture, offline
   redis-print split FILE -o DIR [filters]    one .etf fixture per captured payload
 
@@ -44,16 +44,20 @@ Output:
 Publish (the term goes to stdout, or its hex with --hex; everything else to stderr):
   --pubsub NAME | --channel C          where; --channel is the exact channel name
   --topic T --event E [--payload JSON | --term ELIXIR]
-                                       a %Phoenix.Socket.Broadcast{} (payload default %{})
+                                       a %Phoenix.Socket.Broadcast{} (payload default %{});
+                                       JSON is lossless: 1.0 stays a float, big integers exact
   --topic T --term ELIXIR              any message term, no Broadcast (or --payload JSON --message)
+  --payload @FILE | -, --term @FILE | -  read it from a file or standard input (any size)
   --etf FILE | -                       send these bytes exactly as they are
-  --generation 1|3|auto  --sniff 2s    auto (default): listen on both channels, else PUBSUB NUMSUB
+  --generation 1|3|auto  --sniff 2s    listen on the channel for what its nodes speak (auto: on
+                                       both channels to pick one, else PUBSUB NUMSUB)
   --only NODE | --sender NODE  --dispatcher MOD          3.x envelope {3, :except|:only, ...}
   --v1-shape 7|6|5  --fastlane MOD|nil  --pool-size N    2.x envelope (7 = adapter 2.1.2-2.1.8)
   --compressed[=L]  --otp26-atoms      encoding (default: like OTP 25, not compressed)
   --dry-run  --hex  --force  -y/--yes  --repeat N --interval MS
-  Refuses (exit 1) what a receiving node would crash on or drop, unless --force; a target that
-  is not this machine needs a yes at the prompt, or --yes without a terminal.
+  Refuses (exit 1) what the channel's nodes would crash on or drop, unless --force: judged by the
+  envelopes heard there, else by the channel name (….Adapter = 3.x, else the 2.1.2-2.1.8 7-tuple).
+  A target that is not this machine needs a yes at the prompt, or --yes without a terminal.
 
 Exit codes: 0 ok, 1 ran but found a problem (nothing matched, a file did not decode), 2 could not run.
 `;
