@@ -1,6 +1,9 @@
 /**
  * `redis-print publish` — inject a message exactly as a real Phoenix node would publish it, after
- * checking that no receiver would crash on it.
+ * checking it against what the target channel's nodes speak (heard there first, else by the
+ * channel's name; phoenix/receivers.ts), so that no receiver crashes on it or drops it.
+ * Flags → one PublishConfig (publish/flags.ts); the cluster → a Target (channel, traffic heard);
+ * both → a PublishPlan (phoenix/publish-plan.ts) that is shown, refused or sent.
  *
  * Output: stdout carries one thing, the term in Elixir syntax (or with --hex its bytes in hex),
  * so it can be piped; every decision, size, warning and the receiver count go to stderr

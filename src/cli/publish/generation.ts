@@ -1,16 +1,21 @@
 /**
- * `--generation auto`: which adapter generation does the cluster behind a PubSub name speak?
+ * Looking at the cluster before publishing: which channel (`--pubsub` alone: which generation's)
+ * and what its nodes speak.
  *
- * Evidence, strongest first:
- *   1. traffic — envelopes of each channel's own generation heard while listening on both
- *      channels for `--sniff` (a node that talks is certainly there);
+ * observeChannels listens on the target channel(s) for `--sniff` and counts the envelope shapes
+ * heard — the strongest evidence of what the receivers accept (phoenix/receivers.ts) — after
+ * taking PUBSUB NUMSUB. chooseGeneration picks a generation for plain `--pubsub`, evidence
+ * strongest first:
+ *   1. traffic — envelopes of each channel's own generation heard on it (a node that talks is
+ *      certainly there);
  *   2. PUBSUB NUMSUB — every adapter node holds one SUBSCRIBE on its generation's channel, so
  *      subscribers show which generation listens even in a quiet cluster. Watchers that subscribe
- *      to both channels (`redis-print watch --pubsub`) add one to each, hence "more wins".
- * Ambiguity never blocks: both generations talking (a rolling upgrade), equal subscribers, or
- * nobody at all → 3 (the current adapter), with a warning saying who will not get the message and
- * how to choose. Picking wrong cannot crash anyone — the envelope always matches the channel it
- * goes to — it only reaches fewer nodes, which the receiver count after PUBLISH then shows.
+ *      to both channels (`redis-print watch --pubsub`) add one to each, hence "more wins";
+ *   3. the flags' own generation (an envelope option, --etf bytes), only when 1 and 2 tell nothing.
+ * Ambiguity never blocks the choice: both generations talking (a rolling upgrade), equal
+ * subscribers, or nobody at all → 3 (or the flags' generation), with a warning saying who will not
+ * get the message. What protects the nodes is the validation that follows: a payload that does not
+ * suit what the chosen channel's nodes speak is refused.
  */
 import { classify } from '../../phoenix/classify.js';
 import type { HeardTraffic, ShapeCounts } from '../../phoenix/receivers.js';
