@@ -157,6 +157,11 @@ export const replayFlags = {
   },
   yes: { type: 'boolean', short: 'y', help: 'confirm a target that is not this machine (no terminal to ask)' },
   force: { type: 'boolean', help: 'send payloads a receiving node would crash on' },
+  sniff: {
+    type: 'string',
+    value: 'DURATION',
+    help: 'listen this long on the target channels for what their nodes speak (default 2s; 0: judge by the names)',
+  },
   ...helpFlag,
 } as const satisfies FlagDefs;
 
@@ -174,11 +179,26 @@ export const publishFlags = {
     group: 'Where',
     help: 'adapter generation: 1 (≤ 2.1.8), 3 (3.x), auto (default: listen, else PUBSUB NUMSUB)',
   },
-  sniff: { type: 'string', value: 'DURATION', group: 'Where', help: 'how long auto listens (default 2s)' },
+  sniff: {
+    type: 'string',
+    value: 'DURATION',
+    group: 'Where',
+    help: 'listen on the channel this long for what its nodes speak (default 2s; auto: on both channels)',
+  },
   topic: { type: 'string', value: 'TOPIC', group: MESSAGE, help: 'the topic' },
   event: { type: 'string', value: 'EVENT', group: MESSAGE, help: 'send a %Phoenix.Socket.Broadcast{} with this event' },
-  payload: { type: 'string', value: 'JSON', group: MESSAGE, help: 'the payload as JSON (default %{})' },
-  term: { type: 'string', value: 'ELIXIR', group: MESSAGE, help: 'the payload (or bare message) as an Elixir term' },
+  payload: {
+    type: 'string',
+    value: 'JSON|@FILE|-',
+    group: MESSAGE,
+    help: 'the payload as JSON, lossless: 1.0 stays a float, big integers exact (default %{})',
+  },
+  term: {
+    type: 'string',
+    value: 'ELIXIR|@FILE|-',
+    group: MESSAGE,
+    help: 'the payload (or bare message) as an Elixir term',
+  },
   message: { type: 'boolean', group: MESSAGE, help: 'send --payload as a bare message, not a Broadcast' },
   etf: {
     type: 'string',

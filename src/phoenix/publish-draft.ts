@@ -9,7 +9,10 @@
  *   - NOT a v3 `:except` sender: the original sender's node would drop the copy as its own echo,
  *     so the draft leaves it to plan.ts's default (a name no node has);
  *   - NOT a v1 node ref: a fresh one, so that no node (including the original sender, whose
- *     broadcast_from pid would be skipped) treats the copy as its own.
+ *     broadcast_from pid would be skipped) treats the copy as its own;
+ *   - the message itself as traffic heard on its channel: a node sent that shape there, so that
+ *     is what the channel's receivers speak (an older v1 shape then passes validation; an edited
+ *     channel falls back to its name).
  */
 import { Atom, ErlMap, Tuple, type Term } from '../etf/term.js';
 import type { Classified } from './classified.js';
@@ -41,15 +44,16 @@ export function draftFromMessage(channel: string, classified: Classified): Publi
         }
       : { kind: 'bare', topic: topicText, message: classified.message ?? term };
 
+  const heard = { channel, shapes: { [env.shape]: 1 }, source: 'in the message being copied' };
   if (env.generation === 3) {
-    const draft: PublishDraft = { channel, generation: 3, message };
+    const draft: PublishDraft = { channel, generation: 3, message, heard };
     const [, , node, , , dispatcher] = e;
     if (env.mode === 'only' && (node instanceof Atom || node instanceof Uint8Array)) draft.only = node;
     if (dispatcher instanceof Atom) draft.dispatcher = dispatcher;
     return draft;
   }
   const shape = v1Shapes[env.shape] ?? 7;
-  const draft: PublishDraft = { channel, generation: 1, message, v1Shape: shape };
+  const draft: PublishDraft = { channel, generation: 1, message, heard, v1Shape: shape };
   if (shape === 7 && e[2] instanceof Atom) draft.fastlane = e[2];
   const poolSize = shape === 7 ? e[3] : shape === 6 ? e[2] : undefined;
   if (typeof poolSize === 'number') draft.poolSize = poolSize;

@@ -8,12 +8,11 @@ import { encode } from '../etf/encode.js';
 import { renderElixir } from '../etf/render/elixir.js';
 import type { Atom, Term } from '../etf/term.js';
 import { broadcastStruct, buildV1, buildV3, defaultSenderNode, randomNodeRef } from './build.js';
-import { generationOfChannel } from './channel.js';
-import type { EnvelopeShape } from './classified.js';
 import { classify } from './classify.js';
 import { describeEnvelope } from './envelope.js';
 import { modules } from './known-atoms.js';
 import { PHOENIX_STRUCTS } from './structs.js';
+import { receiversOf, type HeardTraffic, type Receivers } from './receivers.js';
 import { validateForPublish, type Validation } from './validate.js';
 import { withOtpMapOrder } from '../etf/otp-map-order.js';
 
@@ -30,8 +29,10 @@ export type V1Shape = 5 | 6 | 7;
 
 export interface PublishDraft {
   channel: string;
-  /** The envelope generation the channel's receivers speak. */
+  /** The envelope generation to build (flags); checked against what the channel's receivers speak. */
   generation: 1 | 3;
+  /** Traffic heard on the channel, the strongest evidence of what its receivers speak (receivers.ts). */
+  heard?: HeardTraffic;
   message: PublishMessage;
   /** v3: target one node (`{3, :only, node, …}`); otherwise `:except` with `sender`. */
   only?: Atom | Uint8Array;
@@ -41,7 +42,7 @@ export interface PublishDraft {
   sender?: Atom | Uint8Array;
   /** v3 dispatcher. Default `Phoenix.Channel.Server` for a broadcast, `Phoenix.PubSub` otherwise. */
   dispatcher?: Atom;
-  /** v1 envelope shape, and for `etf` the shape the receivers expect. Default 7 (adapter 2.1.2–2.1.8). */
+  /** v1 envelope shape to build. Default 7 (adapter 2.1.2–2.1.8). */
   v1Shape?: V1Shape;
   /** v1 7-tuple fastlane. Default `Phoenix.Channel.Server`, as Phoenix 1.2–1.4 endpoints configure it. */
   fastlane?: Atom;
@@ -58,9 +59,12 @@ export interface PublishDraft {
 export interface PublishPlan {
   channel: string;
   generation: 1 | 3;
-  /** The envelope shape the receivers on `channel` expect (what `bytes` was validated against). */
-  expectedShape: EnvelopeShape;
-  /** The term that goes out; undefined only for `etf` bytes that do not decode. */
+  /** What the receivers on `channel` speak, and on what evidence (what `bytes` was validated against). */
+  receivers: Receivers;
+  /**
+   * The term that goes out, decoded back from `bytes` — so a preview rendered from it is exactly
+   * what a node's binary_to_term makes of what is sent. Undefined only for bytes that do not decode.
+   */
   term: Term | undefined;
   bytes: Uint8Array;
   /** Did we build the bytes (false: `etf`, sent as given)? */
@@ -71,38 +75,23 @@ export interface PublishPlan {
 /** A draft that asks for something contradictory (e.g. `:only` on a 2.x channel). */
 export class PublishDraftError extends Error {}
 
-const shapeOfV1: Record<V1Shape, EnvelopeShape> = { 7: 'v1/fastlane', 6: 'v1/pool', 5: 'v1/legacy' };
-
 export function planPublish(draft: PublishDraft): PublishPlan {
   checkDraft(draft);
-  const expectedShape: EnvelopeShape = draft.generation === 3 ? 'v3' : shapeOfV1[draft.v1Shape ?? 7];
-  // Name the shape only when the channel's name would suggest another: the messages then speak
-  // of "channel X" rather than of an explicit receiver shape.
-  const impliedByName: EnvelopeShape = generationOfChannel(draft.channel) === 3 ? 'v3' : 'v1/fastlane';
-  const target = expectedShape === impliedByName ? {} : { shape: expectedShape };
-
-  if (draft.message.kind === 'etf') {
-    const bytes = draft.message.bytes;
-    const validation = validateForPublish(bytes, draft.channel, target);
-    // Refused bytes may still decode (e.g. the other generation's envelope): show what they are.
-    const term = validation.ok ? validation.classified.term : classify(bytes).term;
-    return {
-      channel: draft.channel,
-      generation: draft.generation,
-      expectedShape,
-      term,
-      bytes,
-      built: false,
-      validation,
-    };
-  }
-
-  const term = buildEnvelope(draft, draft.message);
-  const bytes = new Uint8Array(
-    encode(term, { minorVersion: draft.atoms === 'utf8' ? 2 : 1, compressed: draft.compression ?? 0 }),
-  );
-  const validation = validateForPublish(bytes, draft.channel, target);
-  return { channel: draft.channel, generation: draft.generation, expectedShape, term, bytes, built: true, validation };
+  const receivers = receiversOf(draft.channel, draft.heard);
+  const built = draft.message.kind !== 'etf';
+  const bytes =
+    draft.message.kind === 'etf'
+      ? draft.message.bytes
+      : new Uint8Array(
+          encode(buildEnvelope(draft, draft.message), {
+            minorVersion: draft.atoms === 'utf8' ? 2 : 1,
+            compressed: draft.compression ?? 0,
+          }),
+        );
+  const validation = validateForPublish(bytes, draft.channel, { receivers });
+  // Refused bytes may still decode (e.g. the other generation's envelope): show what they are.
+  const term = validation.ok ? validation.classified.term : classify(bytes).term;
+  return { channel: draft.channel, generation: draft.generation, receivers, term, bytes, built, validation };
 }
 
 function checkDraft(draft: PublishDraft): void {

@@ -6,20 +6,20 @@
  * every client. Each problem says what a receiving node would do with the payload.
  */
 import { Atom, ErlFloat, ErlMap, ImproperList, Pid, Ref, Tuple, atoms, isInteger, type Term } from '../etf/term.js';
-import { generationOfChannel } from './channel.js';
 import type { Classified, EnvelopeShape } from './classified.js';
 import { classify } from './classify.js';
 import { modules } from './known-atoms.js';
 import { elixirAtomText, termKindText } from './names.js';
+import { receiversOf, SHAPE_RELEASES, type Receivers } from './receivers.js';
 
 export interface PublishTarget {
   /**
-   * The receivers' envelope shape, when the caller knows it. Default: `v3` on a `….Adapter`
-   * channel, else `v1/fastlane` — the 7-tuple of adapter 2.1.2–2.1.8, the only 2.x shape that
-   * does not crash the 2.1.x releases everyone runs. Say `v1/pool` or `v1/legacy` explicitly to
-   * publish to 2.0.0–2.1.1 or 0.x–1.0 receivers.
+   * What the channel's nodes speak (receivers.ts): from traffic heard on it when the caller
+   * listened, else from the channel's name — `v3` on a `….Adapter` channel, otherwise the
+   * 7-tuple of adapter 2.1.2–2.1.8, the only 2.x shape that does not crash the 2.1.x releases
+   * everyone runs. An older v1 shape passes only when traffic shows receivers that speak it.
    */
-  shape?: EnvelopeShape;
+  receivers?: Receivers;
 }
 
 export type Validation = { ok: true; classified: Classified } | { ok: false; problems: string[] };
@@ -41,12 +41,7 @@ const shapes: Record<EnvelopeShape, string> = {
   'v1/legacy': '{1, node_ref, from, topic, message}',
 };
 
-const releases: Record<EnvelopeShape, string> = {
-  v3: 'adapter 3.x',
-  'v1/fastlane': 'adapter 2.1.2–2.1.8',
-  'v1/pool': 'adapter 2.0.0–2.1.1',
-  'v1/legacy': 'adapter 0.x–1.0',
-};
+const releases = SHAPE_RELEASES;
 
 const arity: Record<EnvelopeShape, number> = { v3: 6, 'v1/fastlane': 7, 'v1/pool': 6, 'v1/legacy': 5 };
 
@@ -56,8 +51,8 @@ export function validateForPublish(payload: Uint8Array, channel: string, target:
 
 /** The same rules on a payload already classified (cluster insight checks received traffic with them). */
 export function validateClassified(classified: Classified, channel: string, target: PublishTarget = {}): Validation {
-  const expected = target.shape ?? (generationOfChannel(channel) === 3 ? 'v3' : 'v1/fastlane');
-  const receiver = receivers[expected];
+  const on = target.receivers ?? receiversOf(channel);
+  const receiver = on.shapes.map((s) => receivers[s]).join(' and ');
 
   if (classified.term === undefined) {
     const what = classified.error
@@ -70,12 +65,14 @@ export function validateClassified(classified: Classified, channel: string, targ
   }
 
   const env = classified.envelope;
-  if (env === undefined) return fail([notAnEnvelope(expected)]);
-  if (env.shape !== expected) return fail([wrongShape(expected, env.shape, channel, target.shape !== undefined)]);
+  if (env === undefined) return fail(on.shapes.map((s) => notAnEnvelope(s)));
+  // On a channel shared by several releases, the payload must suit every one of them.
+  const mismatched = on.shapes.filter((s) => s !== env.shape);
+  if (mismatched.length > 0) return fail(mismatched.map((s) => wrongShape(s, env.shape, on)));
 
   // The envelope is of the expected shape, so the term is that tuple.
   const elements = (classified.term as Tuple).elements;
-  const problems = expected === 'v3' ? checkV3(elements) : checkV1(expected, elements);
+  const problems = env.shape === 'v3' ? checkV3(elements) : checkV1(env.shape, elements);
   return problems.length === 0 ? { ok: true, classified } : fail(problems);
 }
 
@@ -91,9 +88,10 @@ function notAnEnvelope(expected: EnvelopeShape): string {
   return `the term is not an adapter envelope ${shapes[expected]}: ${consequence}`;
 }
 
-function wrongShape(expected: EnvelopeShape, actual: EnvelopeShape, channel: string, explicit: boolean): string {
-  const where = explicit ? `the receivers (${expected})` : `channel ${channel}`;
-  const head = `this is a ${actual} envelope ${shapes[actual]}, but ${where} expects ${expected} ${shapes[expected]}`;
+function wrongShape(expected: EnvelopeShape, actual: EnvelopeShape, on: Receivers): string {
+  const head =
+    `this is a ${actual} envelope ${shapes[actual]} (${releases[actual]}), but the nodes on ${on.channel} ` +
+    `speak ${expected} ${shapes[expected]} (${releases[expected]}; ${on.evidence})`;
   if (expected === 'v3') return `${head}: a 3.x node ignores it silently (nothing is delivered)`;
   let consequence = `${receivers[expected]} crashes its Redis process with MatchError (it matches only ${arity[expected]}-tuples)`;
   if (expected === 'v1/pool' && actual === 'v3') {
@@ -101,8 +99,10 @@ function wrongShape(expected: EnvelopeShape, actual: EnvelopeShape, channel: str
     consequence = `${receivers[expected]} takes the node name for pool_size and crashes its Redis process`;
   }
   const hint =
-    expected === 'v1/fastlane' && actual !== 'v3'
-      ? `; send a ${actual} envelope only if every receiver runs ${releases[actual]}, and then name that target shape explicitly`
+    on.basis === 'name' && actual !== 'v3'
+      ? `; no traffic on ${on.channel} shows ${releases[actual]} nodes: send a ${actual} envelope only while ` +
+        'such nodes are heard on the channel (publish listens for --sniff first), or with --force if every ' +
+        `receiver runs ${releases[actual]}`
       : '';
   return `${head}: ${consequence}${hint}`;
 }

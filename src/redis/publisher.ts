@@ -21,6 +21,11 @@ export interface PublisherOptions {
 
 type Client = Redis | Cluster;
 
+/** The ACL does not allow this user a command (NOPERM): the caller can go on without its answer. */
+export class NotPermittedError extends Error {
+  override readonly name = 'NotPermittedError';
+}
+
 export class Publisher {
   /** Redacted description of the target. */
   readonly target: string;
@@ -93,9 +98,28 @@ export class Publisher {
         }
       }
     } catch (error) {
-      throw connectionError(error, this.spec, 'cannot query');
+      throw this.queryError(error, 'PUBSUB NUMSUB');
     }
     return counts;
+  }
+
+  /** PUBSUB NUMPAT: patterns subscribed on the server (by any client, matching anything); summed over a cluster. */
+  async numpat(): Promise<number> {
+    const client = this.requireClient();
+    const nodes = client instanceof Cluster ? client.nodes('all') : [client];
+    try {
+      const replies = await Promise.all(nodes.map((node) => node.pubsub('NUMPAT')));
+      return replies.reduce((sum: number, n) => sum + Number(n), 0);
+    } catch (error) {
+      throw this.queryError(error, 'PUBSUB NUMPAT');
+    }
+  }
+
+  private queryError(error: unknown, command: string): Error {
+    if (error instanceof Error && error.message.startsWith('NOPERM')) {
+      return new NotPermittedError(`${command} is not allowed for this user (${error.message.split('\n')[0]})`);
+    }
+    return connectionError(error, this.spec, 'cannot query');
   }
 
   async close(): Promise<void> {

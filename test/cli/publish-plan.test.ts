@@ -12,7 +12,13 @@ import { channelFor } from '../../src/phoenix/channel.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { askYesNo, guardTarget } from '../../src/cli/write-target-guard.js';
 import { draftFromMessage } from '../../src/phoenix/publish-draft.js';
-import { expandBareCompressed, parsePublishArgs, type PublishRequest } from '../../src/cli/publish/flags.js';
+import {
+  expandBareCompressed,
+  parsePublishArgs,
+  readPublishConfig,
+  type PublishArgs,
+  type PublishConfig,
+} from '../../src/cli/publish/flags.js';
 import { chooseGeneration, type ClusterObservation } from '../../src/cli/publish/generation.js';
 import { withOtpMapOrder } from '../../src/etf/otp-map-order.js';
 import { describePlan, planPublish, PublishDraftError } from '../../src/phoenix/publish-plan.js';
@@ -22,6 +28,7 @@ import { erlEval } from '../helpers/erl.js';
 import { loadFixtures } from './watch-helpers.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
+async function* emptyStdin(): AsyncIterable<Buffer> {}
 
 describe('withOtpMapOrder writes small maps in the order OTP 25 does', () => {
   /** Erlang source of a random map key: the kinds that meet in real payload maps, nested. */
@@ -179,12 +186,32 @@ describe('planPublish validation and description', () => {
     expect(garbage.term).toBeUndefined();
   });
 
-  it('checks the v1 shape it was told the receivers have', () => {
+  it('judges the v1 shape it builds by what the channel speaks: traffic first, then the name', () => {
+    // By the name alone a 2.x channel speaks the 7-tuple: a 6-tuple is refused (2.1.2+ nodes crash on it).
     const six = planPublish({ channel: v1channel, generation: 1, message, v1Shape: 6 });
-    expect(six.validation.ok).toBe(true);
     expect((six.term as Tuple).length).toBe(6);
-    const sixAsSeven = planPublish({ channel: v1channel, generation: 1, message: { kind: 'etf', bytes: six.bytes } });
-    expect(sixAsSeven.validation.ok).toBe(false);
+    expect(six.receivers).toMatchObject({ basis: 'name', shapes: ['v1/fastlane'] });
+    expect(six.validation.ok ? [] : six.validation.problems).toEqual([
+      expect.stringMatching(/v1\/pool envelope .* MatchError .*no traffic on phx:Elixir\.Chat\.PubSub shows/),
+    ]);
+    // Traffic of 6-tuples on that channel confirms it; the same traffic refuses the 7-tuple.
+    const heard = { channel: v1channel, shapes: { 'v1/pool': 3 }, source: 'in 2 s of listening' } as const;
+    expect(planPublish({ channel: v1channel, generation: 1, message, v1Shape: 6, heard }).validation.ok).toBe(true);
+    const seven = planPublish({ channel: v1channel, generation: 1, message, heard });
+    expect(seven.validation.ok ? [] : seven.validation.problems).toEqual([
+      expect.stringMatching(/speak v1\/pool .*heard 3 v1\/pool envelopes on phx:Elixir\.Chat\.PubSub in 2 s/),
+    ]);
+    // Traffic heard on another channel is no evidence for this one.
+    const elsewhere = { ...heard, channel: 'phx:Elixir.Other' };
+    expect(
+      planPublish({ channel: v1channel, generation: 1, message, v1Shape: 6, heard: elsewhere }).validation.ok,
+    ).toBe(false);
+  });
+
+  it('the preview is the term decoded from the bytes sent', () => {
+    const json = { kind: 'broadcast', topic: 't', event: 'e', payload: new ErlMap([text('x')], [-0]) } as const;
+    const plan = planPublish({ channel: v3channel, generation: 3, message: json });
+    expect(termEquals(plan.term!, decode(plan.bytes))).toBe(true);
   });
 
   it('describes envelope, target, channel and size in one line', () => {
@@ -269,7 +296,15 @@ describe('chooseGeneration', () => {
 
 describe('publish flags', () => {
   const base = ['--pubsub', 'Chat.PubSub', '--topic', 'rooms:lobby'];
-  const parse = (...args: string[]) => parsePublishArgs([...base, ...args]) as PublishRequest;
+  const parse = (...args: string[]) => parsePublishArgs([...base, ...args]) as PublishArgs;
+  const config = (...args: string[]): Promise<PublishConfig> => readPublishConfig(parse(...args), emptyStdin());
+  const refusedConfig = async (args: string[], pattern: RegExp) => {
+    const caught = await readPublishConfig(parsePublishArgs(args) as PublishArgs, emptyStdin()).catch(
+      (error: unknown) => error,
+    );
+    expect(caught, args.join(' ')).toBeInstanceOf(UsageError);
+    expect((caught as Error).message).toMatch(pattern);
+  };
   const refused = (args: string[], pattern: RegExp) => {
     let caught: unknown;
     try {
@@ -281,29 +316,34 @@ describe('publish flags', () => {
     expect((caught as Error).message).toMatch(pattern);
   };
 
-  it('builds a broadcast from --event and JSON, with %{} as the default payload', () => {
-    const r = parse('--event', 'new:msg', '--payload', '{"body":"hi"}');
+  it('builds a broadcast from --event and JSON, with %{} as the default payload', async () => {
+    const r = await config('--event', 'new:msg', '--payload', '{"body":"hi"}');
     expect(r.message).toMatchObject({ kind: 'broadcast', topic: 'rooms:lobby', event: 'new:msg' });
     const payload = (r.message as { payload: ErlMap }).payload;
     expect(payload.get(text('body'))).toEqual(text('hi'));
-    expect((parse('--event', 'e').message as { payload: ErlMap }).payload.size).toBe(0);
-    expect(r.generation).toEqual({ auto: true });
+    expect(((await config('--event', 'e')).message as { payload: ErlMap }).payload.size).toBe(0);
+    expect(r.build).toBeUndefined();
+    expect(r.generationFlag).toBeUndefined();
   });
 
-  it('--term is any message; with --event it is the payload; --message sends JSON bare', () => {
-    const bare = parse('--term', '{:refresh, 1}');
+  it('--term is any message; with --event it is the payload; --message sends JSON bare', async () => {
+    const bare = await config('--term', '{:refresh, 1}');
     expect(bare.message.kind).toBe('bare');
     expect(termEquals((bare.message as { message: Term }).message, new Tuple([Atom.of('refresh'), 1]))).toBe(true);
-    expect(parse('--term', '%{a: 1.0}', '--event', 'e').message.kind).toBe('broadcast');
-    expect(parse('--payload', '[1]', '--message').message.kind).toBe('bare');
+    expect((await config('--term', '%{a: 1.0}', '--event', 'e')).message.kind).toBe('broadcast');
+    expect((await config('--payload', '[1]', '--message')).message.kind).toBe('bare');
   });
 
-  it('infers the generation from envelope flags or the channel name, else auto', () => {
-    expect(parse('--event', 'e', '--only', 'a@h').generation).toEqual({
-      fixed: 3,
-      reason: '--only is a 3.x envelope option',
+  it('envelope flags say what to build but never pick the channel; --generation does both', () => {
+    expect(parse('--event', 'e', '--only', 'a@h')).toMatchObject({
+      build: { generation: 3, reason: '--only builds a 3.x envelope' },
+      generationFlag: undefined,
     });
-    expect(parse('--event', 'e', '--v1-shape', '6').generation).toMatchObject({ fixed: 1 });
+    expect(parse('--event', 'e', '--v1-shape', '6')).toMatchObject({
+      build: { generation: 1 },
+      generationFlag: undefined,
+    });
+    // A channel given by name is no flag: what it speaks is decided by listening to it (or its name).
     const byName = parsePublishArgs([
       '--channel',
       'phx:Elixir.X.Adapter',
@@ -311,12 +351,23 @@ describe('publish flags', () => {
       't',
       '--event',
       'e',
-    ]) as PublishRequest;
-    expect(byName.generation).toMatchObject({ fixed: 3 });
-    expect(
-      (parsePublishArgs(['--channel', 'phx:custom', '--topic', 't', '--event', 'e']) as PublishRequest).generation,
-    ).toMatchObject({ fixed: 1 });
-    expect(parse('--event', 'e', '--generation', '1').generation).toEqual({ fixed: 1, reason: '--generation 1' });
+    ]) as PublishArgs;
+    expect(byName).toMatchObject({ destination: { channel: 'phx:Elixir.X.Adapter' }, build: undefined });
+    expect(parse('--event', 'e', '--generation', '1')).toMatchObject({
+      generationFlag: 1,
+      build: { generation: 1, reason: '--generation 1' },
+    });
+  });
+
+  it('@FILE and - name where the payload, the term or the bytes come from', () => {
+    expect(parse('--event', 'e', '--payload', '@big.json').message).toMatchObject({
+      payload: { flag: 'payload', syntax: 'json', source: { kind: 'file', path: 'big.json' } },
+    });
+    expect(parse('--term', '-').message).toMatchObject({ message: { syntax: 'elixir', source: { kind: 'stdin' } } });
+    expect(parsePublishArgs(['--channel', 'c', '--etf', '-'])).toMatchObject({
+      message: { kind: 'etf', source: { kind: 'stdin' } },
+    });
+    refused([...base, '--event', 'e', '--payload', '@'], /--payload @FILE needs a file name/);
   });
 
   it('reads node and module names the way Elixir writes them', () => {
@@ -339,6 +390,15 @@ describe('publish flags', () => {
     ]);
   });
 
+  it('refuses content that does not parse, naming the flag and the byte', async () => {
+    await refusedConfig(
+      [...base, '--event', 'e', '--payload', '{"a":'],
+      /--payload is not JSON that has a term: .*at byte 5/,
+    );
+    await refusedConfig([...base, '--event', 'e', '--payload', '{"a":1,"a":2}'], /Duplicate key 'a' .*at byte 8/);
+    await refusedConfig([...base, '--term', '{1,'], /--term is not an Elixir term: /);
+  });
+
   it('refuses contradictions and out-of-range values with the flag named', () => {
     refused([...base, '--event', 'e', '--only', 'a@h', '--generation', '1'], /--only applies to 3.x envelopes/);
     refused([...base, '--event', 'e', '--only', 'a@h', '--fastlane', 'nil'], /cannot be combined/);
@@ -352,8 +412,7 @@ describe('publish flags', () => {
       ['--pubsub', 'Chat.PubSub', '--etf', 'x.etf', '--topic', 't'],
       /--etf sends the file's bytes as they are; --topic/,
     );
-    refused([...base, '--event', 'e', '--payload', '{"a":'], /--payload is not JSON/);
-    refused([...base, '--term', '{1,'], /--term: .*1:4|--term: /);
+    refused([...base, '--event', 'e', '--payload', '-', '--term', '-'], /pick one/);
     refused([...base, '--event', 'e', '--dispatcher', '"x"'], /module name/);
     refused([...base, '--event', 'e', '--v1-shape', '8'], /--v1-shape/);
     refused([...base, '--event', 'e', '--compressed=10'], /0–9/);

@@ -140,16 +140,16 @@ const cases: Case[] = [
     classified: { kind: 'broadcast', shape: 'v1/fastlane', dispatcher: 'nil' },
   },
   {
-    name: 'v1 6-tuple --pool-size 2',
-    args: ['--pubsub', 'Chat.PubSub', '--v1-shape', '6', '--pool-size', '2', ...BROADCAST_ARGS],
+    name: 'v1 6-tuple --pool-size 2 (--force: no traffic shows 2.0–2.1.1 nodes)',
+    args: ['--pubsub', 'Chat.PubSub', '--v1-shape', '6', '--pool-size', '2', '--force', ...BROADCAST_ARGS],
     channel: V1,
     erl: `{1, Ref, 2, none, <<"rooms:lobby">>, ${BROADCAST_ERL}}`,
     opts: '[]',
     classified: { kind: 'broadcast', shape: 'v1/pool', poolSize: 2 },
   },
   {
-    name: 'v1 5-tuple',
-    args: ['--pubsub', 'Chat.PubSub', '--v1-shape', '5', ...BROADCAST_ARGS],
+    name: 'v1 5-tuple (--force)',
+    args: ['--pubsub', 'Chat.PubSub', '--v1-shape', '5', '--force', ...BROADCAST_ARGS],
     channel: V1,
     erl: `{1, Ref, none, <<"rooms:lobby">>, ${BROADCAST_ERL}}`,
     opts: '[]',
@@ -296,6 +296,9 @@ describe('what publish sends, per generation, shape and option', () => {
     expect(termEquals(parseElixir(result.stdout), decode(payload))).toBe(true);
     expect(result.stderr).toContain(`→ ${c.channel}, ${payload.length} bytes`);
     expect(result.stderr).toMatch(/# published to 1 subscriber \(PUBLISH replied 1\)/);
+    // The one receiver is the test's PSUBSCRIBE: a watcher, not a node — and publish says so.
+    expect(result.stderr).toMatch(/# 0 subscribers of \S+ \(SUBSCRIBE: .*\) and 1 pattern watcher \(PSUBSCRIBE/);
+    expect(result.stderr).toMatch(/warning: no node got it — the 1 receiver PUBLISH counted was a pattern watcher/);
   });
 
   it('v1 node refs are fresh for every run (no node takes them for its own)', () => {
@@ -360,7 +363,7 @@ describe('refusing what a node would crash on, unless --force', () => {
     const wrong = await publish(['--channel', V3, '--etf', v1file]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(
-      /refused: this is a v1\/fastlane envelope .* but channel phx:Elixir\.Chat\.PubSub\.Adapter expects v3/,
+      /refused: this is a v1\/fastlane envelope .* but the nodes on phx:Elixir\.Chat\.PubSub\.Adapter speak v3 .*: a 3\.x node ignores it silently/,
     );
     const garbage = await publish(['--channel', V1, '--etf', '-'], { input: 'not etf at all' });
     expect(garbage.code).toBe(1);
@@ -410,7 +413,7 @@ describe('--dry-run', () => {
       ...BROADCAST_ARGS,
     ]);
     expect(auto.code, auto.stderr).toBe(0);
-    expect(auto.stderr).toMatch(/# generation 3: dry run, so not connecting/);
+    expect(auto.stderr).toMatch(/# channel phx:Elixir\.Chat\.PubSub\.Adapter: dry run, so not connecting/);
   });
 });
 
@@ -433,7 +436,10 @@ describe('the non-loopback guard', () => {
   });
 
   it('on a terminal it shows the term and asks; "n" sends nothing', async () => {
-    const command = [process.execPath, MAIN, ...remote, '--generation', '3'].map((a) => `'${a}'`).join(' ');
+    // --sniff 0: judged by the channel name, so nothing connects before the question.
+    const command = [process.execPath, MAIN, ...remote, '--generation', '3', '--sniff', '0']
+      .map((a) => `'${a}'`)
+      .join(' ');
     // `script` gives the program a pseudo-terminal, so stdin and stderr are TTYs.
     const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -462,7 +468,7 @@ describe('receivers, repeats, errors', () => {
     expect(nobody.code).toBe(0);
     expect(nobody.stderr).toMatch(/# published to 0 subscribers/);
     expect(nobody.stderr).toMatch(
-      /warning: no subscriber got it: nobody subscribes to phx:Elixir\.Nobody\.PubSub\.Adapter nor to phx:Elixir\.Nobody\.PubSub: is the PubSub name right\?/,
+      /warning: no node got it: nobody subscribes to phx:Elixir\.Nobody\.PubSub\.Adapter nor to phx:Elixir\.Nobody\.PubSub: is the PubSub name right\?/,
     );
 
     const old = await rawSubscriber(quiet, { channels: ['phx:Elixir.Split.PubSub'] });
@@ -566,7 +572,7 @@ describe('receivers, repeats, errors', () => {
         const r = await on(quiet, ['--pubsub', 'Talk.PubSub', '--sniff', '1s', '--topic', 'auto:t', '--event', 'e']);
         expect(r.code, r.stderr).toBe(0);
         expect(r.stderr).toMatch(
-          /# generation 1: heard \d+ envelopes? on phx:Elixir\.Talk\.PubSub in 1 s, nothing on phx:Elixir\.Talk\.PubSub\.Adapter/,
+          /# channel phx:Elixir\.Talk\.PubSub: heard \d+ envelopes? on phx:Elixir\.Talk\.PubSub in 1 s, nothing on phx:Elixir\.Talk\.PubSub\.Adapter/,
         );
         await waitUntil(
           () => oldListener.messages.some((m) => classify(m.payload).topic === 'auto:t'),
@@ -590,7 +596,7 @@ describe('receivers, repeats, errors', () => {
         const r1 = await on(quiet, ['--pubsub', 'Numsub.PubSub', '--sniff', '300ms', '--topic', 't', '--event', 'e']);
         expect(r1.code, r1.stderr).toBe(0);
         expect(r1.stderr).toMatch(
-          /# generation 1: no traffic in 0\.3 s; 1 subscriber on phx:Elixir\.Numsub\.PubSub, none on phx:Elixir\.Numsub\.PubSub\.Adapter/,
+          /# channel phx:Elixir\.Numsub\.PubSub: no traffic in 0\.3 s; 1 subscriber on phx:Elixir\.Numsub\.PubSub, none on phx:Elixir\.Numsub\.PubSub\.Adapter/,
         );
         await waitUntil(() => old.messages.length === 1, 'the 2.x subscriber to get it');
         expect(classify(old.messages[0]!.payload).envelope?.generation).toBe(1);
@@ -598,7 +604,7 @@ describe('receivers, repeats, errors', () => {
         const r3 = await on(quiet, ['--pubsub', 'Numsub3.PubSub', '--sniff', '0', '--topic', 't', '--event', 'e']);
         expect(r3.code, r3.stderr).toBe(0);
         expect(r3.stderr).toMatch(
-          /# generation 3: 1 subscriber on phx:Elixir\.Numsub3\.PubSub\.Adapter, none on phx:Elixir\.Numsub3\.PubSub\n/,
+          /# channel phx:Elixir\.Numsub3\.PubSub\.Adapter: 1 subscriber on phx:Elixir\.Numsub3\.PubSub\.Adapter, none on phx:Elixir\.Numsub3\.PubSub\n/,
         );
         await waitUntil(() => current.messages.length === 1, 'the 3.x subscriber to get it');
         expect(classify(current.messages[0]!.payload).envelope?.generation).toBe(3);

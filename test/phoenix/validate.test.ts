@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '../../src/etf/encode.js';
 import { Atom, ErlFloat, Tuple, atoms, type Term } from '../../src/etf/term.js';
 import { broadcastStruct, buildV1, buildV3 } from '../../src/phoenix/build.js';
+import type { EnvelopeShape } from '../../src/phoenix/classified.js';
+import { receiversOf, type Receivers } from '../../src/phoenix/receivers.js';
 import { validateForPublish } from '../../src/phoenix/validate.js';
 
 const V3 = 'phx:Elixir.Chat.PubSub.Adapter';
@@ -48,8 +50,14 @@ const v1With = (index: number, value: Term) => {
   return etf(new Tuple(e));
 };
 
-function problemsOf(payload: Uint8Array, channel: string, shape?: Parameters<typeof validateForPublish>[2]): string[] {
-  const result = validateForPublish(payload, channel, shape);
+/** Receivers on `channel` as traffic showed them: `heard(V1, 'v1/pool')`. */
+function heard(channel: string, ...shapes: EnvelopeShape[]): { receivers: Receivers } {
+  const counts = Object.fromEntries(shapes.map((s) => [s, 2]));
+  return { receivers: receiversOf(channel, { channel, shapes: counts, source: 'in 2 s of listening' }) };
+}
+
+function problemsOf(payload: Uint8Array, channel: string, target?: Parameters<typeof validateForPublish>[2]): string[] {
+  const result = validateForPublish(payload, channel, target);
   return result.ok ? [] : result.problems;
 }
 
@@ -79,10 +87,10 @@ describe('validateForPublish accepts', () => {
     expect(problemsOf(v1(7, { fastlane: atoms.nil, poolSize: 8 }), V1)).toEqual([]);
   });
 
-  it('the older v1 shapes only when the target shape is named', () => {
-    expect(problemsOf(v1(6), V1, { shape: 'v1/pool' })).toEqual([]);
-    expect(problemsOf(v1(5), V1, { shape: 'v1/legacy' })).toEqual([]);
-    expect(problemsOf(v1(5, { nodeRef: 3 }), V1, { shape: 'v1/legacy' })).toEqual([]);
+  it('the older v1 shapes only when traffic on the channel shows nodes that speak them', () => {
+    expect(problemsOf(v1(6), V1, heard(V1, 'v1/pool'))).toEqual([]);
+    expect(problemsOf(v1(5), V1, heard(V1, 'v1/legacy'))).toEqual([]);
+    expect(problemsOf(v1(5, { nodeRef: 3 }), V1, heard(V1, 'v1/legacy'))).toEqual([]);
   });
 
   it('compressed payloads', () => {
@@ -150,29 +158,45 @@ describe('validateForPublish refuses', () => {
 
   it('the other generation’s envelope', () => {
     expect(problemsOf(v1(7), V3)).toEqual([
-      expect.stringMatching(/v1\/fastlane envelope .* expects v3 .*: a 3\.x node ignores it silently/),
+      expect.stringMatching(
+        /v1\/fastlane envelope .* but the nodes on phx:Elixir\.Chat\.PubSub\.Adapter speak v3 .*by the channel name: ….Adapter is adapter 3\.x\): a 3\.x node ignores it silently/,
+      ),
     ]);
     expect(problemsOf(v3(), V1)).toEqual([
-      expect.stringMatching(/v3 envelope .* expects v1\/fastlane .*crashes its Redis process with MatchError/),
+      expect.stringMatching(/v3 envelope .* speak v1\/fastlane .*crashes its Redis process with MatchError/),
     ]);
-    expect(problemsOf(v3(), V1, { shape: 'v1/pool' })).toEqual([
+    // Traffic beats the name: v3 heard on a channel without .Adapter, v1 heard on one with it.
+    expect(problemsOf(v3(), V1, heard(V1, 'v3'))).toEqual([]);
+    expect(problemsOf(v3(), V3, heard(V3, 'v1/fastlane'))).toEqual([
+      expect.stringMatching(/speak v1\/fastlane .*heard 2 v1\/fastlane envelopes on phx:Elixir\.Chat\.PubSub\.Adapter/),
+    ]);
+    expect(problemsOf(v3(), V1, heard(V1, 'v1/pool'))).toEqual([
       expect.stringMatching(/takes the node name for pool_size and crashes/),
     ]);
   });
 
-  it('the 6- and 5-tuples on a v1 channel unless the target shape is named, saying why', () => {
+  it('the 6- and 5-tuples on a v1 channel no traffic confirms, saying why', () => {
     const six = problemsOf(v1(6), V1);
     expect(six).toEqual([
       expect.stringMatching(
-        /v1\/pool envelope .*2\.1\.2–2\.1\.8 node crashes .*MatchError .*only 7-tuples.*adapter 2\.0\.0–2\.1\.1.*explicitly/,
+        /v1\/pool envelope .*2\.1\.2–2\.1\.8 node crashes .*MatchError .*only 7-tuples.*no traffic on phx:Elixir\.Chat\.PubSub shows adapter 2\.0\.0–2\.1\.1 nodes.*--force/,
       ),
     ]);
     expect(problemsOf(v1(5), V1)).toEqual([
       expect.stringMatching(/v1\/legacy envelope .*MatchError.*adapter 0\.x–1\.0/),
     ]);
-    // A named target is held to its own shape.
-    expect(problemsOf(v1(7), V1, { shape: 'v1/legacy' })).toEqual([
+    // Receivers heard speaking the 5-tuple are held to it.
+    expect(problemsOf(v1(7), V1, heard(V1, 'v1/legacy'))).toEqual([
       expect.stringMatching(/0\.x–1\.0 node crashes .*only 5-tuples/),
+    ]);
+  });
+
+  it('a channel where mixed releases talk: the payload must suit every one', () => {
+    expect(problemsOf(v1(7), V1, heard(V1, 'v1/fastlane', 'v1/pool'))).toEqual([
+      expect.stringMatching(/v1\/fastlane envelope .*speak v1\/pool .*2\.0\.0–2\.1\.1 node crashes/),
+    ]);
+    expect(problemsOf(v1(6), V1, heard(V1, 'v1/fastlane', 'v1/pool'))).toEqual([
+      expect.stringMatching(/v1\/pool envelope .*speak v1\/fastlane .*2\.1\.2–2\.1\.8 node crashes/),
     ]);
   });
 
@@ -235,7 +259,7 @@ describe('validateForPublish refuses', () => {
       expect.stringMatching(/pool_size 5000 is above 1024: .*one task per shard/),
     ]);
     expect(problemsOf(v1With(3, 2n ** 70n), V1)).toEqual([expect.stringMatching(/is above 1024/)]);
-    expect(problemsOf(v1(6, { poolSize: 0 }), V1, { shape: 'v1/pool' })).toEqual([
+    expect(problemsOf(v1(6, { poolSize: 0 }), V1, heard(V1, 'v1/pool'))).toEqual([
       expect.stringMatching(/2\.0\.0–2\.1\.1 node walks shards/),
     ]);
   });

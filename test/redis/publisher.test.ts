@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ConnectionSpec } from '../../src/redis/connection-spec.js';
 import { RedisConnectionError } from '../../src/redis/errors.js';
-import { Publisher } from '../../src/redis/publisher.js';
+import { NotPermittedError, Publisher } from '../../src/redis/publisher.js';
 import { freePort } from '../helpers/ports.js';
 import {
   rawSubscriber,
@@ -76,6 +76,31 @@ test('numsub reports exact-channel subscribers per channel', async () => {
     ['phx:empty', 0],
   ]);
   expect(await publisher.numsub([])).toEqual(new Map());
+});
+
+test('numpat counts pattern subscriptions, which numsub does not', async () => {
+  const publisher = await connected(spec());
+  const before = await publisher.numpat();
+  const watcher = await rawSubscriber(server, { patterns: ['phx:numpat:*'] });
+  closers.push(() => watcher.close());
+  expect(await publisher.numpat()).toBe(before + 1);
+  expect((await publisher.numsub(['phx:numpat:x'])).get('phx:numpat:x')).toBe(0);
+});
+
+test('a user without PUBSUB: numsub and numpat throw NotPermittedError (callers go on without the counts)', async () => {
+  const publisher = await connected({
+    mode: 'standalone',
+    host: server.host,
+    port: server.port,
+    username: 'injector',
+    password: 'inject-pw-2',
+  });
+  for (const query of [() => publisher.numsub(['phx:allowed']), () => publisher.numpat()]) {
+    const error = (await query().catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(NotPermittedError);
+    expect(error.message).toMatch(/^PUBSUB NUM(SUB|PAT) is not allowed for this user \(NOPERM/);
+    expect(error.message).not.toContain('inject-pw-2');
+  }
 });
 
 test('a publish-only ACL user (no +ping) connects and publishes; outside its channels it gets a permission error', async () => {

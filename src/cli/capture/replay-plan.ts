@@ -8,6 +8,7 @@ import { describeBadRecord, readCapture } from '../../capture/reader.js';
 import type { TruncatedTail } from '../../capture/capture-parser.js';
 import type { MessageFilter } from '../../output/filter.js';
 import { classify } from '../../phoenix/classify.js';
+import { receiversOf, type HeardTraffic } from '../../phoenix/receivers.js';
 import { validateForPublish } from '../../phoenix/validate.js';
 import type { ChannelMap } from './channel-map.js';
 import { ReplaySchedule } from './replay-schedule.js';
@@ -41,15 +42,23 @@ export interface ReplayPlan {
   truncatedTail: TruncatedTail | null;
   /** Length of the replay timeline at speed 1 (recorded gaps, none between segments), in ms. */
   recordedSpanMs: number;
+  /** The channels the selected records go to (after --map-channel), to listen on before sending. */
+  targetChannels: string[];
 }
 
 export interface PlanOptions {
   filter: MessageFilter;
   channels: ChannelMap;
+  /**
+   * Traffic heard on the target channels: each record is judged against what that channel's
+   * nodes speak (receivers.ts); a channel without it is judged by its name.
+   */
+  heard?: ReadonlyMap<string, HeardTraffic>;
 }
 
 export async function planReplay(path: string, options: PlanOptions): Promise<ReplayPlan> {
-  const { filter, channels } = options;
+  const { filter, channels, heard } = options;
+  const targets = new Set<string>();
   const selected = new GrowableBits();
   const groups = new Map<string, ProblemGroup>();
   let problemCount = 0;
@@ -76,7 +85,10 @@ export async function planReplay(path: string, options: PlanOptions): Promise<Re
       if (!wanted) continue;
       selectedCount++;
       const channel = channels.map(raw.channel);
-      const verdict = validateForPublish(raw.payload, channel);
+      targets.add(channel);
+      const verdict = validateForPublish(raw.payload, channel, {
+        receivers: receiversOf(channel, heard?.get(channel)),
+      });
       if (!verdict.ok) {
         problemCount++;
         noteProblem(groups, channel, verdict.problems, index + 1);
@@ -95,6 +107,7 @@ export async function planReplay(path: string, options: PlanOptions): Promise<Re
     problemCount,
     truncatedTail: summary.truncatedTail,
     recordedSpanMs: timeline.recordedElapsedMs,
+    targetChannels: [...targets],
   };
 }
 

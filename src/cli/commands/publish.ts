@@ -1,6 +1,9 @@
 /**
  * `redis-print publish` — inject a message exactly as a real Phoenix node would publish it, after
- * checking that no receiver would crash on it.
+ * checking it against what the target channel's nodes speak (heard there first, else by the
+ * channel's name; phoenix/receivers.ts), so that no receiver crashes on it or drops it.
+ * Flags → one PublishConfig (publish/flags.ts); the cluster → a Target (channel, traffic heard);
+ * both → a PublishPlan (phoenix/publish-plan.ts) that is shown, refused or sent.
  *
  * Output: stdout carries one thing, the term in Elixir syntax (or with --hex its bytes in hex),
  * so it can be piped; every decision, size, warning and the receiver count go to stderr
@@ -9,62 +12,64 @@
  * at the prompt); 2 usage or connection problems.
  */
 import { hostname } from 'node:os';
-import { readFile } from 'node:fs/promises';
-import { classify } from '../../phoenix/classify.js';
-import { channelFor } from '../../phoenix/channel.js';
+import { channelFor, generationOfChannel } from '../../phoenix/channel.js';
+import type { EnvelopeShape } from '../../phoenix/classified.js';
+import { generationOf, receiversOf, SHAPE_RELEASES, type HeardTraffic } from '../../phoenix/receivers.js';
 import type { ConnectionSpec } from '../../redis/connection-spec.js';
 import { warnIfUnverified } from '../insecure-warning.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import { Publisher } from '../../redis/publisher.js';
 import { connectionSpecFromFlags } from '../connection.js';
-import { CliError, oneLine, UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { askYesNo, guardTarget } from '../write-target-guard.js';
-import { parsePublishArgs, type MessageRequest, type PublishRequest } from '../publish/flags.js';
-import { chooseGeneration, observeCluster, type Generation, type GenerationChoice } from '../publish/generation.js';
+import { parsePublishArgs, readPublishConfig, type PublishConfig } from '../publish/flags.js';
 import {
-  describePlan,
-  planPublish,
-  PublishDraftError,
-  type PublishMessage,
-  type PublishPlan,
-} from '../../phoenix/publish-plan.js';
-import { sendRepeatedly, sentSummary, zeroReceiversHint } from '../publish/send.js';
+  chooseGeneration,
+  clusterView,
+  heardOn,
+  observeChannels,
+  type Generation,
+  type Observation,
+} from '../publish/generation.js';
+import { describePlan, planPublish, PublishDraftError, type PublishPlan } from '../../phoenix/publish-plan.js';
+import { audienceReport, sendRepeatedly, sentSummary } from '../publish/send.js';
 import { commandHelp } from '../help.js';
 import { exitCodeFor } from '../io.js';
 import { commandDef } from '../command-defs.js';
 
 export async function publishCommand(argv: string[]): Promise<number> {
-  const request = parsePublishArgs(argv);
-  if (request === 'help') {
+  const args = parsePublishArgs(argv);
+  if (args === 'help') {
     process.stdout.write(commandHelp(commandDef('publish')!));
     return 0;
   }
-  const spec = connectionSpecFromFlags(request.connection);
+  const spec = connectionSpecFromFlags(args.connection);
   // Before anything else: a remote target without --yes and without a terminal is refused unconnected.
   const guard = guardTarget(spec, {
-    yes: request.yes,
-    dryRun: request.dryRun,
+    yes: args.yes,
+    dryRun: args.dryRun,
     action: 'publish',
     interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
   });
-  const message = await loadMessage(request.message);
+  const config = await readPublishConfig(args, process.stdin);
   const link = new Link(spec);
   try {
-    const choice = await decideGeneration(request, message, link);
-    note(`generation ${choice.generation}: ${choice.reason}`);
-    if (choice.warning) warn(choice.warning);
+    const target = await decideTarget(config, link);
+    for (const line of target.notes) note(line);
+    for (const line of target.warnings) warn(line);
 
-    const plan = makePlan(request, message, choice.generation);
-    show(plan, request.hex);
-    if (!plan.validation.ok) {
-      for (const problem of plan.validation.problems)
-        warn(`${request.force ? 'sending anyway (--force)' : 'refused'}: ${problem}`);
-      if (!request.force) {
+    const plan = makePlan(config, target);
+    note(`receivers on ${plan.channel}: ${plan.receivers.shapes.join(' and ')}, ${plan.receivers.evidence}`);
+    show(plan, config.hex);
+    const problems = [...onlyProblems(config, plan), ...(plan.validation.ok ? [] : plan.validation.problems)];
+    if (problems.length > 0) {
+      for (const problem of problems) warn(`${config.force ? 'sending anyway (--force)' : 'refused'}: ${problem}`);
+      if (!config.force) {
         error('nothing was sent (--force sends it anyway)');
         return 1;
       }
     }
-    if (request.dryRun) {
+    if (config.dryRun) {
       note('dry run: nothing was sent');
       return 0;
     }
@@ -72,10 +77,90 @@ export async function publishCommand(argv: string[]): Promise<number> {
       error('not sent');
       return 1;
     }
-    return await send(request, plan, await link.publisher(), spec.mode === 'cluster');
+    return await send(config, plan, await link.publisher(), spec.mode === 'cluster');
   } finally {
     await link.close();
   }
+}
+
+/** Where the message goes, what generation to build, and the traffic heard there. */
+interface Target {
+  channel: string;
+  generation: Generation;
+  heard: HeardTraffic | undefined;
+  notes: string[];
+  warnings: string[];
+}
+
+/**
+ * The channel is never switched behind the user's back: `--channel` is used as given, `--pubsub`
+ * with `--generation` names its channel, and only plain `--pubsub` picks by evidence (traffic,
+ * then subscribers; the flags' own generation only when the cluster tells nothing). The
+ * generation to build is the flags' if they fix one, else what the channel's receivers speak.
+ */
+async function decideTarget(config: PublishConfig, link: Link): Promise<Target> {
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const fixedChannel =
+    'channel' in config.destination
+      ? config.destination.channel
+      : config.generationFlag !== undefined
+        ? channelFor(config.destination.pubsub, config.generationFlag)
+        : undefined;
+
+  let channel: string;
+  let observation: Observation | undefined;
+  if (config.dryRun) {
+    channel =
+      fixedChannel ?? channelFor((config.destination as { pubsub: string }).pubsub, config.build?.generation ?? 3);
+    notes.push(
+      fixedChannel !== undefined
+        ? `dry run, so not listening on ${channel}: judging its receivers by its name`
+        : `channel ${channel}: dry run, so not connecting to look at the cluster: assuming ` +
+            (config.build ? `what the flags build (${config.build.reason})` : '3 (--generation 1 for adapter ≤ 2.1.8)'),
+    );
+  } else if (fixedChannel !== undefined && config.sniffMs === 0) {
+    // --sniff 0: judge the channel by its name, and connect only to send (after any question).
+    channel = fixedChannel;
+  } else if (fixedChannel !== undefined) {
+    channel = fixedChannel;
+    const publisher = await link.publisher();
+    observation = await redisStep(() => observeChannels(link.spec, publisher, [channel], config.sniffMs));
+  } else {
+    const pubsub = (config.destination as { pubsub: string }).pubsub;
+    const channels: Record<Generation, string> = { 1: channelFor(pubsub, 1), 3: channelFor(pubsub, 3) };
+    const publisher = await link.publisher();
+    observation = await redisStep(() =>
+      observeChannels(link.spec, publisher, [channels[1], channels[3]], config.sniffMs),
+    );
+    const choice = chooseGeneration(clusterView(observation, channels), config.build);
+    channel = channels[choice.generation];
+    notes.push(`channel ${channel}: ${choice.reason}`);
+    if (choice.warning) warnings.push(choice.warning);
+  }
+  if (observation) notes.push(...observation.notes);
+  const heard = observation ? heardOn(observation, channel) : undefined;
+  const spoken = generationOf(receiversOf(channel, heard));
+  const generation = config.build?.generation ?? spoken ?? 3;
+  notes.push(
+    `generation ${generation}: ${config.build ? config.build.reason : 'what the receivers on the channel speak'}`,
+  );
+  return { channel, generation, heard, notes, warnings };
+}
+
+/**
+ * `--only` on a channel whose nodes speak v1: 2.x has no per-node delivery (the adapter discards
+ * the target node; every node gets every message), so no envelope on that channel can do what
+ * --only asks — and the 3.x envelope it builds crashes 2.1.x nodes.
+ */
+function onlyProblems(config: PublishConfig, plan: PublishPlan): string[] {
+  if (config.envelope.only === undefined || generationOf(plan.receivers) === 3) return [];
+  const shapes = plan.receivers.shapes.filter((s): s is Exclude<EnvelopeShape, 'v3'> => s !== 'v3');
+  return [
+    `--only: the nodes on ${plan.channel} speak ${shapes.map((s) => SHAPE_RELEASES[s]).join(' and ')} ` +
+      `(${plan.receivers.evidence}), which has no per-node delivery: every node gets every message. ` +
+      'Drop --only to send to all of them; the channel was not switched to the 3.x one',
+  ];
 }
 
 /** The publisher connection, opened only when something needs it (a dry run never does). */
@@ -97,55 +182,16 @@ class Link {
   }
 }
 
-async function loadMessage(message: MessageRequest): Promise<PublishMessage> {
-  if (message.kind !== 'etf-file') return message;
+function makePlan(config: PublishConfig, target: Target): PublishPlan {
   try {
-    return {
-      kind: 'etf',
-      bytes: message.path === '-' ? await readStdin() : new Uint8Array(await readFile(message.path)),
-    };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
-    throw new CliError(`cannot read ${message.path}: ${why}`, 2);
-  }
-}
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function decideGeneration(
-  request: PublishRequest,
-  message: PublishMessage,
-  link: Link,
-): Promise<GenerationChoice> {
-  if ('fixed' in request.generation) return { generation: request.generation.fixed, reason: request.generation.reason };
-  if (message.kind === 'etf') {
-    // Ready-made bytes can only go where their envelope belongs.
-    const env = classify(message.bytes).envelope;
-    if (env) return { generation: env.generation, reason: `the file holds a ${env.shape} envelope` };
-  }
-  const pubsub = (request.destination as { pubsub: string }).pubsub;
-  if (request.dryRun) {
-    return {
-      generation: 3,
-      reason: 'dry run, so not connecting to look at the cluster: assuming 3 (--generation 1 for adapter ≤ 2.1.8)',
-    };
-  }
-  const channels: Record<Generation, string> = { 1: channelFor(pubsub, 1), 3: channelFor(pubsub, 3) };
-  const publisher = await link.publisher();
-  const observation = await redisStep(() => observeCluster(link.spec, publisher, channels, request.sniffMs));
-  return chooseGeneration(observation);
-}
-
-function makePlan(request: PublishRequest, message: PublishMessage, generation: Generation): PublishPlan {
-  const channel =
-    'channel' in request.destination ? request.destination.channel : channelFor(request.destination.pubsub, generation);
-  try {
-    return planPublish({ channel, generation, message, hostname: hostname(), ...request.envelope });
+    return planPublish({
+      channel: target.channel,
+      generation: target.generation,
+      message: config.message,
+      hostname: hostname(),
+      ...(target.heard ? { heard: target.heard } : {}),
+      ...config.envelope,
+    });
   } catch (error) {
     // Flags were checked already; what is left is a combination only the generation could reveal.
     if (error instanceof PublishDraftError) throw new UsageError(`publish: ${error.message}`);
@@ -167,7 +213,7 @@ function show(plan: PublishPlan, hex: boolean): void {
 }
 
 async function send(
-  request: PublishRequest,
+  config: PublishConfig,
   plan: PublishPlan,
   publisher: Publisher,
   clusterMode: boolean,
@@ -178,24 +224,26 @@ async function send(
     interrupted ??= signal;
     stop.abort();
   };
-  if (request.repeat > 1) {
+  if (config.repeat > 1) {
     process.once('SIGINT', onInterrupt);
     process.once('SIGTERM', onInterrupt);
   }
   try {
     const result = await redisStep(() =>
       sendRepeatedly(publisher, plan.channel, plan.bytes, {
-        repeat: request.repeat,
-        intervalMs: request.intervalMs,
+        repeat: config.repeat,
+        intervalMs: config.intervalMs,
         signal: stop.signal,
       }),
     );
-    note(sentSummary(result, request.repeat));
-    if (result.receivers.some((r) => r === 0)) {
-      const hint = await redisStep(() => zeroReceiversHint(publisher, plan.channel, plan.generation, clusterMode));
-      warn(
-        `${result.receivers.every((r) => r === 0) ? 'no subscriber got it' : 'some messages reached no subscriber'}: ${hint}`,
+    note(sentSummary(result, config.repeat));
+    const last = result.receivers[result.receivers.length - 1];
+    if (last !== undefined) {
+      const report = await redisStep(() =>
+        audienceReport(publisher, plan.channel, generationOfChannel(plan.channel), last, clusterMode),
       );
+      for (const line of report.notes) note(line);
+      for (const line of report.warnings) warn(line);
     }
     return interrupted ? exitCodeFor(interrupted) : 0;
   } finally {

@@ -1,11 +1,13 @@
 /**
  * `redis-print replay FILE [connection] [--speed X | --as-fast-as-possible] [--map-channel FROM=TO]
- * [filters] [--yes] [--force]` — publish a capture's payloads byte for byte, with the recorded
- * spacing scaled by the speed.
+ * [filters] [--sniff 2s] [--yes] [--force]` — publish a capture's payloads byte for byte, with the
+ * recorded spacing scaled by the speed.
  *
- * Order of checks, all before anything is sent: flags; the whole capture is read and validated
- * (a payload a receiver would crash on is refused unless --force, naming the records); the
- * non-loopback guard (before connecting); then connect and send.
+ * Order of checks, all before anything is sent: flags; the whole capture is read; the
+ * non-loopback guard (before connecting); connect, listen on the target channels for what their
+ * nodes speak (--sniff), and judge every record against that (by channel name where nothing was
+ * heard) — a payload a receiver would crash on or drop is refused unless --force, naming the
+ * records; then send.
  *
  * Exit codes: 0 every selected record was sent; 1 the capture was refused (not a capture,
  * corrupt, payloads that would crash receivers, nothing matched the filters), the target was
@@ -18,7 +20,9 @@ import type { ConnectionSpec } from '../../redis/connection-spec.js';
 import { warnIfUnverified } from '../insecure-warning.js';
 import { RedisConnectionError } from '../../redis/errors.js';
 import { Publisher } from '../../redis/publisher.js';
-import { parseCommandArgs } from '../args.js';
+import { receiversOf, type HeardTraffic } from '../../phoenix/receivers.js';
+import { durationFlag, parseCommandArgs } from '../args.js';
+import { heardOn, observeChannels } from '../publish/generation.js';
 import { ChannelMap } from '../capture/channel-map.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { planReplay, type ReplayPlan } from '../capture/replay-plan.js';
@@ -34,6 +38,10 @@ import { replayFlags } from '../command-defs.js';
 
 const options = replayFlags;
 
+/** How long to listen on the target channels for what their nodes speak, by default (publish's default too). */
+const DEFAULT_SNIFF_MS = 2000;
+const MAX_SNIFF_MS = 60_000;
+
 /** PUBLISHes awaiting a reply. A cluster client may send each to a different node, so one at a time there. */
 const MAX_IN_FLIGHT = 256;
 
@@ -45,8 +53,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const channels = ChannelMap.parse(values['map-channel'] ?? []);
   const filter = filterFromFlags(values);
   const spec = connectionSpecFromFlags(values);
+  const sniffMs = durationFlag('sniff', values.sniff, DEFAULT_SNIFF_MS);
+  if (sniffMs > MAX_SNIFF_MS) throw new UsageError(`--sniff is capped at ${MAX_SNIFF_MS / 1000}s`);
 
-  const plan = await readPlan(path, () => planReplay(path, { filter, channels }));
+  let plan = await readPlan(path, () => planReplay(path, { filter, channels }));
   let problem = false;
   if (plan.truncatedTail) {
     process.stderr.write(
@@ -58,7 +68,6 @@ export async function replayCommand(argv: string[]): Promise<number> {
     process.stderr.write(`redis-print: ${escapeUnsafe(bad)}\n`);
     problem = true;
   }
-  checkPayloads(path, plan, values.force ?? false);
   if (plan.selectedCount === 0) {
     process.stderr.write(
       `# ${path}: nothing to replay (${plan.records} records, ${plan.skippedByFilter} skipped by filter)\n`,
@@ -68,6 +77,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
 
   await confirmTarget(spec, { yes: values.yes ?? false, action: `replay ${plan.selectedCount} messages` });
   const publisher = await connect(spec);
+  try {
+    // What the target channels' nodes speak, heard live, beats their names: judge every record again by it.
+    const heard = await listenToTargets(spec, publisher, plan.targetChannels, sniffMs);
+    if (heard.size > 0) plan = await readPlan(path, () => planReplay(path, { filter, channels, heard }));
+    checkPayloads(path, plan, values.force ?? false);
+  } catch (error) {
+    await publisher.close();
+    throw error;
+  }
   process.stderr.write(
     `# replaying ${plan.selectedCount} of ${plan.records} records from ${path} to ${publisher.target} ` +
       `(${speed.kind === 'asap' ? 'as fast as possible' : `speed ${speed.factor}, recorded span ${seconds(plan.recordedSpanMs)}`})\n`,
@@ -173,6 +191,33 @@ function recordList(indices: number[], count: number): string {
   }
   const more = count > indices.length ? ` … (${count} in all)` : '';
   return `${count === 1 ? 'record' : 'records'} ${runs.join(', ')}${more}`;
+}
+
+/** Traffic heard on each target channel (only channels where something was heard), with the notes printed. */
+async function listenToTargets(
+  spec: ConnectionSpec,
+  publisher: Publisher,
+  channels: string[],
+  sniffMs: number,
+): Promise<Map<string, HeardTraffic>> {
+  const heard = new Map<string, HeardTraffic>();
+  if (channels.length === 0 || sniffMs === 0) return heard;
+  let observation;
+  try {
+    observation = await observeChannels(spec, publisher, channels, sniffMs);
+  } catch (error) {
+    if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  for (const line of observation.notes) process.stderr.write(`# ${line}\n`);
+  for (const channel of channels) {
+    const traffic = heardOn(observation, channel);
+    if (traffic && Object.keys(traffic.shapes).length > 0) {
+      heard.set(channel, traffic);
+      process.stderr.write(`# receivers: ${receiversOf(channel, traffic).evidence}\n`);
+    }
+  }
+  return heard;
 }
 
 async function connect(spec: ConnectionSpec): Promise<Publisher> {

@@ -3,7 +3,7 @@
  * what Redis answered. A reply of 0 receivers is the classic "nothing happened" — the hint looks
  * at the other generation's channel to say whether the name or the generation is wrong.
  */
-import type { Publisher } from '../../redis/publisher.js';
+import { NotPermittedError, type Publisher } from '../../redis/publisher.js';
 import type { Generation } from './generation.js';
 
 export interface SendOptions {
@@ -70,6 +70,63 @@ export function otherGenerationChannel(channel: string, generation: Generation):
     : `${channel}.Adapter`;
 }
 
+/** The lines to print after PUBLISH: who got it, nodes told apart from watchers. */
+export interface AudienceReport {
+  notes: string[];
+  warnings: string[];
+}
+
+/**
+ * PUBLISH's reply counts every receiver alike: the adapter's nodes, which SUBSCRIBE to their
+ * channel, and pattern watchers (PSUBSCRIBE, e.g. redis-print itself). PUBSUB NUMSUB counts the
+ * former only, so the difference is the watchers; NUMPAT says how many patterns the server holds.
+ * A delivery that only watchers got is the classic "it says delivered but no node saw it".
+ * Without PUBSUB in the ACL this degrades to a note.
+ */
+export async function audienceReport(
+  publisher: Publisher,
+  channel: string,
+  generation: Generation,
+  published: number,
+  clusterMode: boolean,
+): Promise<AudienceReport> {
+  const report: AudienceReport = { notes: [], warnings: [] };
+  const allowed = async <T>(query: () => Promise<T>): Promise<T | string> => {
+    try {
+      return await query();
+    } catch (error) {
+      if (error instanceof NotPermittedError) return error.message;
+      throw error;
+    }
+  };
+  const numsub = await allowed(async () => (await publisher.numsub([channel])).get(channel) ?? 0);
+  const numpat = await allowed(() => publisher.numpat());
+  if (typeof numsub === 'string') {
+    report.notes.push(
+      `cannot tell nodes from watchers: ${numsub}; PUBLISH counted ${count(published, 'receiver')}, nodes and pattern watchers alike`,
+    );
+    return report;
+  }
+  const patterns = typeof numpat === 'number' ? `; the server holds ${count(numpat, 'pattern subscription')}` : '';
+  const watchers = clusterMode
+    ? ' (in a Redis Cluster PUBLISH counts only the subscribers of the node that took it)'
+    : ` and ${count(Math.max(0, published - numsub), 'pattern watcher')} (PSUBSCRIBE: tools like redis-print${patterns})`;
+  report.notes.push(
+    `${count(numsub, 'subscriber')} of ${channel} (SUBSCRIBE: the adapter's nodes, or a watch --pubsub)${watchers}`,
+  );
+  if (typeof numpat === 'string') report.notes.push(`pattern subscriptions not counted: ${numpat}`);
+  if (numsub === 0) {
+    const got =
+      published > 0
+        ? ` — the ${count(published, 'receiver')} PUBLISH counted ${published === 1 ? 'was a pattern watcher' : 'were pattern watchers'}, not nodes`
+        : '';
+    report.warnings.push(
+      `no node got it${got}: ${await zeroReceiversHint(publisher, channel, generation, clusterMode)}`,
+    );
+  }
+  return report;
+}
+
 /**
  * Why 0 receivers, in one sentence: NUMSUB of the other generation's channel tells a wrong
  * generation (someone listens there) from a wrong name (nobody listens on either).
@@ -82,8 +139,14 @@ export async function zeroReceiversHint(
 ): Promise<string> {
   const other = otherGenerationChannel(channel, generation);
   const otherGeneration: Generation = generation === 3 ? 1 : 3;
-  const counts = await publisher.numsub([other]);
-  const there = counts.get(other) ?? 0;
+  let there: number;
+  try {
+    there = (await publisher.numsub([other])).get(other) ?? 0;
+  } catch (error) {
+    if (error instanceof NotPermittedError)
+      return `nobody subscribes to ${channel}: is the PubSub name or the generation wrong?`;
+    throw error;
+  }
   const cluster = clusterMode
     ? ' (Redis Cluster counts only the subscribers of the node that took the PUBLISH, so others may still have got it)'
     : '';

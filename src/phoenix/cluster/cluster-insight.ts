@@ -82,7 +82,15 @@ export class ClusterInsight {
     }
     if (!raw.channel.startsWith('phx:')) return;
     if (sender?.startsWith(OWN_SENDER_PREFIX)) return;
-    const validation = validateClassified(c, raw.channel, { shape: this.expectedShape(raw.channel) });
+    const shape = this.expectedShape(raw.channel);
+    const validation = validateClassified(c, raw.channel, {
+      receivers: {
+        channel: raw.channel,
+        shapes: [shape],
+        basis: 'traffic',
+        evidence: `${shape} is what is heard most on ${raw.channel}`,
+      },
+    });
     if (validation.ok) return;
     this.watch.countProblem(c);
     const problem = validation.problems[0]!;
