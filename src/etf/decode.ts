@@ -68,8 +68,11 @@ function readTerm(
   inInflated: boolean,
 ): { term: Term; end: number; span: TermSpan | undefined } {
   const { maxDepth, maxTerms, maxBigBytes } = limits;
-  // The fast path counts terms too (giving up past maxTerms), so large inputs stay on it.
-  if (!spans) {
+  // Every term takes at least one byte, so the fast path cannot build more than maxTerms from
+  // this many bytes. Longer inputs go to the precise reader, which refuses before building: the
+  // fast path's own count gives up only after building maxTerms terms (430 MB of `[]` for the
+  // default 4M, from a 65 KB compressed payload).
+  if (!spans && bytes.length - start <= maxTerms) {
     try {
       const term = fastReader.read(bytes, start, maxDepth, maxTerms);
       return { term, end: fastReader.position, span: undefined };

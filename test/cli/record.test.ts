@@ -212,7 +212,7 @@ describe('record', () => {
       await publishPaced(own, [message(0), message(1)]);
       await waitUntil(async () => (await readBack(file)).messages.length === 2, 'two records on disk');
       await own.kill('SIGKILL');
-      await live.waitForStderr(/# connection lost \(.+\); reconnecting/);
+      await live.waitForStderr(/^# (lost connection to|cannot reconnect to) .+; reconnecting in /m);
       await own.restart();
       await live.waitForStderr(/# reconnected after [\d.]+ s — messages published meanwhile were not recorded/);
       await publishPaced(own, [message(2), message(3)]);

@@ -39,7 +39,7 @@ describe('--askpass', () => {
     await watch.waitForStderr(/^# watching /m);
     watch.kill('SIGINT');
     const result = await watch.done;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130); // Ctrl-C, as every command
     expect(result.stdout + result.stderr).not.toContain(PW);
   });
 

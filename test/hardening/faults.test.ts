@@ -264,7 +264,7 @@ describe('record across three restarts', () => {
         await publishBatch();
         await server.kill('SIGKILL');
         await waitUntil(
-          () => count(live.stderr, /^# connection lost \(.+\); reconnecting in/gm) >= cycle,
+          () => count(live.stderr, /^# (lost connection to|cannot reconnect to) .+; reconnecting in/gm) >= cycle,
           `loss ${cycle} reported`,
           120_000,
         );
