@@ -60,6 +60,14 @@ export class RenderQueue {
   private queued = 0;
   /** Items sent to the worker and not answered yet. */
   private pending = 0;
+  /**
+   * The large message (≥ half the bound) queued, if any, and its weight per item sent (answered in
+   * order). Large messages are let in one at a time beside the small ones' bound: counted in that
+   * bound, one 10 MiB payload arriving behind any backlog at all would always be dropped.
+   */
+  private largeQueued = 0;
+  private batchLarge = 0;
+  private readonly largePerItem: number[] = [];
   private dropping = false;
   private unreported = 0;
   private scheduled = false;
@@ -97,7 +105,9 @@ export class RenderQueue {
   push(raw: RawMessage): void {
     if (this.closed) return;
     const weight = raw.payload.length + raw.channel.length + MESSAGE_OVERHEAD;
-    const backlog = this.queued + this.options.out.writableLength;
+    const large = weight >= this.maxQueued / 2;
+    const small = this.queued - this.largeQueued;
+    const backlog = small + this.options.out.writableLength;
     if (this.dropping) {
       if (backlog > (this.maxQueued + this.maxOutput) / 2 || this.options.out.writableLength > this.maxOutput / 2) {
         this.drop();
@@ -105,9 +115,9 @@ export class RenderQueue {
       }
       this.dropping = false;
     }
-    // A message larger than the whole bound still gets through an empty queue.
     const full =
-      (this.queued > 0 && this.queued + weight > this.maxQueued) || this.options.out.writableLength > this.maxOutput;
+      (large ? this.largeQueued > 0 : small > 0 && small + weight > this.maxQueued) ||
+      this.options.out.writableLength > this.maxOutput;
     if (full) {
       this.dropping = true;
       this.drop();
@@ -116,6 +126,10 @@ export class RenderQueue {
     this.batch.add(raw);
     this.batchWeight += weight;
     this.queued += weight;
+    if (large) {
+      this.batchLarge += weight;
+      this.largeQueued += weight;
+    }
     if (this.batch.length >= BATCH_BYTES) this.sendBatch();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -167,7 +181,9 @@ export class RenderQueue {
     this.unreported = 0;
     const weight = this.batchWeight;
     this.batchWeight = 0;
-    this.send({ type: 'batch', batch, dropped, weight }, [batch.buffer]);
+    const large = this.batchLarge;
+    this.batchLarge = 0;
+    this.send({ type: 'batch', batch, dropped, weight }, [batch.buffer], large);
   }
 
   private sendDrops(): void {
@@ -176,15 +192,17 @@ export class RenderQueue {
     this.send({ type: 'drops', dropped });
   }
 
-  private send(item: ToRenderWorker, transfer: ArrayBuffer[] = []): void {
+  private send(item: ToRenderWorker, transfer: ArrayBuffer[] = [], large = 0): void {
     if (this.failed) return;
     this.pending++;
+    this.largePerItem.push(large);
     this.worker.postMessage(item, transfer);
   }
 
   private onReply(reply: RenderReply): void {
     this.pending--;
     this.queued -= reply.weight;
+    this.largeQueued -= this.largePerItem.shift() ?? 0;
     const c = this.counters;
     c.received = reply.counters.received;
     c.shown = reply.counters.shown;

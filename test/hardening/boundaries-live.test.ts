@@ -124,11 +124,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Each boundary payload, then the broadcast, in this order on the wire. */
-async function publishAll(): Promise<void> {
-  for (const b of boundaries) {
+/**
+ * Each boundary payload, then the broadcast, in this order on the wire. With `shown`, each pair
+ * waits for the previous one to be printed: watch decodes behind a bounded queue, and a burst of
+ * 16 MiB payloads faster than it decodes is dropped and counted by design (watch-flood.test.ts).
+ */
+async function publishAll(shown?: () => number): Promise<void> {
+  for (const [i, b] of boundaries.entries()) {
     expect(await client.publish(CHANNEL, b.payload), b.name).toBeGreaterThan(0);
     await client.publish(CHANNEL, hello);
+    if (shown) await waitUntil(() => shown() >= 2 * (i + 1), `the broadcast after ${b.name}`, 120_000);
   }
 }
 
@@ -173,7 +178,7 @@ describe('watch at and over every limit', () => {
   test('lines (--no-tui): one line each, the broadcast after each, peak RSS under the bound', async () => {
     const watch = await startWatch(['--no-tui', '--url', server.url]);
     try {
-      await publishAll();
+      await publishAll(() => messageLines(watch.stdout).length);
       await waitUntil(() => messageLines(watch.stdout).length >= boundaries.length * 2, 'every line', 120_000);
       const peak = peakRss(watch.child.pid!);
       console.log(`boundaries, watch lines: peak RSS ${mib(peak)}`);
@@ -188,8 +193,8 @@ describe('watch at and over every limit', () => {
   test('--json: one record each, the broadcast after each, peak RSS under the bound', async () => {
     const watch = await startWatch(['--json', '--url', server.url]);
     try {
-      await publishAll();
       const count = (): number => watch.stdout.split('\n').filter((l) => l !== '').length;
+      await publishAll(count);
       await waitUntil(() => count() >= boundaries.length * 2, 'every record', 120_000);
       const peak = peakRss(watch.child.pid!);
       console.log(`boundaries, watch --json: peak RSS ${mib(peak)}`);
