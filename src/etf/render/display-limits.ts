@@ -53,6 +53,19 @@ export class RenderBudget {
     return this.left <= 0;
   }
 
+  /** `count` items, as many as the budget allows, then a `…(N more)` marker for the rest. */
+  items<T>(count: number, item: (i: number) => T): Array<T | string> {
+    const shown: Array<T | string> = [];
+    for (let i = 0; i < count; i++) {
+      if (this.exhausted) {
+        shown.push(moreMarker(count - i));
+        break;
+      }
+      shown.push(item(i));
+    }
+    return shown;
+  }
+
   /** Whether `bytes` is longer than a binary may be shown. */
   cuts(bytes: Uint8Array): boolean {
     return bytes.length > this.limits.binaryBytes;

@@ -29,7 +29,6 @@ import { asciiPrintableList, escapeText, nodeNameText, printableText } from './s
 import {
   displayLimits,
   isPrintableUtf8,
-  moreMarker,
   RenderBudget,
   SYNTAX_BINARY_BYTES,
   utf8Prefix,
@@ -152,15 +151,7 @@ export class ElixirDocBuilder {
 
   /** Documents for `count` items, as many as the budget allows, then a `…(N more)` marker. */
   private items(count: number, item: (i: number) => Doc): Doc[] {
-    const docs: Doc[] = [];
-    for (let i = 0; i < count; i++) {
-      if (this.budget.exhausted) {
-        docs.push(moreMarker(count - i));
-        break;
-      }
-      docs.push(item(i));
-    }
-    return docs;
+    return this.budget.items(count, item);
   }
 
   /** Text of a key or label outside build(): it counts against the budget too. */

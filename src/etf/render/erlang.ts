@@ -32,7 +32,7 @@ import { DEFAULT_MAX_DEPTH, depthMarker, flattenList } from './elixir-doc.js';
 import { erlangShortFloat } from './floats.js';
 import { box, renderFlat, renderPretty, seq, type Doc } from './layout.js';
 import { decodeUtf8, latin1, nodeNameText } from './strings.js';
-import { isPrintableUtf8, moreMarker, RenderBudget, SYNTAX_BINARY_BYTES, utf8Prefix } from './display-limits.js';
+import { isPrintableUtf8, RenderBudget, SYNTAX_BINARY_BYTES, utf8Prefix } from './display-limits.js';
 
 export interface ErlangRenderOptions {
   /** Line width for pretty printing (default 80). */
@@ -117,15 +117,7 @@ class ErlangDocBuilder {
   }
 
   private items(count: number, item: (i: number) => Doc): Doc[] {
-    const docs: Doc[] = [];
-    for (let i = 0; i < count; i++) {
-      if (this.budget.exhausted) {
-        docs.push(moreMarker(count - i));
-        break;
-      }
-      docs.push(item(i));
-    }
-    return docs;
+    return this.budget.items(count, item);
   }
 
   private buildTerm(term: Term, depth: number): Doc {
