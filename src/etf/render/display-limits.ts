@@ -53,6 +53,12 @@ export class RenderBudget {
     return this.left <= 0;
   }
 
+  /** `built`, its length spent when it is flat text (a document's parts were spent as they were built). */
+  charge<T>(built: T | string): T | string {
+    if (typeof built === 'string') this.spend(built.length);
+    return built;
+  }
+
   /** `count` items, as many as the budget allows, then a `…(N more)` marker for the rest. */
   items<T>(count: number, item: (i: number) => T): Array<T | string> {
     const shown: Array<T | string> = [];

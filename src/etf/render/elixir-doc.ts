@@ -143,10 +143,8 @@ export class ElixirDocBuilder {
 
   /** `term` as a document; past the character budget, containers show `…(N more)`. */
   build(term: Term, depth = 0): Doc {
-    if (this.budget.exhausted) return '…';
-    const doc = this.buildTerm(term, depth);
-    if (typeof doc === 'string') this.budget.spend(doc.length);
-    return doc;
+    // One frame per level, no closure: deep terms are walked to 1000 levels on the default stack.
+    return this.budget.exhausted ? '…' : this.budget.charge(this.buildTerm(term, depth));
   }
 
   /** Documents for `count` items, as many as the budget allows, then a `…(N more)` marker. */

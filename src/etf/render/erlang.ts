@@ -110,10 +110,8 @@ class ErlangDocBuilder {
 
   /** `term` as a document; past the character budget (display-limits.ts), containers show `…(N more)`. */
   build(term: Term, depth: number): Doc {
-    if (this.budget.exhausted) return '…';
-    const doc = this.buildTerm(term, depth);
-    if (typeof doc === 'string') this.budget.spend(doc.length);
-    return doc;
+    // One frame per level, no closure: deep terms are walked to 1000 levels on the default stack.
+    return this.budget.exhausted ? '…' : this.budget.charge(this.buildTerm(term, depth));
   }
 
   private items(count: number, item: (i: number) => Doc): Doc[] {
