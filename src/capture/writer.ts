@@ -60,21 +60,28 @@ const NIL = Uint8Array.of(0xc0);
  */
 class EncodedStrings {
   private readonly encoded = new Map<string, Uint8Array>();
+  private lastText = '';
+  private lastBytes: Uint8Array = encode('');
 
   of(text: string): Uint8Array {
+    // The subscriber gives the same string object for a run of messages on one channel.
+    if (text === this.lastText) return this.lastBytes;
     let bytes = this.encoded.get(text);
     if (bytes === undefined) {
       if (this.encoded.size >= 1024) this.encoded.clear();
       bytes = encode(text).slice();
       this.encoded.set(text, bytes);
     }
+    this.lastText = text;
+    this.lastBytes = bytes;
     return bytes;
   }
 }
 
 export class CaptureWriter {
   private readonly encoder = new Encoder();
-  private readonly strings = new EncodedStrings();
+  private readonly channels = new EncodedStrings();
+  private readonly patterns = new EncodedStrings();
   private chunk: Uint8Array = NO_CHUNK;
   private chunkUsed = 0;
   private sealed: Uint8Array[] = [];
@@ -183,8 +190,8 @@ export class CaptureWriter {
       this.chunkUsed += record.length;
       return record.length;
     }
-    const channel = this.strings.of(message.channel);
-    const pattern = message.pattern === null ? NIL : this.strings.of(message.pattern);
+    const channel = this.channels.of(message.channel);
+    const pattern = message.pattern === null ? NIL : this.patterns.of(message.pattern);
     const size = payload.length;
     const binHead = size < 0x100 ? 2 : size < 0x10000 ? 3 : 5;
     const length = 1 + 9 + channel.length + pattern.length + binHead + size;
