@@ -43,7 +43,18 @@ export type LineClock = (receivedAt: number) => string;
  *   delta  +0.012 — seconds since the previous line (+0.000 for the first)
  */
 export function lineClock(mode: TimeMode = 'local', now: () => number = Date.now): LineClock {
-  if (mode === 'utc') return (ms) => new Date(ms).toISOString();
+  if (mode === 'utc') {
+    // Messages come in bursts within one millisecond: format each millisecond once.
+    let last = NaN;
+    let text = '';
+    return (ms) => {
+      if (ms !== last) {
+        last = ms;
+        text = new Date(ms).toISOString();
+      }
+      return text;
+    };
+  }
   if (mode === 'delta') {
     let previous: number | undefined;
     return (ms) => {
