@@ -147,8 +147,9 @@ export class Utf8Lines {
 
   /** Everything added so far, in a buffer of its own (safe to transfer or hand to a stream). */
   take(): Uint8Array<ArrayBuffer> {
-    const chunk = new Uint8Array(this.length);
-    chunk.set(this.buffer.subarray(0, this.length));
+    // Its own ArrayBuffer (transferable), not zero-filled: every byte is copied over.
+    const chunk = Buffer.allocUnsafeSlow(this.length);
+    this.buffer.copy(chunk, 0, 0, this.length);
     this.length = 0;
     if (this.buffer.length > KEEP_BYTES) this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
     return chunk;
