@@ -52,9 +52,16 @@ export class Utf8Lines {
 
   /** Bytes as they are (the caller knows they are what the line needs). */
   bytes(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    const n = bytes.length;
+    this.reserve(n);
+    // Most are a few bytes (a payload string, an atom): a loop beats set()'s call for those.
+    if (n > 64) this.buffer.set(bytes, this.length);
+    else {
+      const buffer = this.buffer;
+      const at = this.length;
+      for (let i = 0; i < n; i++) buffer[at + i] = bytes[i]!;
+    }
+    this.length += n;
   }
 
   /** JSON text (already escaped as JSON), made terminal-safe as jsonForTerminal does. */
@@ -149,7 +156,7 @@ export class Utf8Lines {
   take(): Uint8Array<ArrayBuffer> {
     // Its own ArrayBuffer (transferable), not zero-filled: every byte is copied over.
     const chunk = Buffer.allocUnsafeSlow(this.length);
-    this.buffer.copy(chunk, 0, 0, this.length);
+    chunk.set(this.buffer.subarray(0, this.length));
     this.length = 0;
     if (this.buffer.length > KEEP_BYTES) this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
     return chunk;
