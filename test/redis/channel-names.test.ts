@@ -16,4 +16,8 @@ test('a run of messages on one channel gets the same string; another channel, or
   expect(names.of(Buffer.from('caf\u00e9 \u{1f600}'))).toBe('caf\u00e9 \u{1f600}');
   expect(names.of(Buffer.from([0x61, 0xff]))).toBe('a\ufffd');
   expect(names.of(Buffer.alloc(0))).toBe('');
+  const long = 'phx:'.repeat(50);
+  expect(names.of(Buffer.from(long))).toBe(long);
+  expect(names.of(Buffer.from(long))).toBe(long);
+  expect(names.of(Buffer.from(`${long.slice(0, -1)}!`))).toBe(`${long.slice(0, -1)}!`);
 });
