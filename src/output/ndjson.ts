@@ -23,7 +23,7 @@ import { DEFAULT_MAX_PAYLOAD_SIZE } from '../phoenix/classify.js';
 import { jsonForTerminal } from '../text/terminal-safe.js';
 import { writePlainJson } from './plain-json-bytes.js';
 import { writeTypedJson } from './typed-json-bytes.js';
-import type { Utf8Lines } from './utf8-lines.js';
+import { Utf8Lines } from './utf8-lines.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
 export interface NdjsonEnvelope {
@@ -142,7 +142,7 @@ export function writeNdjsonLine(m: WatchedMessage, out: Utf8Lines, options: Ndjs
   if (raw.pattern === null) out.ascii('null');
   else out.jsonString(raw.pattern);
   out.ascii(`,"bytes":${c.bytes},"envelope":`);
-  if (c.envelope) writeEnvelope(c.envelope, out);
+  if (c.envelope) out.bytes(envelopeBytes(c.envelope));
   else out.ascii('null');
   out.ascii(',"kind":');
   out.jsonString(c.kind);
@@ -182,6 +182,42 @@ export function writeNdjsonLine(m: WatchedMessage, out: Utf8Lines, options: Ndjs
     out.ascii('"');
   }
   out.ascii('}\n');
+}
+
+interface EnvelopeEntry {
+  env: Envelope;
+  bytes: Uint8Array;
+}
+
+// The envelopes of a flood repeat (a few nodes, topics, one dispatcher): each one's bytes are
+// written once and kept by topic, checked field by field. Bounded: forgotten all at once when full.
+const envelopeCache = new Map<string, EnvelopeEntry>();
+let envelopeScratch: Utf8Lines | undefined;
+
+function envelopeBytes(env: Envelope): Uint8Array {
+  const entry = envelopeCache.get(env.topic);
+  if (entry !== undefined && sameEnvelope(entry.env, env)) return entry.bytes;
+  envelopeScratch ??= new Utf8Lines();
+  writeEnvelope(env, envelopeScratch);
+  const bytes = envelopeScratch.take();
+  if (envelopeCache.size >= 256) envelopeCache.clear();
+  envelopeCache.set(env.topic, { env: { ...env }, bytes });
+  return bytes;
+}
+
+function sameEnvelope(a: Envelope, b: Envelope): boolean {
+  return (
+    a.node === b.node &&
+    a.mode === b.mode &&
+    a.generation === b.generation &&
+    a.shape === b.shape &&
+    a.dispatcher === b.dispatcher &&
+    a.compressed === b.compressed &&
+    a.fromNode === b.fromNode &&
+    a.nodeName === b.nodeName &&
+    a.poolSize === b.poolSize &&
+    a.topic === b.topic
+  );
 }
 
 function writeEnvelope(env: Envelope, out: Utf8Lines): void {

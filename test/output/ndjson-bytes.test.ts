@@ -296,6 +296,26 @@ describe('writeNdjsonLine', () => {
     same({ ...fixtures[0]!.message, raw: { ...fixtures[0]!.message.raw, pattern: null } });
   });
 
+  test('envelopes on one topic that differ in node, mode or dispatcher each get their own', () => {
+    const envelopes = [
+      ['except', 'a@h', 'Elixir.Phoenix.PubSub'],
+      ['only', 'a@h', 'Elixir.Phoenix.PubSub'],
+      ['except', 'b@h', 'Elixir.Phoenix.PubSub'],
+      ['except', 'a@h', 'Elixir.Phoenix.Channel.Server'],
+    ] as const;
+    for (let i = 0; i < 12; i++) {
+      const [mode, node, dispatcher] = envelopes[(i * 5) % envelopes.length]!;
+      const topic = i % 2 === 0 ? 'rooms:lobby' : 'rooms:\u202e';
+      same(
+        message(
+          encode(
+            buildV3({ mode, node: Atom.of(node), topic, message: Atom.of('ok'), dispatcher: Atom.of(dispatcher) }),
+          ),
+        ),
+      );
+    }
+  });
+
   test('on random broadcasts with nasty topics, channels and payloads', () => {
     fc.assert(
       fc.property(
