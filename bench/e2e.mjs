@@ -294,9 +294,11 @@ function cpuTicks(pid) {
 
 /** redis-print's summary: `# received R, shown S, filtered F, undecodable U, dropped D`. */
 function summaryCounts(stderr) {
-  const m = /^# received (\d+), shown (\d+), filtered \d+, undecodable \d+(?:, dropped (\d+))?/m.exec(stderr);
+  const m = /^# received (\d+), shown (\d+), filtered \d+, undecodable (\d+)(?:, dropped (\d+))?/m.exec(stderr);
   if (!m) return { handled: 0, received: 0, dropped: 0 };
-  return { handled: Number(m[2]), received: Number(m[1]), dropped: Number(m[3] ?? 0) };
+  // The payloads are valid broadcasts: anything undecodable means the bench measured something else.
+  if (Number(m[3]) > 0) throw new Error(`the subscriber could not decode ${m[3]} of the published payloads`);
+  return { handled: Number(m[2]), received: Number(m[1]), dropped: Number(m[4] ?? 0) };
 }
 
 /** record's summary: `# recorded N messages (…) to FILE in S; received R`. */
@@ -391,7 +393,9 @@ async function broadcasts() {
       message,
       dispatcher: Atom.of('Elixir.Phoenix.Channel.Server'),
     });
-    return encode(term, { minorVersion: 1 });
+    // A Buffer: ioredis sends any other Uint8Array as its String() ("131,104,…"), text no one decodes.
+    const bytes = encode(term, { minorVersion: 1 });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   });
 }
 

@@ -52,9 +52,36 @@ const DEFAULT_FLUSH_INTERVAL_MS = 200;
 const DEFAULT_FLUSH_BYTES = 1024 * 1024;
 const CHUNK_BYTES = 256 * 1024;
 const NO_CHUNK = new Uint8Array(0);
+const NIL = Uint8Array.of(0xc0);
+
+/**
+ * Channel and pattern names as msgpack strings, encoded once: a flood comes on a handful of
+ * channels. Bounded (forgotten all at once when full), as channel names come off the wire.
+ */
+class EncodedStrings {
+  private readonly encoded = new Map<string, Uint8Array>();
+  private lastText = '';
+  private lastBytes: Uint8Array = encode('');
+
+  of(text: string): Uint8Array {
+    // The subscriber gives the same string object for a run of messages on one channel.
+    if (text === this.lastText) return this.lastBytes;
+    let bytes = this.encoded.get(text);
+    if (bytes === undefined) {
+      if (this.encoded.size >= 1024) this.encoded.clear();
+      bytes = encode(text).slice();
+      this.encoded.set(text, bytes);
+    }
+    this.lastText = text;
+    this.lastBytes = bytes;
+    return bytes;
+  }
+}
 
 export class CaptureWriter {
   private readonly encoder = new Encoder();
+  private readonly channels = new EncodedStrings();
+  private readonly patterns = new EncodedStrings();
   private chunk: Uint8Array = NO_CHUNK;
   private chunkUsed = 0;
   private sealed: Uint8Array[] = [];
@@ -140,20 +167,75 @@ export class CaptureWriter {
     if (message.pattern !== null && typeof message.pattern !== 'string') {
       throw new TypeError('capture record pattern must be a string or null');
     }
-    const record = this.encoder.encodeSharedRef([
-      message.receivedAt,
-      message.channel,
-      message.pattern,
-      message.payload,
-    ]);
-    if (record.length > this.chunk.length - this.chunkUsed) this.sealChunk(record.length);
-    this.chunk.set(record, this.chunkUsed);
-    this.chunkUsed += record.length;
-    this.pendingBytes += record.length;
+    const length = this.encodeRecord(message);
+    this.pendingBytes += length;
     this.pendingRecords++;
     this.counts.records++;
-    this.counts.bytes += record.length;
+    this.counts.bytes += length;
     if (this.pendingBytes >= this.flushBytes) void this.scheduleWrite();
+  }
+
+  /**
+   * Appends the record `[receivedAt, channel, pattern, payload]` to the chunk, in exactly the bytes
+   * the msgpack Encoder gives, and returns its length. A live message (a whole-millisecond time,
+   * channel names seen before) is written straight into the chunk: it is what a flood is made of,
+   * and encoding it as a generic array costs `record` more than reading it from Redis.
+   */
+  private encodeRecord(message: RawMessage): number {
+    const { receivedAt, payload } = message;
+    if (!(Number.isSafeInteger(receivedAt) && receivedAt >= 0x100000000)) {
+      const record = this.encoder.encodeSharedRef([receivedAt, message.channel, message.pattern, payload]);
+      this.reserve(record.length);
+      this.chunk.set(record, this.chunkUsed);
+      this.chunkUsed += record.length;
+      return record.length;
+    }
+    const channel = this.channels.of(message.channel);
+    const pattern = message.pattern === null ? NIL : this.patterns.of(message.pattern);
+    const size = payload.length;
+    const binHead = size < 0x100 ? 2 : size < 0x10000 ? 3 : 5;
+    const length = 1 + 9 + channel.length + pattern.length + binHead + size;
+    this.reserve(length);
+    const chunk = this.chunk;
+    let at = this.chunkUsed;
+    chunk[at++] = 0x94; // fixarray of 4
+    // uint 64, big-endian
+    const high = Math.floor(receivedAt / 0x100000000);
+    const low = receivedAt >>> 0;
+    chunk[at++] = 0xcf;
+    chunk[at++] = high >>> 24;
+    chunk[at++] = (high >>> 16) & 0xff;
+    chunk[at++] = (high >>> 8) & 0xff;
+    chunk[at++] = high & 0xff;
+    chunk[at++] = low >>> 24;
+    chunk[at++] = (low >>> 16) & 0xff;
+    chunk[at++] = (low >>> 8) & 0xff;
+    chunk[at++] = low & 0xff;
+    chunk.set(channel, at);
+    at += channel.length;
+    chunk.set(pattern, at);
+    at += pattern.length;
+    if (size < 0x100) {
+      chunk[at++] = 0xc4;
+      chunk[at++] = size;
+    } else if (size < 0x10000) {
+      chunk[at++] = 0xc5;
+      chunk[at++] = size >>> 8;
+      chunk[at++] = size & 0xff;
+    } else {
+      chunk[at++] = 0xc6;
+      chunk[at++] = size >>> 24;
+      chunk[at++] = (size >>> 16) & 0xff;
+      chunk[at++] = (size >>> 8) & 0xff;
+      chunk[at++] = size & 0xff;
+    }
+    chunk.set(payload, at);
+    this.chunkUsed = at + size;
+    return length;
+  }
+
+  private reserve(bytes: number): void {
+    if (bytes > this.chunk.length - this.chunkUsed) this.sealChunk(bytes);
   }
 
   /** Resolves once every record accepted so far has been handed to the OS (not fsynced). */

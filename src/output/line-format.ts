@@ -43,7 +43,18 @@ export type LineClock = (receivedAt: number) => string;
  *   delta  +0.012 — seconds since the previous line (+0.000 for the first)
  */
 export function lineClock(mode: TimeMode = 'local', now: () => number = Date.now): LineClock {
-  if (mode === 'utc') return (ms) => new Date(ms).toISOString();
+  if (mode === 'utc') {
+    // Messages come in bursts within one millisecond: format each millisecond once.
+    let last = NaN;
+    let text = '';
+    return (ms) => {
+      if (ms !== last) {
+        last = ms;
+        text = new Date(ms).toISOString();
+      }
+      return text;
+    };
+  }
   if (mode === 'delta') {
     let previous: number | undefined;
     return (ms) => {
@@ -64,15 +75,20 @@ const FULL_PREVIEW_BYTES = 64 * 1024;
 export function formatLine(m: WatchedMessage, options: LineFormatOptions): string {
   const c = m.classified;
   const { palette } = options;
-  const head = [
-    paint(palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)),
-    field(m.raw.channel),
-    c.envelope ? describeEnvelope(c.envelope).replace(' ', '/') : '-',
-    nodeLabel(c),
-    field(topicOf(c)),
-    field(c.event),
-    formatBytes(c.bytes).replace(' ', ''),
-  ].join(' ');
+  const head =
+    paint(palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)) +
+    ' ' +
+    channelField.of(m.raw.channel) +
+    ' ' +
+    (c.envelope ? describeEnvelope(c.envelope).replace(' ', '/') : '-') +
+    ' ' +
+    nodeLabel(c) +
+    ' ' +
+    topicField.of(topicOf(c)) +
+    ' ' +
+    eventField.of(c.event) +
+    ' ' +
+    formatBytes(c.bytes).replace(' ', '');
   const body = payloadText(m, options.width === undefined);
   const line = `${head} ${paint(palette, c.error ? 'error' : c.kind, body)}`;
   return options.width === undefined ? line : truncateVisible(line, options.width);
@@ -121,7 +137,7 @@ function nodeLabel(c: Classified): string {
   const env = c.envelope;
   if (!env) return '-';
   const sender = nodeOf(c);
-  return field(sender !== undefined && sender !== env.node ? `${env.node}(${sender})` : env.node);
+  return nodeField.of(sender !== undefined && sender !== env.node ? `${env.node}(${sender})` : env.node);
 }
 
 /** One head column: `-` when absent, `""` when empty, whitespace and control characters escaped. */
@@ -130,6 +146,28 @@ function field(text: string | undefined): string {
   if (text === '') return '""';
   return escapeWord(text);
 }
+
+/**
+ * field() of one column, remembering the last text: a flood repeats the channel, node and event
+ * line after line, and comparing with the last one costs less than the escape scan.
+ */
+class LastField {
+  private text: string | undefined = undefined;
+  private shown = '-';
+
+  of(text: string | undefined): string {
+    if (text !== this.text) {
+      this.text = text;
+      this.shown = field(text);
+    }
+    return this.shown;
+  }
+}
+
+const channelField = new LastField();
+const nodeField = new LastField();
+const topicField = new LastField();
+const eventField = new LastField();
 
 // Messages come in bursts within one millisecond: format each millisecond once; and find which
 // day is today once a day, not per line.

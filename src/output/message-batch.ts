@@ -30,6 +30,10 @@ export class BatchBuilder {
   private messages = 0;
   private strings: string[] = [];
   private stringIndex = new Map<string, number>();
+  private lastChannel: string | null = null;
+  private lastChannelIndex = 0;
+  private lastPattern: string | null = null;
+  private lastPatternIndex = 0;
 
   get count(): number {
     return this.messages;
@@ -46,8 +50,17 @@ export class BatchBuilder {
     const at = this.used;
     const view = this.view;
     view.setFloat64(at, raw.receivedAt, true);
-    view.setUint32(at + 8, this.indexOf(raw.channel), true);
-    view.setUint32(at + 12, raw.pattern === null ? NO_PATTERN : this.indexOf(raw.pattern), true);
+    const channel = this.indexOf(raw.channel);
+    this.lastChannel = raw.channel;
+    this.lastChannelIndex = channel;
+    view.setUint32(at + 8, channel, true);
+    let pattern = NO_PATTERN;
+    if (raw.pattern !== null) {
+      pattern = this.indexOf(raw.pattern);
+      this.lastPattern = raw.pattern;
+      this.lastPatternIndex = pattern;
+    }
+    view.setUint32(at + 12, pattern, true);
     view.setUint32(at + 16, payload.length, true);
     this.bytes.set(payload, at + HEAD_BYTES);
     this.used = needed;
@@ -65,10 +78,15 @@ export class BatchBuilder {
     this.messages = 0;
     this.strings = [];
     this.stringIndex = new Map();
+    this.lastChannel = null;
+    this.lastPattern = null;
     return batch;
   }
 
   private indexOf(text: string): number {
+    // A flood is one channel and one pattern, the same string objects message after message.
+    if (text === this.lastChannel) return this.lastChannelIndex;
+    if (text === this.lastPattern) return this.lastPatternIndex;
     let index = this.stringIndex.get(text);
     if (index === undefined) {
       index = this.strings.length;

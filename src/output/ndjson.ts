@@ -21,6 +21,9 @@ import { jsonString, typedJsonText } from '../etf/render/typed-json-text.js';
 import type { Envelope, TrackerInfo } from '../phoenix/classified.js';
 import { DEFAULT_MAX_PAYLOAD_SIZE } from '../phoenix/classify.js';
 import { jsonForTerminal } from '../text/terminal-safe.js';
+import { writePlainJson } from './plain-json-bytes.js';
+import { writeTypedJson } from './typed-json-bytes.js';
+import { Utf8Lines } from './utf8-lines.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
 export interface NdjsonEnvelope {
@@ -123,6 +126,123 @@ export function toNdjsonLine(m: WatchedMessage, options: NdjsonLineOptions = {})
     line += `,"raw_b64":"${Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64')}"`;
   // JSON escapes C0 controls but not C1 (U+009B is an 8-bit CSI) nor bidi controls.
   return jsonForTerminal(`${line}}`);
+}
+
+/**
+ * The same line as toNdjsonLine, UTF-8 bytes and newline included, written straight into `out`:
+ * the render worker's path, where building the line as a string, scanning it for what a terminal
+ * must not get and encoding it cost about as much as rendering it (bench/e2e.mjs).
+ */
+export function writeNdjsonLine(m: WatchedMessage, out: Utf8Lines, options: NdjsonLineOptions = {}): void {
+  const c = m.classified;
+  const raw = m.raw;
+  out.ascii(`{"ts":"${isoTime(raw.receivedAt)}","seq":${m.seq},"channel":`);
+  out.jsonString(raw.channel);
+  out.ascii(',"pattern":');
+  if (raw.pattern === null) out.ascii('null');
+  else out.jsonString(raw.pattern);
+  out.ascii(`,"bytes":${c.bytes},"envelope":`);
+  if (c.envelope) out.bytes(envelopeBytes(c.envelope));
+  else out.ascii('null');
+  out.ascii(',"kind":');
+  out.jsonString(c.kind);
+  const topic = topicOf(c);
+  if (topic !== undefined) {
+    out.ascii(',"topic":');
+    out.jsonString(topic);
+  }
+  if (c.event !== undefined) {
+    out.ascii(',"event":');
+    out.jsonString(c.event);
+  }
+  const plain = c.payload ?? (c.data === undefined ? c.message : undefined);
+  if (plain !== undefined) {
+    out.ascii(',"payload":');
+    if (!writePlainJson(plain, out)) out.jsonText(plainText(toPlainJson(plain)));
+  } else if (c.data !== undefined) {
+    out.ascii(',"payload":');
+    out.jsonText(dataText(c.kind === 'msgpack' ? jsonSafe(c.data) : c.data));
+  }
+  if (c.tracker) {
+    out.ascii(',"tracker":');
+    out.jsonText(JSON.stringify(trackerJson(c.tracker)));
+  }
+  if (c.term !== undefined && options.term !== false) {
+    out.ascii(',"term":');
+    writeTypedJson(c.term, out);
+  }
+  if (c.error) {
+    out.ascii(',"error":');
+    out.jsonString(c.error.message);
+    out.ascii(`,"offset":${c.error.offset}`);
+  }
+  if (hasRawBytes(m)) {
+    out.ascii(',"raw_b64":"');
+    out.ascii(Buffer.from(raw.payload.buffer, raw.payload.byteOffset, raw.payload.byteLength).toString('base64'));
+    out.ascii('"');
+  }
+  out.ascii('}\n');
+}
+
+interface EnvelopeEntry {
+  env: Envelope;
+  bytes: Uint8Array;
+}
+
+// The envelopes of a flood repeat (a few nodes, topics, one dispatcher): each one's bytes are
+// written once and kept by topic, checked field by field. Bounded: forgotten all at once when full.
+const envelopeCache = new Map<string, EnvelopeEntry>();
+let envelopeScratch: Utf8Lines | undefined;
+
+function envelopeBytes(env: Envelope): Uint8Array {
+  const entry = envelopeCache.get(env.topic);
+  if (entry !== undefined && sameEnvelope(entry.env, env)) return entry.bytes;
+  envelopeScratch ??= new Utf8Lines();
+  writeEnvelope(env, envelopeScratch);
+  const bytes = envelopeScratch.take();
+  if (envelopeCache.size >= 256) envelopeCache.clear();
+  envelopeCache.set(env.topic, { env: { ...env }, bytes });
+  return bytes;
+}
+
+function sameEnvelope(a: Envelope, b: Envelope): boolean {
+  return (
+    a.node === b.node &&
+    a.mode === b.mode &&
+    a.generation === b.generation &&
+    a.shape === b.shape &&
+    a.dispatcher === b.dispatcher &&
+    a.compressed === b.compressed &&
+    a.fromNode === b.fromNode &&
+    a.nodeName === b.nodeName &&
+    a.poolSize === b.poolSize &&
+    a.topic === b.topic
+  );
+}
+
+function writeEnvelope(env: Envelope, out: Utf8Lines): void {
+  out.ascii(`{"generation":${env.generation},"shape":`);
+  out.jsonString(env.shape);
+  out.ascii(',"mode":');
+  out.jsonString(env.mode);
+  out.ascii(',"node":');
+  out.jsonString(env.node);
+  out.ascii(',"topic":');
+  out.jsonString(env.topic);
+  out.ascii(',"dispatcher":');
+  if (env.dispatcher === null) out.ascii('null');
+  else out.jsonString(env.dispatcher);
+  out.ascii(`,"compressed":${env.compressed}`);
+  if (env.fromNode !== undefined) {
+    out.ascii(',"from_node":');
+    out.jsonString(env.fromNode);
+  }
+  if (env.nodeName !== undefined) {
+    out.ascii(',"node_name":');
+    out.jsonString(env.nodeName);
+  }
+  if (env.poolSize !== undefined) out.ascii(`,"pool_size":${env.poolSize}`);
+  out.ascii('}');
 }
 
 /** Plain JSON as text; JSON.stringify recurses, so a very deep value goes the iterative way. */

@@ -5,7 +5,8 @@
 import type { ElixirVersion } from '../etf/render/elixir.js';
 import type { FilterSpec } from './filter.js';
 import { formatLine, lineClock, type TimeMode } from './line-format.js';
-import { toNdjsonLine } from './ndjson.js';
+import { writeNdjsonLine } from './ndjson.js';
+import type { Utf8Lines } from './utf8-lines.js';
 import type { WatchedMessage } from './watched-message.js';
 
 export type RenderSpec =
@@ -23,17 +24,20 @@ export interface WatchRenderSpec {
   maxShown?: number;
 }
 
-export function rendererFor(spec: RenderSpec): (m: WatchedMessage) => string {
+/** Writes one message's line, newline included, to `out` (and nothing when it throws). */
+export type Renderer = (m: WatchedMessage, out: Utf8Lines) => void;
+
+export function rendererFor(spec: RenderSpec): Renderer {
   if (spec.format === 'ndjson') {
     const options = { term: spec.term };
-    return (m) => toNdjsonLine(m, options);
+    return (m, out) => writeNdjsonLine(m, out, options);
   }
   const options = {
     palette: { enabled: spec.color },
     clock: lineClock(spec.time),
     ...(spec.width === undefined ? {} : { width: spec.width }),
   };
-  return (m) => formatLine(m, options);
+  return (m, out) => out.add(formatLine(m, options));
 }
 
 /**

@@ -60,15 +60,14 @@ function reportDrops(dropped: number): void {
 
 /** A message that cannot be rendered (a bug of ours) is reported; the stream goes on. */
 function show(message: WatchedMessage): void {
-  let line: string;
+  const start = lines.mark();
   try {
-    line = render(message);
+    render(message, lines);
   } catch (error) {
+    lines.rewind(start);
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
     const text = `# message ${message.seq} on ${escapeWord(message.raw.channel)} could not be printed: ${escapeUnsafe(reason)}`;
     if (spec.render.format === 'ndjson') stderr.push(text);
     else lines.add(text);
-    return;
   }
-  lines.add(line);
 }

@@ -1,10 +1,18 @@
 /**
  * Lines UTF-8-encoded into one growing buffer as they come — no array of strings to join and
  * encode again — and taken out as one exactly sized, transferable chunk.
+ *
+ * Besides whole lines (`add`), a line can be written in pieces straight into the buffer (the
+ * `--json` writer, ndjson-bytes.ts): ASCII text, JSON strings escaped as JSON.stringify escapes
+ * them, and JSON text; every piece terminal-safe as jsonForTerminal makes a line (the characters
+ * it escapes can only stand inside JSON strings, where `\uXXXX` means the same).
  */
+import { jsonForTerminal } from '../text/terminal-safe.js';
+
 const INITIAL_BYTES = 256 * 1024;
 /** After a burst grew the buffer past this, it shrinks back once taken. */
 const KEEP_BYTES = 8 * 1024 * 1024;
+const HEX = '0123456789abcdef';
 
 export class Utf8Lines {
   private buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
@@ -15,20 +23,148 @@ export class Utf8Lines {
   }
 
   add(line: string): void {
+    this.text(line);
+    this.newline();
+  }
+
+  /** `text` UTF-8-encoded, as it is. */
+  text(text: string): void {
     // A UTF-16 unit takes at most 3 bytes in UTF-8 (a surrogate pair: 4 for 2 units).
-    const room = line.length * 3 + 1;
-    if (this.length + room > this.buffer.length) this.grow(this.length + room);
-    this.length += this.buffer.write(line, this.length, 'utf8');
+    this.reserve(text.length * 3 + 1);
+    this.length += this.buffer.write(text, this.length, 'utf8');
+  }
+
+  newline(): void {
+    this.reserve(1);
     this.buffer[this.length++] = 0x0a;
+  }
+
+  /** Text known to be ASCII (literals, numbers, base64): one byte per unit. */
+  ascii(text: string): void {
+    const n = text.length;
+    this.reserve(n);
+    const buffer = this.buffer;
+    let at = this.length;
+    if (n > 32) at += buffer.write(text, at, 'latin1');
+    else for (let i = 0; i < n; i++) buffer[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  /** Bytes as they are (the caller knows they are what the line needs). */
+  bytes(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.reserve(n);
+    // Most are a few bytes (a payload string, an atom): a loop beats set()'s call for those.
+    if (n > 64) this.buffer.set(bytes, this.length);
+    else {
+      const buffer = this.buffer;
+      const at = this.length;
+      for (let i = 0; i < n; i++) buffer[at + i] = bytes[i]!;
+    }
+    this.length += n;
+  }
+
+  /** JSON text (already escaped as JSON), made terminal-safe as jsonForTerminal does. */
+  jsonText(json: string): void {
+    for (let i = 0; i < json.length; i++) {
+      if (json.charCodeAt(i) >= 0x7f) {
+        this.text(jsonForTerminal(json));
+        return;
+      }
+    }
+    this.ascii(json);
+  }
+
+  /**
+   * `text` as a JSON string: `jsonForTerminal(JSON.stringify(text))`, UTF-8-encoded. Returns the
+   * length of `JSON.stringify(text)` (what the renderers' budgets count).
+   */
+  jsonString(text: string): number {
+    const n = text.length;
+    // The longest form of a unit is a 6-character \u escape.
+    this.reserve(n * 6 + 2);
+    const buffer = this.buffer;
+    let at = this.length;
+    let units = n + 2;
+    buffer[at++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x7f) {
+        if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+          buffer[at++] = c;
+          continue;
+        }
+        buffer[at++] = 0x5c;
+        units++;
+        if (c === 0x22 || c === 0x5c) buffer[at++] = c;
+        else if (c === 0x08)
+          buffer[at++] = 0x62; // b
+        else if (c === 0x09)
+          buffer[at++] = 0x74; // t
+        else if (c === 0x0a)
+          buffer[at++] = 0x6e; // n
+        else if (c === 0x0c)
+          buffer[at++] = 0x66; // f
+        else if (c === 0x0d)
+          buffer[at++] = 0x72; // r
+        else {
+          at = unicodeEscape(buffer, at, c);
+          units += 4;
+        }
+      } else if (c <= 0x9f || isBidiOrSeparator(c)) {
+        buffer[at++] = 0x5c;
+        at = unicodeEscape(buffer, at, c);
+      } else if (c < 0x800) {
+        buffer[at++] = 0xc0 | (c >> 6);
+        buffer[at++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c > 0xdfff) {
+        buffer[at++] = 0xe0 | (c >> 12);
+        buffer[at++] = 0x80 | ((c >> 6) & 0x3f);
+        buffer[at++] = 0x80 | (c & 0x3f);
+      } else {
+        const low = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          buffer[at++] = 0xf0 | (cp >> 18);
+          buffer[at++] = 0x80 | ((cp >> 12) & 0x3f);
+          buffer[at++] = 0x80 | ((cp >> 6) & 0x3f);
+          buffer[at++] = 0x80 | (cp & 0x3f);
+          i++;
+        } else {
+          // A lone surrogate: JSON.stringify writes it as an escape.
+          buffer[at++] = 0x5c;
+          at = unicodeEscape(buffer, at, c);
+          units += 5;
+        }
+      }
+    }
+    buffer[at++] = 0x22;
+    this.length = at;
+    return units;
+  }
+
+  /** Where the line being written starts: `rewind` to it drops what was written since. */
+  mark(): number {
+    return this.length;
+  }
+
+  rewind(mark: number): void {
+    this.length = mark;
   }
 
   /** Everything added so far, in a buffer of its own (safe to transfer or hand to a stream). */
   take(): Uint8Array<ArrayBuffer> {
-    const chunk = new Uint8Array(this.length);
+    // Its own ArrayBuffer (transferable), not zero-filled: every byte is copied over.
+    const chunk = Buffer.allocUnsafeSlow(this.length);
     chunk.set(this.buffer.subarray(0, this.length));
     this.length = 0;
     if (this.buffer.length > KEEP_BYTES) this.buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
     return chunk;
+  }
+
+  /** Room for `bytes` more. */
+  private reserve(bytes: number): void {
+    if (this.length + bytes > this.buffer.length) this.grow(this.length + bytes);
   }
 
   private grow(needed: number): void {
@@ -38,4 +174,19 @@ export class Utf8Lines {
     this.buffer.copy(bigger, 0, 0, this.length);
     this.buffer = bigger;
   }
+}
+
+/** `uXXXX` (lowercase hex, as JSON.stringify and jsonForTerminal write it) after a backslash. */
+function unicodeEscape(buffer: Buffer, at: number, c: number): number {
+  buffer[at++] = 0x75;
+  buffer[at++] = HEX.charCodeAt((c >> 12) & 15);
+  buffer[at++] = HEX.charCodeAt((c >> 8) & 15);
+  buffer[at++] = HEX.charCodeAt((c >> 4) & 15);
+  buffer[at++] = HEX.charCodeAt(c & 15);
+  return at;
+}
+
+/** The characters above C1 that jsonForTerminal escapes (bidi controls, line/paragraph separators). */
+function isBidiOrSeparator(c: number): boolean {
+  return c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }

@@ -30,6 +30,7 @@ import { EventEmitter } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RawMessage } from '../model/raw-message.js';
 import { describeSpec, formatEndpoint, type ConnectionSpec, type RedisEndpoint } from './connection-spec.js';
+import { ChannelNames } from './channel-names.js';
 import { endpointsFromClusterSlots, mergeEndpoints } from './cluster-nodes.js';
 import type { RedisConnectionError } from './errors.js';
 import { connectionError, isPermanentFailure } from './errors.js';
@@ -78,6 +79,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
 
   private readonly options: Required<Omit<SubscriberOptions, 'patterns' | 'channels'>>;
   private readonly counters: SubscriberStats = { messages: 0, bytes: 0, reconnects: 0 };
+  private readonly channelNames = new ChannelNames();
   /** Cluster nodes to try, seeds first; grows with what CLUSTER SLOTS tells us. */
   private clusterNodes: RedisEndpoint[];
   private nextNode = 0;
@@ -177,13 +179,13 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       this.counters.messages++;
       this.counters.bytes += payload.length;
       const receivedAt = (this.lastAlive = Date.now());
-      this.emit('message', { receivedAt, channel: channel.toString('utf8'), pattern, payload });
+      this.emit('message', { receivedAt, channel: this.channelNames.of(channel), pattern, payload });
     });
     redis.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
       this.counters.messages++;
       this.counters.bytes += payload.length;
       const receivedAt = (this.lastAlive = Date.now());
-      this.emit('message', { receivedAt, channel: channel.toString('utf8'), pattern: null, payload });
+      this.emit('message', { receivedAt, channel: this.channelNames.of(channel), pattern: null, payload });
     });
     let established = false;
     redis.once('end', () => {

@@ -24,6 +24,16 @@ describe('lineClock', () => {
 
   test('utc: ISO 8601; delta: seconds since the previous line', () => {
     expect(lineClock('utc')(Date.UTC(2026, 10, 20, 9, 5, 1, 7))).toBe('2026-11-20T09:05:01.007Z');
+    // Each millisecond is formatted once: the same time again, then the next one.
+    const utc = lineClock('utc');
+    const at = Date.UTC(2026, 10, 20, 23, 59, 59, 999);
+    expect([at, at, at + 1, at + 1, at].map(utc)).toEqual([
+      '2026-11-20T23:59:59.999Z',
+      '2026-11-20T23:59:59.999Z',
+      '2026-11-21T00:00:00.000Z',
+      '2026-11-21T00:00:00.000Z',
+      '2026-11-20T23:59:59.999Z',
+    ]);
     const delta = lineClock('delta');
     expect([1000, 1012, 3512, 3512].map(delta)).toEqual(['+0.000', '+0.012', '+2.500', '+0.000']);
   });

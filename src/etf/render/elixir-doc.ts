@@ -25,7 +25,7 @@ import { compareExact, FLATMAP_LIMIT } from '../otp-map-order.js';
 import { box, renderFlat, seq, type Doc } from './layout.js';
 import { RAISES, STDLIB_STRUCTS, isHiddenField, stdlibImpl, type StructDocContext } from './stdlib-structs.js';
 import { fieldValue, registeredFields, type StructRegistry } from './structs.js';
-import { asciiPrintableList, escapeText, nodeNameText, printableText } from './strings.js';
+import { asciiPrintableList, escapeText, nodeNameText, plainQuotableText, printableText } from './strings.js';
 import {
   displayLimits,
   isPrintableUtf8,
@@ -292,6 +292,8 @@ export class ElixirDocBuilder {
   private binary(bytes: Uint8Array): Doc {
     const maxText = this.budget.limits.binaryBytes;
     if (bytes.length <= maxText) {
+      const plain = plainQuotableText(bytes);
+      if (plain !== undefined) return '"' + plain + '"';
       const text = printableText(bytes);
       if (text !== undefined) return '"' + escapeText(text, '"') + '"';
     } else if (isPrintableUtf8(bytes)) {

@@ -32,6 +32,19 @@ export function printableText(bytes: Uint8Array): string | undefined {
   return text === undefined || UNPRINTABLE.test(text) ? undefined : text;
 }
 
+/**
+ * The text of `bytes` when it is printable ASCII that escapeText leaves as it is inside double
+ * quotes (no `"`, `\\`, `#{`, no control character), else undefined: the common payload string
+ * is then quoted without a scan for what to escape.
+ */
+export function plainQuotableText(bytes: Uint8Array): string | undefined {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c || (b === 0x23 && bytes[i + 1] === 0x7b)) return undefined;
+  }
+  return strictUtf8.decode(bytes);
+}
+
 /** Bytes as Latin-1 characters (each byte one UTF-16 unit). */
 export function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');

@@ -129,6 +129,14 @@ function fast(t: Term, depth: number, budget: RenderBudget): string {
   return iterative(t, budget);
 }
 
+/**
+ * The typed-JSON text of `term` spending from `budget`, for writers that handle the common terms
+ * themselves and hand the rest here (src/output/typed-json-bytes.ts).
+ */
+export function typedJsonTextWithin(term: Term, budget: RenderBudget): string {
+  return iterative(term, budget);
+}
+
 /** The complete writer, for any term at any depth. */
 function iterative(term: Term, budget: RenderBudget): string {
   let out = '';

@@ -1,0 +1,128 @@
+/**
+ * Plain JSON (src/etf/render/plain-json.ts) written straight into the output bytes, for the
+ * `--json` hot path: the UTF-8 of `jsonForTerminal(JSON.stringify(toPlainJson(term)))` without the
+ * intermediate object, its JSON text, or decoding payload strings that are copied byte for byte.
+ *
+ * Only for the payloads a flood is made of: maps with text or atom keys, lists, tuples, binaries,
+ * atoms, numbers, nesting and sizes well inside the display limits (so no budget ever cuts them).
+ * Anything else — a key JSON objects would reorder (an array index such as "1") or that collides,
+ * bitstrings, pids, funs, a MapSet, a large binary — makes it give up, having written nothing,
+ * and the caller takes the general path.
+ */
+import { decodeUtf8 } from '../etf/render/strings.js';
+import { MAPSET_MODULE } from '../etf/render/structs.js';
+import { toBase64 } from '../etf/render/typed-json-text.js';
+import { Atom, ErlFloat, ErlMap, Tuple, atoms, type Term } from '../etf/term.js';
+import { copyableText } from './typed-json-bytes.js';
+import type { Utf8Lines } from './utf8-lines.js';
+
+/** Well inside the display limits (16 Mi characters, 1 MiB per binary) and plain-json's depth bound. */
+const MAX_DEPTH = 100;
+const MAX_TEXT_BYTES = 1024 * 1024;
+const MAX_ITEMS = 100_000;
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+// A key JSON.stringify would write before the others: an array index (0 … 2^32 − 2, no leading zero).
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
+
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp();
+
+/**
+ * Writes the plain JSON of `term` to `out` and returns true, or returns false having written
+ * nothing when the term is not one this writer takes (see above).
+ */
+export function writePlainJson(term: Term, out: Utf8Lines): boolean {
+  const start = out.mark();
+  const state = { text: 0, items: 0 };
+  try {
+    write(term, 0, state, out);
+    return true;
+  } catch (error) {
+    if (error !== GIVE_UP) throw error;
+    out.rewind(start);
+    return false;
+  }
+}
+
+interface State {
+  text: number;
+  items: number;
+}
+
+function write(t: Term, depth: number, state: State, out: Utf8Lines): void {
+  if (++state.items > MAX_ITEMS || depth > MAX_DEPTH) throw GIVE_UP;
+  if (typeof t === 'number') {
+    out.ascii(Object.is(t, -0) ? '0' : String(t));
+  } else if (t instanceof Uint8Array) {
+    state.text += t.length;
+    if (state.text > MAX_TEXT_BYTES) throw GIVE_UP;
+    if (copyableText(t) >= 0) {
+      out.ascii('"');
+      out.bytes(t);
+      out.ascii('"');
+    } else {
+      const text = decodeUtf8(t);
+      out.jsonString(text ?? 'base64:' + toBase64(t));
+    }
+  } else if (t instanceof Atom) {
+    if (t === atoms.true) out.ascii('true');
+    else if (t === atoms.false) out.ascii('false');
+    else if (t === atoms.nil) out.ascii('null');
+    else out.jsonString(t.name);
+  } else if (t instanceof ErlFloat) {
+    out.ascii(t.value === 0 ? '0' : JSON.stringify(t.value));
+  } else if (typeof t === 'bigint') {
+    if (t >= MIN_SAFE && t <= MAX_SAFE) out.ascii(String(Number(t)));
+    else out.ascii(`"${t}"`);
+  } else if (Array.isArray(t)) {
+    writeItems(t, depth, state, out);
+  } else if (t instanceof Tuple) {
+    writeItems(t.elements, depth, state, out);
+  } else if (t instanceof ErlMap) {
+    writeMap(t, depth, state, out);
+  } else {
+    throw GIVE_UP;
+  }
+}
+
+function writeItems(items: readonly Term[], depth: number, state: State, out: Utf8Lines): void {
+  out.ascii('[');
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out.ascii(',');
+    write(items[i]!, depth + 1, state, out);
+  }
+  out.ascii(']');
+}
+
+function writeMap(map: ErlMap, depth: number, state: State, out: Utf8Lines): void {
+  const { keys, values } = map;
+  const names: string[] = [];
+  out.ascii('{');
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = values[i]!;
+    const name = keyName(key);
+    if (ARRAY_INDEX.test(name) || names.includes(name)) throw GIVE_UP;
+    names.push(name);
+    if (i > 0) out.ascii(',');
+    out.jsonString(name);
+    out.ascii(':');
+    if (key === atoms.struct && value instanceof Atom) {
+      if (value.name === MAPSET_MODULE) throw GIVE_UP;
+      out.jsonString(value.name.startsWith('Elixir.') ? value.name.slice('Elixir.'.length) : value.name);
+    } else write(value, depth + 1, state, out);
+  }
+  out.ascii('}');
+}
+
+/** A key's name as plain-json.ts names it: a binary's text, an atom's name (else give up). */
+function keyName(key: Term): string {
+  if (key instanceof Atom) return key.name;
+  if (key instanceof Uint8Array && key.length <= 1024) {
+    const text = decodeUtf8(key);
+    if (text !== undefined) return text;
+  }
+  throw GIVE_UP;
+}

@@ -1,0 +1,139 @@
+/**
+ * Typed JSON (src/etf/render/typed-json.ts) written straight into the output bytes, for the
+ * `--json` hot path: exactly the UTF-8 of `jsonForTerminal(typedJsonText(term))`, without building
+ * the text first. A binary that is printable ASCII or plain UTF-8 text (the usual payload string)
+ * is copied byte for byte — never decoded to a string and encoded back. Integers, atoms (their
+ * bytes kept per atom), binaries, tuples, maps and lists are written here; anything else (floats,
+ * big integers, pids, funs, cut binaries, deep nesting) goes through typed-json-text.ts with the
+ * same budget, so the bounds and the text are the same.
+ */
+import { jsonString, typedJsonTextWithin, binaryText } from '../etf/render/typed-json-text.js';
+import { RenderBudget } from '../etf/render/display-limits.js';
+import { Atom, ErlMap, Tuple, type Term } from '../etf/term.js';
+import { isUtf8 } from 'node:buffer';
+import { jsonForTerminal } from '../text/terminal-safe.js';
+import type { Utf8Lines } from './utf8-lines.js';
+
+/** Past this depth a subterm is written by the iterative writer, so no depth overflows the stack. */
+const RECURSION_LIMIT = 200;
+
+interface AtomBytes {
+  bytes: Uint8Array;
+  /** Length of its typed-JSON text, what the budget counts. */
+  length: number;
+}
+
+// Atoms repeat in every message and are interned: their bytes are kept, weakly.
+const atomBytes = new WeakMap<Atom, AtomBytes>();
+
+function bytesOfAtom(atom: Atom): AtomBytes {
+  let entry = atomBytes.get(atom);
+  if (entry === undefined) {
+    const text = `{"atom":${jsonString(atom.name)}}`;
+    entry = { bytes: Buffer.from(jsonForTerminal(text)), length: text.length };
+    atomBytes.set(atom, entry);
+  }
+  return entry;
+}
+
+/** Writes the typed JSON of `term` to `out`. */
+export function writeTypedJson(term: Term, out: Utf8Lines): void {
+  write(term, 0, new RenderBudget(), out);
+}
+
+function write(t: Term, depth: number, budget: RenderBudget, out: Utf8Lines): void {
+  if (depth > RECURSION_LIMIT) {
+    out.jsonText(typedJsonTextWithin(t, budget));
+  } else if (typeof t === 'number') {
+    out.ascii(Object.is(t, -0) ? '{"int":-0}' : `{"int":${t}}`);
+  } else if (t instanceof Uint8Array) {
+    if (budget.cuts(t) || budget.exhausted || !copyText(t, budget, out)) out.jsonText(binaryText(t, budget));
+  } else if (t instanceof Atom) {
+    const { bytes, length } = bytesOfAtom(t);
+    budget.spend(length);
+    out.bytes(bytes);
+  } else if (t instanceof Tuple) {
+    const e = t.elements;
+    out.ascii('{"tuple":[');
+    let i = 0;
+    for (; i < e.length && !budget.exhausted; i++) {
+      if (i > 0) out.ascii(',');
+      write(e[i]!, depth + 1, budget, out);
+    }
+    closeItems(i, e.length, out);
+  } else if (t instanceof ErlMap) {
+    const { keys, values } = t;
+    out.ascii('{"map":[');
+    let i = 0;
+    for (; i < keys.length && !budget.exhausted; i++) {
+      out.ascii(i > 0 ? ',[' : '[');
+      write(keys[i]!, depth + 1, budget, out);
+      out.ascii(',');
+      write(values[i]!, depth + 1, budget, out);
+      out.ascii(']');
+    }
+    closeItems(i, keys.length, out);
+  } else if (Array.isArray(t)) {
+    out.ascii('{"list":[');
+    let i = 0;
+    for (; i < t.length && !budget.exhausted; i++) {
+      if (i > 0) out.ascii(',');
+      write(t[i]!, depth + 1, budget, out);
+    }
+    closeItems(i, t.length, out);
+  } else {
+    out.jsonText(typedJsonTextWithin(t, budget));
+  }
+}
+
+function closeItems(shown: number, size: number, out: Utf8Lines): void {
+  out.ascii(shown < size ? `],"truncated":true,"size":${size}}` : ']}');
+}
+
+/**
+ * `{"bin":"…"}` for a binary whose bytes can stand in a JSON string as they are (copyableText);
+ * returns false, having written nothing, for any other binary.
+ */
+function copyText(bytes: Uint8Array, budget: RenderBudget, out: Utf8Lines): boolean {
+  const units = copyableText(bytes);
+  if (units < 0) return false;
+  // `{"bin":` + the quoted text + `}`, as binaryText counts it.
+  budget.spend(units + 10);
+  out.ascii('{"bin":"');
+  out.bytes(bytes);
+  out.ascii('"}');
+  return true;
+}
+
+/**
+ * Whether `bytes` can stand in a JSON string as they are: UTF-8 without what JSON escapes (C0,
+ * `"`, `\`) or a terminal must not get (DEL, C1, bidi controls, the line and paragraph
+ * separators). Returns the text's length in UTF-16 units, or -1 when they cannot.
+ */
+export function copyableText(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let units = 0;
+  let ascii = true;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      if (b < 0x20 || b === 0x22 || b === 0x5c || b === 0x7f) return -1;
+      units++;
+    } else {
+      ascii = false;
+      if (b === 0xc2) {
+        if (bytes[i + 1]! <= 0x9f) return -1; // C1 (a continuation byte is ≥ 0x80)
+      } else if (b === 0xd8) {
+        if (bytes[i + 1] === 0x9c) return -1; // U+061C
+      } else if (b === 0xe2) {
+        const b1 = bytes[i + 1];
+        const b2 = bytes[i + 2]!;
+        if (b1 === 0x80 && (b2 === 0x8e || b2 === 0x8f || (b2 >= 0xa8 && b2 <= 0xae))) return -1;
+        if (b1 === 0x81 && b2 >= 0xa6 && b2 <= 0xa9) return -1; // U+2066..U+2069
+      }
+      // One UTF-16 unit per character, two for one beyond the BMP (a 4-byte sequence).
+      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    }
+  }
+  return ascii || isUtf8(bytes) ? units : -1;
+}
