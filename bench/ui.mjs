@@ -287,7 +287,8 @@ async function smallBroadcasts() {
       message: broadcastStruct(topic, events[i % 4], payload),
       dispatcher: modules.channelServer,
     });
-    return encode(term, { minorVersion: 1 });
+    // A Buffer: ioredis sends a plain Uint8Array as its String() ("131,104,…"), not as bytes.
+    return Buffer.from(encode(term, { minorVersion: 1 }));
   });
 }
 
