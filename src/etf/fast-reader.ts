@@ -44,7 +44,12 @@ export class FastReader {
   private pos = 0;
   private end = 0;
   private maxDepth = FAST_MAX_DEPTH;
-  /** Terms this read may still build (DecodeOptions.maxTerms): past it, the precise reader explains. */
+  /**
+   * Terms this read may still build (DecodeOptions.maxTerms): past it, the precise reader explains.
+   * A container whose declared count exceeds it is refused before its array is allocated, as the
+   * precise reader does, so giving up never follows more building than the precise reader's own
+   * refusal: a 64 MiB list of [] (65 KB compressed) costs nothing, whatever the input's length.
+   */
   private termsLeft = Infinity;
 
   /** The term at `start`, or throws GIVE_UP. `position` is then just past it. */
@@ -99,6 +104,7 @@ export class FastReader {
         this.need(at + 5);
         const pairs = readU32(b, at + 1);
         this.need(at + 5 + 2 * pairs);
+        if (2 * pairs > this.termsLeft) throw GIVE_UP; // see termsLeft
         this.pos = at + 5;
         const keys = new Array<Term>(pairs);
         const values = new Array<Term>(pairs);
@@ -142,6 +148,7 @@ export class FastReader {
           this.pos = at + 5;
         }
         this.need(this.pos + arity);
+        if (arity > this.termsLeft) throw GIVE_UP; // see termsLeft
         const elements = new Array<Term>(arity);
         for (let i = 0; i < arity; i++) elements[i] = this.term(depth + 1);
         return new Tuple(elements);
@@ -231,7 +238,7 @@ export class FastReader {
     this.need(at + 5);
     const length = readU32(b, at + 1);
     this.need(at + 5 + length);
-    if (length === 0) throw GIVE_UP;
+    if (length === 0 || length > this.termsLeft) throw GIVE_UP; // see termsLeft
     this.pos = at + 5;
     const items = new Array<Term>(length);
     for (let i = 0; i < length; i++) items[i] = this.term(depth + 1);
