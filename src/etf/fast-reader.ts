@@ -3,6 +3,7 @@ import type { Atom } from './term.js';
 import { ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
 import * as T from './tags.js';
 import { atomFromBytes } from './atom-cache.js';
+import { binaryAt } from './binary-cache.js';
 import { bytesEqual, duplicateKeyIndex, sameKey } from './map-keys.js';
 import { bigFromDigits, join64, readF64, readI32, readU32 } from './scalars.js';
 import { pidProblem, portProblem, refProblem } from './reader-rules.js';
@@ -91,8 +92,7 @@ export class FastReader {
         const length = readU32(b, at + 1);
         this.need(at + 5 + length);
         this.pos = at + 5 + length;
-        // A plain view (Buffer#subarray costs several times more per call).
-        return new Uint8Array(this.buffer, this.offset + at + 5, length);
+        return binaryAt(b, this.buffer, this.offset, at + 5, length);
       }
       case T.SMALL_ATOM_UTF8_EXT:
       case T.SMALL_ATOM_EXT:

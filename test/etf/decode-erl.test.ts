@@ -5,6 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode, decodeDetailed } from '../../src/etf/decode.js';
+import { encode } from '../../src/etf/encode.js';
+import { MAX_SHARED_LENGTH } from '../../src/etf/binary-cache.js';
 import { ErlMap, Fun, ImproperList, Tuple, termEquals, type Term, type TermSpan } from '../../src/etf/term.js';
 import { erlEval } from '../helpers/erl.js';
 import { describeTerm } from '../helpers/erl-describe.js';
@@ -112,11 +114,27 @@ describe('decoding what term_to_binary writes', () => {
     }
   });
 
-  it('returns binaries as views of the input, not copies', () => {
-    const bytes = cases.map((c) => c.encodings[6]!).find((b) => b[1] === 109)!; // a bare binary
+  it('returns binaries as views of the input, short repeated ones as one shared copy', () => {
+    const bare = (b: Uint8Array): boolean => b[1] === 109 && b.length - 6 > MAX_SHARED_LENGTH;
+    const bytes = cases.map((c) => c.encodings[6]!).find(bare)!; // a bare binary, not short
     const term = decode(bytes) as Uint8Array;
     expect(term.buffer).toBe(bytes.buffer);
     expect(term.byteOffset).toBe(bytes.byteOffset + 6);
+    // A short binary: a view when first seen, then one copy of its own, in both readers, which no
+    // later input (nor a caller writing into it) makes stand for other bytes.
+    const key = (text: string): Buffer => Buffer.from(encode(Buffer.from(text)));
+    const input = key('a repeated key ' + String(Math.random()));
+    const first = decode(input) as Uint8Array;
+    expect(first.buffer).toBe(input.buffer);
+    const second = decode(Buffer.from(input)) as Uint8Array;
+    expect(second.buffer).not.toBe(input.buffer);
+    expect(decode(Buffer.from(input))).toBe(second);
+    expect(decodeDetailed(Buffer.from(input), { spans: true }).term).toBe(second);
+    expect(Buffer.from(second).toString()).toBe(input.subarray(6).toString());
+    second[0] = 0;
+    const third = decode(Buffer.from(input)) as Uint8Array;
+    expect(third).not.toBe(second);
+    expect(Buffer.from(third).toString()).toBe(input.subarray(6).toString());
   });
 });
 
