@@ -7,16 +7,23 @@
  * every later occurrence. A direct-mapped table of the last binary per slot: bounded memory (4096
  * copies of at most 64 bytes), and a miss costs only the view it would have cost anyway.
  *
- * Decoded binaries are therefore read-only: two equal short binaries may be one object. A caller
- * who wrote into one anyway cannot make it stand for other bytes: a hit compares the cached
- * object's own bytes with the input's.
+ * Decoded binaries are therefore read-only: in a large input, two equal short binaries may be one
+ * object. A caller who wrote into one anyway cannot make it stand for other bytes: a hit compares
+ * the cached object's own bytes with the input's.
  */
 const SLOTS = 4096; // power of two
+/**
+ * Inputs from this size on share short binaries. Below it the term dies young, and views cost
+ * less than the lookups (measured: medium broadcasts 5 % slower with sharing, 100 KB ones even).
+ */
+export const SHARE_FROM_INPUT_LENGTH = 256 * 1024;
 /** Longer binaries are rarely repeated, and comparing them would cost more than their view. */
 export const MAX_SHARED_LENGTH = 64;
 
 const EMPTY = new Uint8Array(0);
 const shared: Uint8Array[] = new Array<Uint8Array>(SLOTS).fill(EMPTY);
+/** Per slot: the shared binary's length and sampled bytes (-1: none yet). */
+const sigs = new Int32Array(SLOTS).fill(-1);
 /** Per slot: a hash of all bytes of the last binary that missed there (a second miss shares it). */
 const candidates = new Int32Array(SLOTS);
 
@@ -34,17 +41,17 @@ export function binaryAt(
   if (length > MAX_SHARED_LENGTH || length === 0) return new Uint8Array(buffer, offset + start, length);
   const end = start + length;
   // Length and three sampled bytes choose the slot; the full comparison decides.
-  const sig = length * 0x100_0000 + bytes[start]! * 0x1_0000 + bytes[end - 1]! * 0x100 + bytes[start + (length >> 1)]!;
-  const slot = (Math.imul(sig, 0x9e3779b1) >>> 20) & (SLOTS - 1);
-  const cached = shared[slot]!;
-  if (cached.length === length) {
+  const sig = (length << 24) | (bytes[start]! << 16) | (bytes[end - 1]! << 8) | bytes[start + (length >> 1)]!;
+  const slot = (sig ^ (sig >>> 11) ^ (sig >>> 21)) & (SLOTS - 1);
+  if (sigs[slot] === sig) {
+    const cached = shared[slot]!;
     let i = 0;
     while (i < length && cached[i] === bytes[start + i]) i++;
     if (i === length) return cached;
   }
   // A miss: share it only when the last miss in this slot had the same bytes (by a full hash, so
   // that unique binaries — message bodies, ids — do not churn copies through the table).
-  let h = sig | 0;
+  let h = sig;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x0100_0193);
   if (candidates[slot] !== h) {
     candidates[slot] = h;
@@ -53,5 +60,6 @@ export function binaryAt(
   const copy = new Uint8Array(length); // not bytes.slice: on a Buffer that is a view
   for (let i = 0; i < length; i++) copy[i] = bytes[start + i]!;
   shared[slot] = copy;
+  sigs[slot] = sig;
   return copy;
 }

@@ -3,7 +3,7 @@ import type { Atom } from './term.js';
 import { ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
 import * as T from './tags.js';
 import { atomFromBytes } from './atom-cache.js';
-import { binaryAt } from './binary-cache.js';
+import { binaryAt, SHARE_FROM_INPUT_LENGTH } from './binary-cache.js';
 import { bytesEqual, duplicateKeyIndex, sameKey } from './map-keys.js';
 import { bigFromDigits, join64, readF64, readI32, readU32 } from './scalars.js';
 import { pidProblem, portProblem, refProblem } from './reader-rules.js';
@@ -42,6 +42,8 @@ export class FastReader {
   /** The input's ArrayBuffer and offset, looked up once per read rather than per binary. */
   private buffer: ArrayBufferLike = NO_BYTES.buffer;
   private offset = 0;
+  /** A large input: short binaries that repeat are shared (binary-cache.ts). */
+  private share = false;
   private pos = 0;
   private end = 0;
   private maxDepth = FAST_MAX_DEPTH;
@@ -59,6 +61,7 @@ export class FastReader {
     this.b = bytes;
     this.buffer = bytes.buffer;
     this.offset = bytes.byteOffset;
+    this.share = bytes.length >= SHARE_FROM_INPUT_LENGTH;
     this.pos = start;
     this.end = bytes.length;
     this.maxDepth = Math.min(maxDepth, FAST_MAX_DEPTH);
@@ -92,7 +95,9 @@ export class FastReader {
         const length = readU32(b, at + 1);
         this.need(at + 5 + length);
         this.pos = at + 5 + length;
-        return binaryAt(b, this.buffer, this.offset, at + 5, length);
+        if (this.share) return binaryAt(b, this.buffer, this.offset, at + 5, length);
+        // A plain view (Buffer#subarray costs several times more per call).
+        return new Uint8Array(this.buffer, this.offset + at + 5, length);
       }
       case T.SMALL_ATOM_UTF8_EXT:
       case T.SMALL_ATOM_EXT:
