@@ -1,9 +1,8 @@
 /* eslint-disable @typescript-eslint/only-throw-error -- GIVE_UP is a symbol: a fast path's bail-out builds no stack trace */
-import type { Atom } from './term.js';
-import { ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
+import { Atom, ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
 import * as T from './tags.js';
 import { atomFromBytes } from './atom-cache.js';
-import { binaryAt, SHARE_FROM_INPUT_LENGTH } from './binary-cache.js';
+import { binaryAt, MAX_SHARED_LENGTH, SHARE_FROM_INPUT_LENGTH } from './binary-cache.js';
 import { bytesEqual, duplicateKeyIndex, sameKey } from './map-keys.js';
 import { bigFromDigits, join64, readF64, readI32, readU32 } from './scalars.js';
 import { pidProblem, portProblem, refProblem } from './reader-rules.js';
@@ -36,6 +35,32 @@ const IDENTITY = -1; // atoms and integers: interned / canonical, equal only whe
 const OTHER = -2;
 const IDENTITY_TAGS = new Uint8Array(256);
 for (const tag of [97, 98, 110, 111, 100, 115, 118, 119]) IDENTITY_TAGS[tag] = 1;
+
+/** Maps of up to this many pairs remember their keys (see FastReader.map). */
+const MAX_SHAPE_PAIRS = 32;
+/** The keys of the last map of each size whose keys could be kept: never views of an input. */
+const shapes: Array<Term[] | undefined> = new Array<Term[] | undefined>(MAX_SHAPE_PAIRS + 1).fill(undefined);
+/** Maps of each size in a row whose keys were not the shape's. */
+const shapeMisses = new Uint32Array(MAX_SHAPE_PAIRS + 1);
+
+/**
+ * Keeps a map's keys (distinct, already checked) as the shape for its size, when they are atoms,
+ * integers and short binaries; binaries are copied, so that no input is kept alive.
+ */
+function rememberShape(keys: Term[]): void {
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    if (!(typeof k === 'number' || k instanceof Atom || (k instanceof Uint8Array && k.length <= MAX_SHARED_LENGTH)))
+      return;
+  }
+  const kept = new Array<Term>(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    kept[i] = k instanceof Uint8Array ? k.slice() : k;
+  }
+  shapes[n] = kept;
+}
 
 export class FastReader {
   private b: Uint8Array = NO_BYTES;
@@ -111,18 +136,7 @@ export class FastReader {
         this.need(at + 5 + 2 * pairs);
         if (2 * pairs > this.termsLeft) throw GIVE_UP; // see termsLeft
         this.pos = at + 5;
-        const keys = new Array<Term>(pairs);
-        const values = new Array<Term>(pairs);
-        const small = pairs <= SMALL_MAP;
-        let seen = 0; // one bit per key signature seen so far (see checkKey)
-        for (let i = 0; i < pairs; i++) {
-          const keyAt = this.pos;
-          keys[i] = this.term(depth + 1);
-          if (small) seen = this.checkKey(keys, i, keyAt, depth, seen);
-          values[i] = this.term(depth + 1);
-        }
-        if (!small && duplicateKeyIndex(keys) >= 0) throw GIVE_UP;
-        return new ErlMap(keys, values);
+        return this.map(pairs, depth);
       }
       case T.NIL_EXT:
         this.pos = at + 1;
@@ -193,6 +207,78 @@ export class FastReader {
       default:
         throw GIVE_UP; // rare or invalid: the precise reader decides
     }
+  }
+
+  /**
+   * A map's pairs. Maps of one kind repeat their keys in one order (every message of a history,
+   * every struct), so the keys of the last map of each size are kept: while this map's keys are
+   * those, they are not built again, not checked for repeats again (they were found distinct),
+   * and the map shares that key array.
+   */
+  private map(pairs: number, depth: number): ErlMap {
+    const values = new Array<Term>(pairs);
+    const shape = pairs <= MAX_SHAPE_PAIRS ? shapes[pairs] : undefined;
+    let i = 0;
+    let other: Term = 0; // a key read that is not the shape's
+    let differs = false;
+    if (shape !== undefined) {
+      for (; i < pairs; i++) {
+        const want = shape[i]!;
+        if (want instanceof Uint8Array) {
+          if (!this.binaryAhead(want)) break;
+        } else {
+          other = this.term(depth + 1); // atoms and integers are equal only when ===
+          if (other !== want) {
+            differs = true;
+            break;
+          }
+        }
+        values[i] = this.term(depth + 1);
+      }
+      if (i === pairs) {
+        shapeMisses[pairs] = 0;
+        return new ErlMap(shape, values);
+      }
+    }
+    const keys = new Array<Term>(pairs);
+    for (let j = 0; j < i; j++) keys[j] = shape![j]!;
+    // Keys checked as they arrive (small maps), or all at the end.
+    const incremental = pairs <= SMALL_MAP && i === 0 && !differs;
+    if (differs) {
+      keys[i] = other;
+      values[i] = this.term(depth + 1);
+      i++;
+    }
+    let seen = 0; // one bit per key signature seen so far (see checkKey)
+    for (; i < pairs; i++) {
+      const keyAt = this.pos;
+      keys[i] = this.term(depth + 1);
+      if (incremental) seen = this.checkKey(keys, i, keyAt, depth, seen);
+      values[i] = this.term(depth + 1);
+    }
+    if (!incremental && duplicateKeyIndex(keys) >= 0) throw GIVE_UP;
+    // Keys that differ map after map (ids as keys) would be copied for nothing: after a few misses
+    // in a row, only every 16th map is kept (measured: 1000 maps keyed by ids decoded 2× slower).
+    if (pairs <= MAX_SHAPE_PAIRS) {
+      const misses = shapeMisses[pairs]!;
+      shapeMisses[pairs] = misses + 1;
+      if (misses < 2 || (misses & 15) === 0) rememberShape(keys);
+    }
+    return new ErlMap(keys, values);
+  }
+
+  /** When a BINARY_EXT equal to `key` is next: consumes it (one term) and returns true. */
+  private binaryAhead(key: Uint8Array): boolean {
+    const b = this.b;
+    const at = this.pos;
+    const length = key.length;
+    if (at + 5 + length > this.end || b[at] !== T.BINARY_EXT || readU32(b, at + 1) !== length) return false;
+    // Keys that differ (ids) mostly differ at the end: the last byte first.
+    if (length > 0 && b[at + 4 + length] !== key[length - 1]) return false;
+    for (let k = 0; k < length; k++) if (b[at + 5 + k] !== key[k]) return false;
+    if (--this.termsLeft < 0) throw GIVE_UP;
+    this.pos = at + 5 + length;
+    return true;
   }
 
   /**
