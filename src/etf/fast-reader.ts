@@ -38,16 +38,17 @@ for (const tag of [97, 98, 110, 111, 100, 115, 118, 119]) IDENTITY_TAGS[tag] = 1
 
 /** Maps of up to this many pairs remember their keys (see FastReader.map). */
 const MAX_SHAPE_PAIRS = 32;
-/** The keys of the last map of each size whose keys could be kept: never views of an input. */
-const shapes: Array<Term[] | undefined> = new Array<Term[] | undefined>(MAX_SHAPE_PAIRS + 1).fill(undefined);
+/** Keys of recent maps whose keys could be kept, by size and first key: never views of an input. */
+const SHAPE_SLOTS = 256; // power of two
+const shapes: Array<Term[] | undefined> = new Array<Term[] | undefined>(SHAPE_SLOTS).fill(undefined);
 /** Maps of each size in a row whose keys were not the shape's. */
-const shapeMisses = new Uint32Array(MAX_SHAPE_PAIRS + 1);
+const shapeMisses = new Uint32Array(SHAPE_SLOTS);
 
 /**
  * Keeps a map's keys (distinct, already checked) as the shape for its size, when they are atoms,
  * integers and short binaries; binaries are copied, so that no input is kept alive.
  */
-function rememberShape(keys: Term[]): void {
+function rememberShape(slot: number, keys: Term[]): void {
   const n = keys.length;
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
@@ -59,7 +60,7 @@ function rememberShape(keys: Term[]): void {
     const k = keys[i]!;
     kept[i] = k instanceof Uint8Array ? k.slice() : k;
   }
-  shapes[n] = kept;
+  shapes[slot] = kept;
 }
 
 export class FastReader {
@@ -217,7 +218,15 @@ export class FastReader {
    */
   private map(pairs: number, depth: number): ErlMap {
     const values = new Array<Term>(pairs);
-    const shape = pairs <= MAX_SHAPE_PAIRS ? shapes[pairs] : undefined;
+    // Maps of one size but different kinds (a struct and its payload) get different slots: by the
+    // size, and the first key's tag and a byte of its text.
+    const b = this.b;
+    const p = this.pos;
+    const slot = (pairs * 61 + (p + 5 < this.end ? b[p]! * 31 + b[p + 5]! : 0)) & (SHAPE_SLOTS - 1);
+    // After misses in a row, only the map right after a keep tries the kept keys (see below).
+    const misses = shapeMisses[slot]!;
+    const kept = pairs <= MAX_SHAPE_PAIRS && (misses < 3 || (misses & 15) === 1) ? shapes[slot] : undefined;
+    const shape = kept !== undefined && kept.length === pairs ? kept : undefined;
     let i = 0;
     let other: Term = 0; // a key read that is not the shape's
     let differs = false;
@@ -236,7 +245,7 @@ export class FastReader {
         values[i] = this.term(depth + 1);
       }
       if (i === pairs) {
-        shapeMisses[pairs] = 0;
+        shapeMisses[slot] = 0;
         return new ErlMap(shape, values);
       }
     }
@@ -260,9 +269,8 @@ export class FastReader {
     // Keys that differ map after map (ids as keys) would be copied for nothing: after a few misses
     // in a row, only every 16th map is kept (measured: 1000 maps keyed by ids decoded 2× slower).
     if (pairs <= MAX_SHAPE_PAIRS) {
-      const misses = shapeMisses[pairs]!;
-      shapeMisses[pairs] = misses + 1;
-      if (misses < 2 || (misses & 15) === 0) rememberShape(keys);
+      shapeMisses[slot] = misses + 1;
+      if (misses < 2 || (misses & 15) === 0) rememberShape(slot, keys);
     }
     return new ErlMap(keys, values);
   }
