@@ -73,7 +73,7 @@ export function duplicateKeyIndex(keys: readonly Term[]): number {
     }
     return -1;
   }
-  // Large maps: atoms and integers by identity, anything else by a 53-bit hash; an equal hash is
+  // Large maps: atoms and integers by identity, anything else by a hash (see keyId); an equal hash is
   // checked exactly against the keys that had it (equal hashes of different keys are rare: the
   // hash is seeded per process). Most keys are seen once: their entry is their index alone.
   const seen = new Map<unknown, number | number[]>();
@@ -122,12 +122,14 @@ function sizeOf(t: Term): number {
  */
 function keyId(k: Term): unknown {
   if (typeof k === 'number' || typeof k === 'bigint' || k instanceof Atom) return k; // decoded integers are canonical
-  if (k instanceof Uint8Array) return combine(mixBytes(SEED ^ 4, k), mixBytes(~SEED ^ 4, k));
+  // One 30-bit lane (a small integer, the cheapest Map key): a seeded hash that differs for
+  // different keys nearly always, and when it does not, the exact check decides.
+  if (k instanceof Uint8Array) return mixBytes(SEED ^ 4, k) & 0x3fff_ffff;
   if (k instanceof Tuple) {
     // Small tuples of atoms, integers and such tuples (Tracker dots `{{node, vsn}, clock}`, ids):
     // hashed in place, far cheaper than the structural hash and its memo (or a text of each).
-    const h1 = tupleHash(k, 0, SEED);
-    if (h1 !== undefined) return combine(h1, tupleHash(k, 0, ~SEED)!);
+    const h = tupleHash(k, 0, SEED);
+    if (h !== undefined) return h & 0x3fff_ffff;
   }
   return keyHash(k);
 }

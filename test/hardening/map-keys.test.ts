@@ -139,6 +139,14 @@ describe('maps of more than 8 keys (hashed ids)', () => {
         expect(duplicateKeyIndex(mixed)).toBe(at === n - 1 ? at : n - 2);
       }
     }
+    // 200 000 distinct keys: about 18 pairs share a 30-bit id, and only an exact check tells
+    // them apart (an id taken for the key would refuse this map).
+    const lots: Term[] = Array.from({ length: 200_000 }, (_, i) => Buffer.from(`user:${i}`));
+    expect(duplicateKeyIndex(lots)).toBe(-1);
+    const tuples: Term[] = Array.from({ length: 200_000 }, (_, i) => dot(i * 7, i));
+    expect(duplicateKeyIndex(tuples)).toBe(-1);
+    lots.push(Buffer.from('user:123456'));
+    expect(duplicateKeyIndex(lots)).toBe(200_000);
     // A bigint clock, a different node: different keys; the same bigint in a new object: the same.
     const keys: Term[] = [...distinct(9), dot(2n ** 64n, 0), new Tuple([new Tuple([Atom.of('web2@h'), 1]), 0])];
     expect(duplicateKeyIndex(keys)).toBe(-1);
