@@ -10,6 +10,9 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decode, DEFAULT_MAX_TERMS } from '../../src/etf/decode.js';
 import { FastReader, GIVE_UP } from '../../src/etf/fast-reader.js';
+import { encode } from '../../src/etf/encode.js';
+import { ErlMap } from '../../src/etf/term.js';
+import { classify, DEFAULT_MAX_TERMS_SHOWN } from '../../src/phoenix/classify.js';
 
 const MiB = 1024 * 1024;
 
@@ -79,6 +82,22 @@ describe('the fast path and the term budget', () => {
       expect(() => decode(payload, { maxTerms: 500_000 }), name).toThrow(/more than maxTerms 500000 terms/);
     }
     expect(DEFAULT_MAX_TERMS).toBe(4_000_000);
+  });
+
+  it('lets watch (maxTerms 500 000) decode payloads longer than that on the fast path', () => {
+    // Only the fast path shares one key array between maps of the same keys (the precise reader
+    // builds each): two maps with one `keys` object tell which reader decoded the payload.
+    const row = (i: number): ErlMap =>
+      ErlMap.fromPairs([
+        [Buffer.from('id'), i],
+        [Buffer.from('body'), Buffer.from(`message ${i} `.repeat(4))],
+      ]);
+    const payload = Buffer.from(encode(Array.from({ length: 20_000 }, (_, i) => row(i))));
+    expect(payload.length).toBeGreaterThan(2 * DEFAULT_MAX_TERMS_SHOWN);
+    const rows = classify(payload).term as ErlMap[];
+    expect(rows).toHaveLength(20_000);
+    expect(rows[19_999]!.keys).toBe(rows[19_998]!.keys);
+    expect(Buffer.from(rows[19_999]!.values[1] as Uint8Array).toString()).toBe('message 19999 '.repeat(4));
   });
 
   it('keeps a process decoding one under 384 MB of peak RSS (built code, child process)', () => {
