@@ -199,7 +199,8 @@ export async function run() {
     const compressed = bytes[1] === 80;
     // Completeness check: our term re-encodes to exactly the input (bigints exact, binaries intact).
     const ours = decode(bytes);
-    if (!compressed && !encode(ours, { minorVersion: 1 }).equals(bytes)) throw new Error(`${name}: round trip differs`);
+    if (!compressed && !Buffer.from(encode(ours, { minorVersion: 1 })).equals(bytes))
+      throw new Error(`${name}: round trip differs`);
     const attempt = (fn) => {
       try {
         return fn();

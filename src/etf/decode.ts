@@ -68,11 +68,11 @@ function readTerm(
   inInflated: boolean,
 ): { term: Term; end: number; span: TermSpan | undefined } {
   const { maxDepth, maxTerms, maxBigBytes } = limits;
-  // Every term takes at least one byte, so the fast path cannot build more than maxTerms from
-  // this many bytes. Longer inputs go to the precise reader, which refuses before building: the
-  // fast path's own count gives up only after building maxTerms terms (430 MB of `[]` for the
-  // default 4M, from a 65 KB compressed payload).
-  if (!spans && bytes.length - start <= maxTerms) {
+  // Whatever the input's length: the fast path refuses any container whose declared count
+  // exceeds the terms left before allocating it, as the precise reader does, so giving up never
+  // costs more than the precise reader's own refusal (a 65 KB payload inflating to a 64 MiB list
+  // of `[]` once built 430 MB here; large payloads once all went to the slower reader).
+  if (!spans) {
     try {
       const term = fastReader.read(bytes, start, maxDepth, maxTerms);
       return { term, end: fastReader.position, span: undefined };

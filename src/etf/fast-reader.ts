@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/only-throw-error -- GIVE_UP is a symbol: a fast path's bail-out builds no stack trace */
-import type { Atom } from './term.js';
-import { ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
+import { Atom, ErlFloat, ErlMap, ImproperList, Pid, Port, Ref, Tuple, type Term } from './term.js';
 import * as T from './tags.js';
 import { atomFromBytes } from './atom-cache.js';
+import { binaryAt, MAX_SHARED_LENGTH, SHARE_FROM_INPUT_LENGTH } from './binary-cache.js';
 import { bytesEqual, duplicateKeyIndex, sameKey } from './map-keys.js';
 import { bigFromDigits, join64, readF64, readI32, readU32 } from './scalars.js';
 import { pidProblem, portProblem, refProblem } from './reader-rules.js';
@@ -36,15 +36,49 @@ const OTHER = -2;
 const IDENTITY_TAGS = new Uint8Array(256);
 for (const tag of [97, 98, 110, 111, 100, 115, 118, 119]) IDENTITY_TAGS[tag] = 1;
 
+/** Maps of up to this many pairs remember their keys (see FastReader.map). */
+const MAX_SHAPE_PAIRS = 32;
+/** Keys of recent maps whose keys could be kept, by size and first key: never views of an input. */
+const SHAPE_SLOTS = 256; // power of two
+const shapes: Array<Term[] | undefined> = new Array<Term[] | undefined>(SHAPE_SLOTS).fill(undefined);
+/** Maps of each size in a row whose keys were not the shape's. */
+const shapeMisses = new Uint32Array(SHAPE_SLOTS);
+
+/**
+ * Keeps a map's keys (distinct, already checked) as the shape for its size, when they are atoms,
+ * integers and short binaries; binaries are copied, so that no input is kept alive.
+ */
+function rememberShape(slot: number, keys: Term[]): void {
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    if (!(typeof k === 'number' || k instanceof Atom || (k instanceof Uint8Array && k.length <= MAX_SHARED_LENGTH)))
+      return;
+  }
+  const kept = new Array<Term>(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    kept[i] = k instanceof Uint8Array ? k.slice() : k;
+  }
+  shapes[slot] = kept;
+}
+
 export class FastReader {
   private b: Uint8Array = NO_BYTES;
   /** The input's ArrayBuffer and offset, looked up once per read rather than per binary. */
   private buffer: ArrayBufferLike = NO_BYTES.buffer;
   private offset = 0;
+  /** A large input: short binaries that repeat are shared (binary-cache.ts). */
+  private share = false;
   private pos = 0;
   private end = 0;
   private maxDepth = FAST_MAX_DEPTH;
-  /** Terms this read may still build (DecodeOptions.maxTerms): past it, the precise reader explains. */
+  /**
+   * Terms this read may still build (DecodeOptions.maxTerms): past it, the precise reader explains.
+   * A container whose declared count exceeds it is refused before its array is allocated, as the
+   * precise reader does, so giving up never follows more building than the precise reader's own
+   * refusal: a 64 MiB list of [] (65 KB compressed) costs nothing, whatever the input's length.
+   */
   private termsLeft = Infinity;
 
   /** The term at `start`, or throws GIVE_UP. `position` is then just past it. */
@@ -53,6 +87,7 @@ export class FastReader {
     this.b = bytes;
     this.buffer = bytes.buffer;
     this.offset = bytes.byteOffset;
+    this.share = bytes.length >= SHARE_FROM_INPUT_LENGTH;
     this.pos = start;
     this.end = bytes.length;
     this.maxDepth = Math.min(maxDepth, FAST_MAX_DEPTH);
@@ -86,6 +121,7 @@ export class FastReader {
         const length = readU32(b, at + 1);
         this.need(at + 5 + length);
         this.pos = at + 5 + length;
+        if (this.share) return binaryAt(b, this.buffer, this.offset, at + 5, length);
         // A plain view (Buffer#subarray costs several times more per call).
         return new Uint8Array(this.buffer, this.offset + at + 5, length);
       }
@@ -99,19 +135,9 @@ export class FastReader {
         this.need(at + 5);
         const pairs = readU32(b, at + 1);
         this.need(at + 5 + 2 * pairs);
+        if (2 * pairs > this.termsLeft) throw GIVE_UP; // see termsLeft
         this.pos = at + 5;
-        const keys = new Array<Term>(pairs);
-        const values = new Array<Term>(pairs);
-        const small = pairs <= SMALL_MAP;
-        let seen = 0; // one bit per key signature seen so far (see checkKey)
-        for (let i = 0; i < pairs; i++) {
-          const keyAt = this.pos;
-          keys[i] = this.term(depth + 1);
-          if (small) seen = this.checkKey(keys, i, keyAt, depth, seen);
-          values[i] = this.term(depth + 1);
-        }
-        if (!small && duplicateKeyIndex(keys) >= 0) throw GIVE_UP;
-        return new ErlMap(keys, values);
+        return this.map(pairs, depth);
       }
       case T.NIL_EXT:
         this.pos = at + 1;
@@ -142,6 +168,7 @@ export class FastReader {
           this.pos = at + 5;
         }
         this.need(this.pos + arity);
+        if (arity > this.termsLeft) throw GIVE_UP; // see termsLeft
         const elements = new Array<Term>(arity);
         for (let i = 0; i < arity; i++) elements[i] = this.term(depth + 1);
         return new Tuple(elements);
@@ -181,6 +208,85 @@ export class FastReader {
       default:
         throw GIVE_UP; // rare or invalid: the precise reader decides
     }
+  }
+
+  /**
+   * A map's pairs. Maps of one kind repeat their keys in one order (every message of a history,
+   * every struct), so the keys of the last map of each size are kept: while this map's keys are
+   * those, they are not built again, not checked for repeats again (they were found distinct),
+   * and the map shares that key array.
+   */
+  private map(pairs: number, depth: number): ErlMap {
+    const values = new Array<Term>(pairs);
+    // Maps of one size but different kinds (a struct and its payload) get different slots: by the
+    // size, and the first key's tag and a byte of its text.
+    const b = this.b;
+    const p = this.pos;
+    const slot = (pairs * 61 + (p + 5 < this.end ? b[p]! * 31 + b[p + 5]! : 0)) & (SHAPE_SLOTS - 1);
+    // After misses in a row, only the map right after a keep tries the kept keys (see below).
+    const misses = shapeMisses[slot]!;
+    const kept = pairs <= MAX_SHAPE_PAIRS && (misses < 3 || (misses & 15) === 1) ? shapes[slot] : undefined;
+    const shape = kept !== undefined && kept.length === pairs ? kept : undefined;
+    let i = 0;
+    let other: Term = 0; // a key read that is not the shape's
+    let differs = false;
+    if (shape !== undefined) {
+      for (; i < pairs; i++) {
+        const want = shape[i]!;
+        if (want instanceof Uint8Array) {
+          if (!this.binaryAhead(want)) break;
+        } else {
+          other = this.term(depth + 1); // atoms and integers are equal only when ===
+          if (other !== want) {
+            differs = true;
+            break;
+          }
+        }
+        values[i] = this.term(depth + 1);
+      }
+      if (i === pairs) {
+        shapeMisses[slot] = 0;
+        return new ErlMap(shape, values);
+      }
+    }
+    const keys = new Array<Term>(pairs);
+    for (let j = 0; j < i; j++) keys[j] = shape![j]!;
+    // Keys checked as they arrive (small maps), or all at the end.
+    const incremental = pairs <= SMALL_MAP && i === 0 && !differs;
+    if (differs) {
+      keys[i] = other;
+      values[i] = this.term(depth + 1);
+      i++;
+    }
+    let seen = 0; // one bit per key signature seen so far (see checkKey)
+    for (; i < pairs; i++) {
+      const keyAt = this.pos;
+      keys[i] = this.term(depth + 1);
+      if (incremental) seen = this.checkKey(keys, i, keyAt, depth, seen);
+      values[i] = this.term(depth + 1);
+    }
+    if (!incremental && duplicateKeyIndex(keys) >= 0) throw GIVE_UP;
+    // Keys that differ map after map (ids as keys) would be copied for nothing: after a few misses
+    // in a row, only every 16th map is kept (measured: 1000 maps keyed by ids decoded 2× slower).
+    if (pairs <= MAX_SHAPE_PAIRS) {
+      shapeMisses[slot] = misses + 1;
+      if (misses < 2 || (misses & 15) === 0) rememberShape(slot, keys);
+    }
+    return new ErlMap(keys, values);
+  }
+
+  /** When a BINARY_EXT equal to `key` is next: consumes it (one term) and returns true. */
+  private binaryAhead(key: Uint8Array): boolean {
+    const b = this.b;
+    const at = this.pos;
+    const length = key.length;
+    if (at + 5 + length > this.end || b[at] !== T.BINARY_EXT || readU32(b, at + 1) !== length) return false;
+    // Keys that differ (ids) mostly differ at the end: the last byte first.
+    if (length > 0 && b[at + 4 + length] !== key[length - 1]) return false;
+    for (let k = 0; k < length; k++) if (b[at + 5 + k] !== key[k]) return false;
+    if (--this.termsLeft < 0) throw GIVE_UP;
+    this.pos = at + 5 + length;
+    return true;
   }
 
   /**
@@ -231,7 +337,7 @@ export class FastReader {
     this.need(at + 5);
     const length = readU32(b, at + 1);
     this.need(at + 5 + length);
-    if (length === 0) throw GIVE_UP;
+    if (length === 0 || length > this.termsLeft) throw GIVE_UP; // see termsLeft
     this.pos = at + 5;
     const items = new Array<Term>(length);
     for (let i = 0; i < length; i++) items[i] = this.term(depth + 1);

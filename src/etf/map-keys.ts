@@ -73,19 +73,26 @@ export function duplicateKeyIndex(keys: readonly Term[]): number {
     }
     return -1;
   }
-  // Large maps: by identity, bytes or hash; a hash seen before is checked exactly against the
-  // keys that had it (equal hashes of different keys are rare: the hash is seeded per process).
-  const seen = new Map<unknown, number[]>();
+  // Large maps: atoms and integers by identity, anything else by a hash (see keyId); an equal hash is
+  // checked exactly against the keys that had it (equal hashes of different keys are rare: the
+  // hash is seeded per process). Most keys are seen once: their entry is their index alone.
+  const seen = new Map<unknown, number | number[]>();
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     const id = keyId(k);
     const earlier = seen.get(id);
     if (earlier === undefined) {
-      seen.set(id, [i]);
+      seen.set(id, i);
       continue;
     }
-    if (typeof id !== 'number' || earlier.some((j) => sameKey(keys[j]!, k))) return i;
-    earlier.push(i);
+    if (typeof id !== 'number') return i; // the same atom or bigint
+    if (typeof earlier === 'number') {
+      if (sameKey(keys[earlier]!, k)) return i;
+      seen.set(id, [earlier, i]);
+    } else {
+      if (earlier.some((j) => sameKey(keys[j]!, k))) return i;
+      earlier.push(i);
+    }
   }
   return -1;
 }
@@ -109,35 +116,53 @@ function sizeOf(t: Term): number {
   return 0;
 }
 
-/** A Set key that is equal for equal map keys; container keys go by their hash (see duplicateIn). */
+/**
+ * A Map key that is equal for equal map keys: atoms and bigints themselves (identity), numbers
+ * for the rest (an integer itself; a hash otherwise, so equal ids of numbers need a check).
+ */
 function keyId(k: Term): unknown {
   if (typeof k === 'number' || typeof k === 'bigint' || k instanceof Atom) return k; // decoded integers are canonical
-  if (k instanceof Uint8Array) return 'b' + latin1(k);
+  // One 30-bit lane (a small integer, the cheapest Map key): a seeded hash that differs for
+  // different keys nearly always, and when it does not, the exact check decides.
+  if (k instanceof Uint8Array) return mixBytes(SEED ^ 4, k) & 0x3fff_ffff;
   if (k instanceof Tuple) {
     // Small tuples of atoms, integers and such tuples (Tracker dots `{{node, vsn}, clock}`, ids):
-    // an exact text, far cheaper than the structural hash and its memo.
-    const text = tupleText(k, 0);
-    if (text !== undefined) return text;
+    // hashed in place, far cheaper than the structural hash and its memo (or a text of each).
+    const h = tupleHash(k, 0, SEED);
+    if (h !== undefined) return h & 0x3fff_ffff;
   }
   return keyHash(k);
 }
 
-/** `t(…)` text of a tuple of at most 4 atoms, integers or such tuples (2 levels), else undefined. */
-function tupleText(t: Tuple, depth: number): string | undefined {
+/** The last atom hashed in each lane: tuple keys of one map mostly share their node atom. */
+const lastAtom: [Atom | undefined, Atom | undefined] = [undefined, undefined];
+const lastAtomHash = [0, 0];
+
+function atomLane(atom: Atom, seed: number): number {
+  const lane = seed === SEED ? 0 : 1;
+  if (lastAtom[lane] !== atom) {
+    lastAtom[lane] = atom;
+    lastAtomHash[lane] = leafHash(atom, seed);
+  }
+  return lastAtomHash[lane]!;
+}
+
+/** Hash lane of a tuple of at most 4 atoms, integers or such tuples (2 levels), else undefined. */
+function tupleHash(t: Tuple, depth: number, seed: number): number | undefined {
   const e = t.elements;
   if (e.length > 4 || depth > 1) return undefined;
-  let text = 't' + e.length + '(';
+  let h = mix(seed ^ 12, e.length);
   for (let i = 0; i < e.length; i++) {
     const x = e[i]!;
-    if (typeof x === 'number' || typeof x === 'bigint') text += 'i' + String(x) + ',';
-    else if (x instanceof Atom) text += 'a' + x.name.length + ':' + x.name + ',';
+    if (x instanceof Atom) h = mix(h, atomLane(x, seed));
+    else if (typeof x === 'number' || typeof x === 'bigint') h = mix(h, leafHash(x, seed));
     else if (x instanceof Tuple) {
-      const inner = tupleText(x, depth + 1);
+      const inner = tupleHash(x, depth + 1, seed);
       if (inner === undefined) return undefined;
-      text += inner + ',';
+      h = mix(h, inner);
     } else return undefined;
   }
-  return text + ')';
+  return h;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -3,6 +3,7 @@ import * as T from './tags.js';
 import type { DecodeError } from './errors.js';
 import { describeKey } from './describe-key.js';
 import { readF64 } from './scalars.js';
+import { binaryAt, SHARE_FROM_INPUT_LENGTH } from './binary-cache.js';
 import { duplicateKeyIndex } from './map-keys.js';
 import { FieldReader, NO_BYTES } from './reader-fields.js';
 
@@ -131,8 +132,12 @@ export class TermReader extends FieldReader {
         }
         case T.BINARY_EXT: {
           const length = this.length32(at, tag, 1);
-          // A plain view (not Buffer#subarray, which costs several times more per call).
-          value = new Uint8Array(b.buffer, b.byteOffset + this.pos, length);
+          // A plain view (not Buffer#subarray, which costs several times more per call), or in a
+          // large input a shared copy for a short binary that repeats.
+          value =
+            this.end >= SHARE_FROM_INPUT_LENGTH
+              ? binaryAt(b, b.buffer, b.byteOffset, this.pos, length)
+              : new Uint8Array(b.buffer, b.byteOffset + this.pos, length);
           this.pos += length;
           break;
         }

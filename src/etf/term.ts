@@ -7,7 +7,8 @@
  *   integer        number (safe integers) | bigint (beyond ±(2^53−1))
  *   float          ErlFloat
  *   atom           Atom (interned: compare with ===)
- *   binary         Uint8Array (decoded binaries are zero-copy views of the input)
+ *   binary         Uint8Array (read-only: views of the input, or for short ones that repeat one
+ *                  shared copy, see binary-cache.ts)
  *   bit binary     BitBinary
  *   proper list    Term[]   ([] is NIL)
  *   improper list  ImproperList

@@ -5,6 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode, decodeDetailed } from '../../src/etf/decode.js';
+import { encode } from '../../src/etf/encode.js';
+import { MAX_SHARED_LENGTH, SHARE_FROM_INPUT_LENGTH } from '../../src/etf/binary-cache.js';
 import { ErlMap, Fun, ImproperList, Tuple, termEquals, type Term, type TermSpan } from '../../src/etf/term.js';
 import { erlEval } from '../helpers/erl.js';
 import { describeTerm } from '../helpers/erl-describe.js';
@@ -112,11 +114,30 @@ describe('decoding what term_to_binary writes', () => {
     }
   });
 
-  it('returns binaries as views of the input, not copies', () => {
-    const bytes = cases.map((c) => c.encodings[6]!).find((b) => b[1] === 109)!; // a bare binary
+  it('returns binaries as views of the input, short repeated ones as one shared copy', () => {
+    const bare = (b: Uint8Array): boolean => b[1] === 109 && b.length - 6 > MAX_SHARED_LENGTH;
+    const bytes = cases.map((c) => c.encodings[6]!).find(bare)!; // a bare binary, not short
     const term = decode(bytes) as Uint8Array;
     expect(term.buffer).toBe(bytes.buffer);
     expect(term.byteOffset).toBe(bytes.byteOffset + 6);
+    // In a large input, a short binary is a view when first seen, then one copy of its own, in
+    // both readers, which no later input (nor a caller writing into it) makes stand for other
+    // bytes. In a small one, every binary is a view.
+    for (const spans of [false, true]) {
+      const key = Buffer.from(`a repeated key ${String(spans)} ${String(Math.random())}`);
+      const list = (pad: number): Buffer => Buffer.from(encode([Buffer.alloc(pad, 1), key, key, key]));
+      const small = decodeDetailed(list(10), { spans }).term as Uint8Array[];
+      expect(new Set(small.slice(1)).size).toBe(3);
+      const input = list(SHARE_FROM_INPUT_LENGTH);
+      const [, first, second, third] = decodeDetailed(input, { spans }).term as Uint8Array[];
+      expect(first!.buffer).toBe(input.buffer);
+      expect(second!.buffer).not.toBe(input.buffer);
+      expect(third).toBe(second);
+      expect(Buffer.from(second!).equals(key)).toBe(true);
+      second![0] = 0;
+      const again = (decode(list(SHARE_FROM_INPUT_LENGTH)) as Uint8Array[]).slice(1);
+      expect(again.every((b) => Buffer.from(b).equals(key))).toBe(true);
+    }
   });
 });
 

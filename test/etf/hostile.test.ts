@@ -220,8 +220,18 @@ describe('compression bombs', () => {
   it('refuses a stream that inflates to less than declared, and broken zlib', async () => {
     const body = Buffer.from([104, 2, 97, 1, 97, 2]);
     expect(decode(compressed(6, deflateSync(body)))).toEqual(new Tuple([1, 2]));
-    expect(decodeError(compressed(7, deflateSync(body))).message).toContain('not the declared 7');
-    expect(decodeError(compressed(6, deflateSync(body).subarray(0, 5))).message).toContain('not a valid zlib stream');
+    // The size is declared at byte 2, the zlib stream starts at byte 6: errors point there.
+    const short = decodeError(compressed(7, deflateSync(body)));
+    expect(short.message).toContain('not the declared 7');
+    expect(short.offset).toBe(6);
+    const cut = decodeError(compressed(6, deflateSync(body).subarray(0, 5)));
+    expect(cut.message).toContain('not a valid zlib stream');
+    expect(cut.offset).toBe(6);
+    const long = decodeError(compressed(5, deflateSync(body)));
+    expect(long.message).toContain('more than its declared 5 bytes');
+    expect(long.offset).toBe(6);
+    expect(decodeError(compressed(0, deflateSync(body))).offset).toBe(2);
+    expect(decodeError(compressed(7, deflateSync(body)), { maxInflatedSize: 6 }).offset).toBe(2);
     const garbage = compressed(6, Buffer.from('not zlib at all'));
     expect(decodeError(garbage).message).toContain('not a valid zlib stream');
     expect(await erlAccepts([compressed(7, deflateSync(body)), garbage])).toEqual([false, false]);

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/etf/decode.js';
 import { encode } from '../../src/etf/encode.js';
 import { DecodeError } from '../../src/etf/errors.js';
-import { ErlFloat, ErlMap, ImproperList, Tuple, type Term } from '../../src/etf/term.js';
+import { duplicateKeyIndex } from '../../src/etf/map-keys.js';
+import { Atom, ErlFloat, ErlMap, ImproperList, Tuple, type Term } from '../../src/etf/term.js';
 import { termArbitrary } from '../etf/render-term-arbitrary.js';
 import { erlAccepts } from '../helpers/erl.js';
 
@@ -113,5 +114,43 @@ describe('container keys', () => {
       Buffer.from([97, 2]),
     ]);
     expect(() => decode(twice, { maxDepth: Infinity })).toThrow(/MAP_EXT has the key %\{…2\} twice/);
+  });
+});
+
+describe('maps of more than 8 keys (hashed ids)', () => {
+  const node = Atom.of('web1@10.0.0.5');
+  const dot = (clock: number | bigint, i: number): Tuple => new Tuple([new Tuple([node, clock]), i]);
+  const distinct = (n: number): Term[] => Array.from({ length: n }, (_, i) => dot(1796405007982337, i));
+
+  it('find a repeated tuple, binary or integer key wherever it is, and only then', () => {
+    for (const n of [9, 40]) {
+      expect(duplicateKeyIndex(distinct(n))).toBe(-1);
+      for (const at of [1, n - 1]) {
+        // Equal but separate objects: ids must be equal for equal keys, not for identical ones.
+        const tuples = distinct(n);
+        tuples[at] = dot(1796405007982337, 0);
+        expect(duplicateKeyIndex(tuples)).toBe(at);
+        const binaries: Term[] = Array.from({ length: n }, (_, i) => Buffer.from(`key ${i}`));
+        binaries[at] = Buffer.from('key 0');
+        expect(duplicateKeyIndex(binaries)).toBe(at);
+        const mixed: Term[] = [...distinct(n - 2), 7, Buffer.from([7])];
+        expect(duplicateKeyIndex(mixed)).toBe(-1);
+        mixed[at] = 7;
+        expect(duplicateKeyIndex(mixed)).toBe(at === n - 1 ? at : n - 2);
+      }
+    }
+    // 200 000 distinct keys: about 18 pairs share a 30-bit id, and only an exact check tells
+    // them apart (an id taken for the key would refuse this map).
+    const lots: Term[] = Array.from({ length: 200_000 }, (_, i) => Buffer.from(`user:${i}`));
+    expect(duplicateKeyIndex(lots)).toBe(-1);
+    const tuples: Term[] = Array.from({ length: 200_000 }, (_, i) => dot(i * 7, i));
+    expect(duplicateKeyIndex(tuples)).toBe(-1);
+    lots.push(Buffer.from('user:123456'));
+    expect(duplicateKeyIndex(lots)).toBe(200_000);
+    // A bigint clock, a different node: different keys; the same bigint in a new object: the same.
+    const keys: Term[] = [...distinct(9), dot(2n ** 64n, 0), new Tuple([new Tuple([Atom.of('web2@h'), 1]), 0])];
+    expect(duplicateKeyIndex(keys)).toBe(-1);
+    keys.push(dot(BigInt('18446744073709551616'), 0));
+    expect(duplicateKeyIndex(keys)).toBe(11);
   });
 });
