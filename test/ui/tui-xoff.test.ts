@@ -2,8 +2,8 @@
  * Line mode on a terminal that stops taking output (Ctrl-S, XOFF): Node writes to a terminal
  * synchronously, so the watcher used to block inside write(2), stop reading its socket and be
  * disconnected by Redis once 32 MB waited for it. Now the terminal is written like a pipe: the
- * watcher keeps reading, drops what the terminal cannot take (counted), and reports it after
- * Ctrl-Q. tmux forwards C-s to the pane's pty, whose line discipline (IXON) stops the output.
+ * watcher keeps reading, drops what the terminal cannot take (counted in the summary), and goes on
+ * after Ctrl-Q. tmux forwards C-s to the pane's pty, whose line discipline (IXON) stops the output.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
