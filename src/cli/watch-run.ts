@@ -19,6 +19,7 @@ import { toolVersion } from './version.js';
 import type { Subscription } from './subscription.js';
 import type { WatchConfig } from './watch-config.js';
 import { openWatchUi } from './watch-ui.js';
+import { nonBlockingTerminal } from './tty-output.js';
 import { reconnectedNotice, reconnectingNotice } from '../output/connection-notices.js';
 
 /** Where messages come from: a live Subscriber, or demo's in-process feed. */
@@ -84,7 +85,9 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
     resolveFinished(code);
   };
   // Decoding and rendering run on a worker thread behind a bounded queue (render-queue.ts): this
-  // thread only reads the socket and writes output, whatever the output's speed.
+  // thread only reads the socket and writes output, whatever the output's speed — also on a
+  // terminal, whose writes would otherwise block the process while it takes no output (Ctrl-S).
+  const blockingAgain = ui ? () => undefined : nonBlockingTerminal(process.stdout);
   const queue = ui
     ? undefined
     : new RenderQueue({
@@ -182,6 +185,7 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
     stopping = true;
     await subscriber.close();
     await queue?.close();
+    blockingAgain();
     await recorder?.close();
   }
 }

@@ -90,7 +90,7 @@ export function planPublish(draft: PublishDraft): PublishPlan {
         );
   const validation = validateForPublish(bytes, draft.channel, { receivers });
   // Refused bytes may still decode (e.g. the other generation's envelope): show what they are.
-  const term = validation.ok ? validation.classified.term : classify(bytes).term;
+  const term = validation.ok ? validation.classified.term : classify(bytes, {}, draft.channel).term;
   return { channel: draft.channel, generation: draft.generation, receivers, term, bytes, built, validation };
 }
 

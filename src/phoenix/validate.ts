@@ -46,7 +46,7 @@ const releases = SHAPE_RELEASES;
 const arity: Record<EnvelopeShape, number> = { v3: 6, 'v1/fastlane': 7, 'v1/pool': 6, 'v1/legacy': 5 };
 
 export function validateForPublish(payload: Uint8Array, channel: string, target: PublishTarget = {}): Validation {
-  return validateClassified(classify(payload), channel, target);
+  return validateClassified(classify(payload, {}, channel), channel, target);
 }
 
 /** The same rules on a payload already classified (cluster insight checks received traffic with them). */

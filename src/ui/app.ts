@@ -1,8 +1,10 @@
 /**
  * The live terminal UI: messages from a source (a Redis subscriber, demo's feed, a capture file)
- * go through the shared MessagePipeline into the list and stats models as they arrive; the
- * screen is redrawn from those models at most 20 times a second, on its own timer, so that
- * receiving never waits for drawing and keys stay responsive under a flood.
+ * go through the shared MessagePipeline into the list and stats models; the screen is redrawn
+ * from those models at most 20 times a second, on its own timer, so that receiving never waits
+ * for drawing and keys stay responsive under a flood. Live, a message is only queued when it
+ * arrives and decoded in time slices between socket reads, dropped undecoded (and counted) when
+ * the queue is full (decode-intake.ts); a capture file is read at the pace it is decoded instead.
  *
  *   const ui = runUi({ source, pipeline, subscription, … });
  *   const code = await ui.finished;   // the user quit
@@ -20,6 +22,7 @@ import type { PublishSink } from './publish.js';
 import { UiScreen } from './screen.js';
 import { themeFor } from './theme.js';
 import { MessageCompactor } from './compact-message.js';
+import { DecodeIntake } from './decode-intake.js';
 import { UiState } from './ui-state.js';
 import {
   sendPublish,
@@ -121,6 +124,7 @@ export function runUi(options: UiOptions): UiSession {
           // The last complete second: steady, and honest about "now".
           msgRate: history[history.length - 1] ?? 0,
           byteRate: bytes[bytes.length - 1] ?? 0,
+          dropped: intake?.dropped ?? 0,
           ...(options.recording ? { recording: options.recording } : {}),
         },
         waitingText,
@@ -141,16 +145,22 @@ export function runUi(options: UiOptions): UiSession {
   // The nodes and presence views see every message, also those the list's filter hides.
   options.pipeline.observe((m) => state.insight.observe(m));
   const compactor = new MessageCompactor();
+  const decode = (raw: RawMessage): void => {
+    const accepted = options.pipeline.accept(raw);
+    if (accepted === undefined) return; // counted by the pipeline as filtered
+    const m = compactor.compact(accepted);
+    if (offline) lastRecordTime = Math.max(lastRecordTime, raw.receivedAt);
+    state.list.push(m);
+    state.stats.record(m, offline ? raw.receivedAt : undefined);
+    scheduler.request();
+  };
+  // A capture file waits for the UI (CaptureFeed reads a chunk per turn): nothing to drop there.
+  const intake = offline ? undefined : new DecodeIntake(decode, { onDrop: () => scheduler.request() });
   const listeners: { [K in keyof UiSourceEvents]: (...args: UiSourceEvents[K]) => void } = {
     message: (raw) => {
       if (closed) return;
-      const accepted = options.pipeline.accept(raw);
-      if (accepted === undefined) return; // counted by the pipeline as filtered
-      const m = compactor.compact(accepted);
-      if (offline) lastRecordTime = Math.max(lastRecordTime, raw.receivedAt);
-      state.list.push(m);
-      state.stats.record(m, offline ? raw.receivedAt : undefined);
-      scheduler.request();
+      if (intake) intake.push(raw);
+      else decode(raw);
     },
     connecting: () => {
       if (state.connection !== 'reconnecting') state.connection = 'connecting';
@@ -220,14 +230,16 @@ export function runUi(options: UiOptions): UiSession {
   return {
     finished,
     summary: () => {
+      // received + dropped: everything that arrived; evicted: received, then let go by the full buffer.
       const c = state.list.counters;
-      return `received ${c.received}, shown ${c.shown}, filtered ${c.filteredOut}, undecodable ${c.undecodable}, dropped ${c.evicted} (buffer ${state.list.capacity})`;
+      return `received ${c.received}, shown ${c.shown}, filtered ${c.filteredOut}, undecodable ${c.undecodable}, dropped ${intake?.dropped ?? 0}, evicted ${c.evicted} (buffer ${state.list.capacity})`;
     },
     close: async () => {
       if (closed) return;
       closed = true;
       resolveFinished(0);
       scheduler.stop();
+      intake?.close();
       clearInterval(ticker);
       for (const signal of STOP_SIGNALS) process.off(signal, onHangup);
       for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>)

@@ -59,10 +59,17 @@ export class MessageCompactor {
   }
 }
 
-/** The message with its full classification (decoded again: the buffer keeps a compact one). */
+/**
+ * The message with its full classification (decoded again: the buffer keeps a compact one), by the
+ * same rule as the pipeline's: its channel decides what a 131-prefixed payload may be.
+ */
 export function fullMessage(m: WatchedMessage, options: { spans?: boolean } = {}): WatchedMessage {
   const c = m.classified;
   // A message that still has its term (or has nothing more to decode) is complete already.
   if (c.term !== undefined && (!options.spans || c.spans !== undefined)) return m;
-  return { seq: m.seq, raw: m.raw, classified: classify(m.raw.payload, options.spans ? { spans: true } : {}) };
+  return {
+    seq: m.seq,
+    raw: m.raw,
+    classified: classify(m.raw.payload, options.spans ? { spans: true } : {}, m.raw.channel),
+  };
 }

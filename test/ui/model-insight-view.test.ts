@@ -46,7 +46,7 @@ async function loaded(name: string, width = 120, height = 40) {
         theme: themeFor({ NO_COLOR: '1' }),
         width,
         height,
-        status: { target: 'capture', subscription: 'phx:*', msgRate: 0, byteRate: 0 },
+        status: { target: 'capture', subscription: 'phx:*', msgRate: 0, byteRate: 0, dropped: 0 },
         waitingText: '',
         publish: undefined,
         now: end,

@@ -204,7 +204,9 @@ describe('live UI in tmux against a real redis-server', () => {
     expect(await term.display('#{alternate_on}')).toBe('0');
     expect(await term.display('#{cursor_flag}')).toBe('1');
     expect(listRows(screen)).toHaveLength(0);
-    expect(ui.stderr()).toMatch(/^# received 1, shown 1, filtered 0, undecodable 0, dropped 0 \(buffer 10000\)$/m);
+    expect(ui.stderr()).toMatch(
+      /^# received 1, shown 1, filtered 0, undecodable 0, dropped 0, evicted 0 \(buffer 10000\)$/m,
+    );
     // The terminal is usable: the shell echoes what is typed.
     await term.run('echo still-$((40+2))');
     await term.waitFor(/still-42/, 'the shell answering');

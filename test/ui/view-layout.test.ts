@@ -166,6 +166,7 @@ describe('status bar', () => {
     target: 'redis://10.0.0.5:6379/0',
     subscription: 'phx:*',
     counters: { received: 123_456, shown: 10_000, filteredOut: 0, undecodable: 3, evicted: 113_456, newWhilePaused: 0 },
+    dropped: 4_321,
     msgRate: 2_345,
     byteRate: 512_000,
     paused: false,
@@ -197,10 +198,10 @@ describe('status bar', () => {
   test('wide: every part in full; narrow: short forms, and the filter cut rather than dropped', () => {
     const wide = stripTags(drawStatus(info({ filter: 'topic:rooms:*' }), 200, themeFor({})));
     expect(wide).toContain(
-      '● live redis://10.0.0.5:6379/0 │ following │ recv 123k shown 10.0k filtered 0 undecodable 3 dropped 113k │ 2.35k msg/s 500 KiB/s │ filter: topic:rooms:* │ phx:*',
+      '● live redis://10.0.0.5:6379/0 │ following │ recv 123k shown 10.0k filtered 0 undecodable 3 dropped 4.32k evicted 113k │ 2.35k msg/s 500 KiB/s │ filter: topic:rooms:* │ phx:*',
     );
     const narrow = stripTags(drawStatus(info({ filter: 'topic:rooms:* event:new_msg node:a@*' }), 80, themeFor({})));
-    expect(narrow).toContain('rx 123k shown 10.0k filt 0 bad 3 drop 113k');
+    expect(narrow).toContain('rx 123k shown 10.0k filt 0 bad 3 drop 4.32k');
     expect(narrow).toMatch(/\/topic:rooms:\*.*…/);
     const reconnecting = stripTags(drawStatus(info({ connection: 'reconnecting' }), 80, themeFor({})));
     expect(reconnecting).toContain('◌ reconnecting');
@@ -224,7 +225,7 @@ describe('whole frames from real messages', () => {
       theme: themeFor(env),
       width,
       height,
-      status: { target: 'redis://127.0.0.1:6379/0', subscription: 'phx:*', msgRate: 12, byteRate: 3000 },
+      status: { target: 'redis://127.0.0.1:6379/0', subscription: 'phx:*', msgRate: 12, byteRate: 3000, dropped: 0 },
       waitingText: 'waiting',
       publish: undefined,
     };

@@ -80,7 +80,8 @@ export async function planReplay(path: string, options: PlanOptions): Promise<Re
       timeline.next(raw.receivedAt, entry.segmentIndex);
       const index = records++;
       // Filters see the message as recorded (its own channel), like `decode FILE.capture` does.
-      const wanted = filter.empty || filter.matches({ seq: index + 1, raw, classified: classify(raw.payload) });
+      const wanted =
+        filter.empty || filter.matches({ seq: index + 1, raw, classified: classify(raw.payload, {}, raw.channel) });
       selected.push(wanted);
       if (!wanted) continue;
       selectedCount++;

@@ -64,7 +64,7 @@ export async function splitCommand(argv: string[], io: CliIo): Promise<number> {
     };
     for await (const raw of reader.messages(onBadRecord)) {
       index++;
-      const classified = classify(raw.payload);
+      const classified = classify(raw.payload, {}, raw.channel);
       if (!filter.empty && !filter.matches({ seq: index, raw, classified })) {
         skipped++;
         continue;

@@ -346,8 +346,10 @@ export async function readPublishConfig(args: PublishArgs, stdin: AsyncIterable<
   const message = await readMessage(args.message, stdin);
   let build = args.build;
   if (message.kind === 'etf' && build === undefined) {
-    // Ready-made bytes can only go where their envelope belongs.
-    const env = classify(message.bytes).envelope;
+    // Ready-made bytes can only go where their envelope belongs. Read by the watcher's rule for
+    // their channel (--pubsub names adapter channels, which all start with phx:).
+    const channel = 'channel' in args.destination ? args.destination.channel : channelFor(args.destination.pubsub, 3);
+    const env = classify(message.bytes, {}, channel).envelope;
     if (env) build = { generation: env.generation, reason: `the file holds a ${env.shape} envelope` };
   }
   return { ...args, build, message };

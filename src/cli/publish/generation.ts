@@ -169,7 +169,7 @@ export async function observeChannels(
   const early = new Promise<void>((resolve) => (enough = resolve));
   subscriber.on('message', (message) => {
     const seen = byChannel.get(message.channel);
-    const env = classify(message.payload).envelope;
+    const env = classify(message.payload, {}, message.channel).envelope;
     if (seen === undefined || env === undefined) return;
     // Another redis-print's injected message is not a node speaking.
     if (env.generation === 3 && env.mode === 'except' && env.node.startsWith('redis-print@')) return;

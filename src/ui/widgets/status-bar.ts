@@ -20,6 +20,8 @@ export interface StatusInfo {
   /** Patterns and channels, e.g. `phx:*`. */
   subscription: string;
   counters: ListCounters;
+  /** Messages let go undecoded because decoding was behind (not in `counters.received`). */
+  dropped: number;
   msgRate: number;
   byteRate: number;
   paused: boolean;
@@ -78,9 +80,9 @@ export function drawStatus(info: StatusInfo, width: number, theme: Theme): strin
           priority: 7,
         },
     {
-      full: `recv ${formatCount(c.received)} shown ${formatCount(c.shown)} filtered ${formatCount(c.filteredOut)} undecodable ${formatCount(c.undecodable)} dropped ${formatCount(c.evicted)}`,
+      full: `recv ${formatCount(c.received)} shown ${formatCount(c.shown)} filtered ${formatCount(c.filteredOut)} undecodable ${formatCount(c.undecodable)} dropped ${formatCount(info.dropped)} evicted ${formatCount(c.evicted)}`,
       // Label then number at every width, as in the full form (never "1.07k rx 0 shown 1.07k filt").
-      short: `rx ${formatCount(c.received)} shown ${formatCount(c.shown)} filt ${formatCount(c.filteredOut)} bad ${formatCount(c.undecodable)} drop ${formatCount(c.evicted)}`,
+      short: `rx ${formatCount(c.received)} shown ${formatCount(c.shown)} filt ${formatCount(c.filteredOut)} bad ${formatCount(c.undecodable)} drop ${formatCount(info.dropped)}`,
       priority: 4,
       keep: true,
     },
