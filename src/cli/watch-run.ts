@@ -16,6 +16,7 @@ import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
 import { CliError, fileProblem } from './errors.js';
 import { exitCodeFor } from './io.js';
 import { toolVersion } from './version.js';
+import { subscriberTimingFromEnv } from './subscriber-timing.js';
 import type { Subscription } from './subscription.js';
 import type { WatchConfig } from './watch-config.js';
 import { openWatchUi } from './watch-ui.js';
@@ -48,7 +49,7 @@ export interface WatchTarget {
 /** The usual source: a Subscriber on the given Redis, warning loudly when TLS is unverified. */
 export function subscriberFor(spec: ConnectionSpec, subscription: Subscription): Subscriber {
   warnIfUnverified(spec);
-  return new Subscriber(spec, subscription);
+  return new Subscriber(spec, { ...subscription, ...subscriberTimingFromEnv(process.env) });
 }
 
 /** finish() code for --timeout: 0 or 1 once the queue is rendered (whether anything was shown). */

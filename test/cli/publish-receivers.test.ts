@@ -202,7 +202,19 @@ describe('refused by what the nodes on the channel speak (traffic first)', () =>
     const channel = 'phx:Elixir.New.PubSub.Adapter';
     const c = await cluster(channel);
     try {
-      const r = await publish(['--channel', channel, '--generation', '1', '--topic', 'x', '--event', 'e']);
+      // (A short --sniff: no traffic is heard either way; the name decides.)
+      const r = await publish([
+        '--channel',
+        channel,
+        '--sniff',
+        '0.2s',
+        '--generation',
+        '1',
+        '--topic',
+        'x',
+        '--event',
+        'e',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
         /refused: this is a v1\/fastlane envelope .*but the nodes on phx:Elixir\.New\.PubSub\.Adapter speak v3 .*by the channel name: ….Adapter is adapter 3\.x\): a 3\.x node ignores it silently/,
@@ -324,6 +336,8 @@ describe('messages from files and standard input', () => {
       const r = await publish([
         '--channel',
         channel,
+        '--sniff',
+        '0.2s',
         '--topic',
         'big',
         '--event',
@@ -348,16 +362,19 @@ describe('messages from files and standard input', () => {
     const node = await rawSubscriber(server, { channels: [channel] });
     try {
       const a = await publish(
-        ['--channel', channel, '--topic', 's1', '--event', 'e', '--payload', '-'],
+        ['--channel', channel, '--sniff', '0.2s', '--topic', 's1', '--event', 'e', '--payload', '-'],
         '{"a":[1,2.0]}',
       );
       expect(a.code, a.stderr).toBe(0);
       expect(a.stdout).toContain('%{"a" => [1, 2.0]}');
-      const b = await publish(['--channel', channel, '--topic', 's2', '--term', '-'], '{:hello, :world}');
+      const b = await publish(
+        ['--channel', channel, '--sniff', '0.2s', '--topic', 's2', '--term', '-'],
+        '{:hello, :world}',
+      );
       expect(b.code, b.stderr).toBe(0);
       const file = join(dir, 'term.exs');
       writeFileSync(file, '%{"k" => {1, :two}}\n');
-      const c = await publish(['--channel', channel, '--topic', 's3', '--term', `@${file}`]);
+      const c = await publish(['--channel', channel, '--sniff', '0.2s', '--topic', 's3', '--term', `@${file}`]);
       expect(c.code, c.stderr).toBe(0);
       await waitUntil(() => ['s1', 's2', 's3'].every((t) => got(node, t).length === 1), 'three messages');
       expect(got(node, 's2')[0]!.message).toEqual(

@@ -131,22 +131,25 @@ describe('TLS with a CA the test made', () => {
     expect(ok.stdout).toContain('rooms:tls hello');
     expect(ok.stderr).not.toMatch(INSECURE);
 
-    for (const ca of [[], ['--cacert', tls.otherCaFile]]) {
-      for (const command of [
+    // The eight refusals are independent: run side by side.
+    const runs = [[], ['--cacert', tls.otherCaFile]].flatMap((ca) =>
+      [
         ['--no-tui'],
         ['record', '-o', join(dir, 'never.capture')],
         publishArgs,
         ['replay', V3_CAPTURE, '--as-fast-as-possible'],
-      ]) {
-        const r = await runCli([...command, '--url', server.url, ...ca]);
-        expect(r.code, `${command.join(' ')} ${ca.join(' ')}: ${r.stderr}`).toBe(2);
-        // One error line (publish first says what it would send, on `#` lines).
-        const errors = r.stderr.split('\n').filter((l) => l.startsWith('redis-print:'));
-        expect(errors).toHaveLength(1);
-        expect(errors[0]).toMatch(
-          /TLS certificate rejected .*; pass the right --cacert, or --insecure to skip verification$/,
-        );
-      }
+      ].map((command) => ({ ca, command })),
+    );
+    const results = await Promise.all(runs.map(({ ca, command }) => runCli([...command, '--url', server.url, ...ca])));
+    for (const [i, { ca, command }] of runs.entries()) {
+      const r = results[i]!;
+      expect(r.code, `${command.join(' ')} ${ca.join(' ')}: ${r.stderr}`).toBe(2);
+      // One error line (publish first says what it would send, on `#` lines).
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('redis-print:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /TLS certificate rejected .*; pass the right --cacert, or --insecure to skip verification$/,
+      );
     }
     expect(existsSync(join(dir, 'never.capture'))).toBe(false);
   });
@@ -274,7 +277,11 @@ describe('no password in any output or file', () => {
       { what: 'wrong password', forms: credentialForms(server, 'app', WRONG) },
       {
         what: 'nobody listening',
-        forms: credentialForms({ ...server, port: unreachable } as RedisServer, 'app', PASSWORD),
+        // Watch and record keep trying for 3 s by default; how long they try is not what this checks.
+        forms: credentialForms({ ...server, port: unreachable } as RedisServer, 'app', PASSWORD).map((form) => ({
+          ...form,
+          env: { ...form.env, REDIS_PRINT_CONNECT_TIMEOUT_MS: '300' },
+        })),
       },
       // The server's certificate is signed by the test CA, which the client was not told about.
       { what: 'TLS refused', forms: credentialForms(tlsServer, 'app', PASSWORD, 'rediss') },
