@@ -183,7 +183,9 @@ describe('record', () => {
   it('leaves no file, and an existing capture untouched, when Redis cannot be reached', async () => {
     const closedPort = ['--host', '127.0.0.1', '--port', String(await freePort())];
     const missing = join(dir, 'never.capture');
-    const refused = await runCli(['record', '-o', missing, ...closedPort]);
+    // (Record keeps trying for 3 s by default; how long is not what this checks.)
+    const giveUpSoon = { env: { REDIS_PRINT_CONNECT_TIMEOUT_MS: '300' } };
+    const refused = await runCli(['record', '-o', missing, ...closedPort], giveUpSoon);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot connect to redis:\/\/127\.0\.0\.1:\d+\/0/);
     expect(existsSync(missing)).toBe(false);
@@ -193,7 +195,7 @@ describe('record', () => {
     await publishPaced(server, [{ channel: 'phx:x', payload: numberedPayload(1, 10) }]);
     expect((await live.done).code).toBe(0);
     const before = readFileSync(existing);
-    expect((await runCli(['record', '-o', existing, ...closedPort])).code).toBe(2);
+    expect((await runCli(['record', '-o', existing, ...closedPort], giveUpSoon)).code).toBe(2);
     expect(readFileSync(existing).equals(before)).toBe(true);
   });
 

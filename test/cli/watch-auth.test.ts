@@ -17,6 +17,9 @@ const ADMIN_PW = 'Adm1n-S3cret-5524';
 const WRONG_PW = 'Wr0ng:Guess@4711';
 const SECRETS = [WATCH_PW, ADMIN_PW, WRONG_PW];
 
+/** Watch keeps trying the first connect for 3 s by default; how long it tries is not what these tests check. */
+const GIVE_UP_SOON = { REDIS_PRINT_CONNECT_TIMEOUT_MS: '300' };
+
 const hello = loadFixtures().find((f) => f.entry.label === 'broadcast-hello' && f.entry.channel.endsWith('.Adapter'))!;
 const enc = encodeURIComponent;
 
@@ -138,7 +141,9 @@ describe('failures say what went wrong, in one line, without the password', () =
 
   test('unreachable server, password in the URL', async () => {
     const port = await freePort();
-    const result = await runCli(['--no-tui', '--url', `redis://watcher:${enc(WATCH_PW)}@127.0.0.1:${port}`]);
+    const result = await runCli(['--no-tui', '--url', `redis://watcher:${enc(WATCH_PW)}@127.0.0.1:${port}`], {
+      env: GIVE_UP_SOON,
+    });
     expectNoSecrets(result);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/refused/);
@@ -151,7 +156,7 @@ describe('failures say what went wrong, in one line, without the password', () =
       ['--sentinel', `127.0.0.1:${port}`, '--master-name', 'mymaster'],
       ['--cluster', '-p', String(port)],
     ]) {
-      const result = await runCli(['--no-tui', '-a', WATCH_PW, '--user', 'watcher', ...extra]);
+      const result = await runCli(['--no-tui', '-a', WATCH_PW, '--user', 'watcher', ...extra], { env: GIVE_UP_SOON });
       expectNoSecrets(result);
       expect(result.code, extra.join(' ')).toBe(2);
     }
