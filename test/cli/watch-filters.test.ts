@@ -1,13 +1,14 @@
 /**
  * Filters, stop conditions and subscriptions of the built `redis-print`, against a real
- * redis-server. Which captured payloads a filter must let through is worked out from the
+ * redis-server; watch runs in this process (in-process.ts), as child processes it took most of
+ * this file's time. Which captured payloads a filter must let through is worked out from the
  * manifests with plain predicates; the watcher is stopped by `--count <that many>`, so its
  * summary (received = position of the last match) shows that nothing else matched before it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
 import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { runCli, type LiveCli } from './run-cli.js';
+import { runInProcess, type LiveInProcess } from './in-process.js';
 import {
   expectedInOrder,
   loadFixtures,
@@ -16,7 +17,7 @@ import {
   parseLine,
   publishInOrder,
   publisher,
-  startWatch,
+  startWatchInProcess as startWatch,
   summaryOf,
   type Expected,
   type Fixture,
@@ -37,7 +38,7 @@ afterAll(async () => {
 });
 
 /** Waits for the watcher to stop by itself; if it does not within `ms`, stops it with SIGINT so the test can show what it printed. */
-async function finish(watch: LiveCli, ms = 15_000) {
+async function finish(watch: LiveInProcess, ms = 15_000) {
   const timer = setTimeout(() => watch.kill('SIGINT'), ms);
   const result = await watch.done;
   clearTimeout(timer);
@@ -123,7 +124,7 @@ describe('filters let through exactly the messages the manifest says match', () 
       ['--kind', 'nonsense'],
       ['--topic', 'rooms:['],
     ]) {
-      const result = await runCli(['--no-tui', '--url', server.url, ...flags]);
+      const result = await runInProcess(['--no-tui', '--url', server.url, ...flags]);
       expect(result.code, flags.join(' ')).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
