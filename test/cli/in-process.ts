@@ -138,3 +138,8 @@ export function startInProcess(args: string[], options: { env?: NodeJS.ProcessEn
 }
 
 const text = (c: { bytes: () => Buffer }): string => c.bytes().toString('utf8');
+
+/** runCli of run-cli.ts, in this process: the built program's result without a child process. */
+export function runBuiltInProcess(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return startInProcess(args, options).done;
+}

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { runBuiltInProcess as runCli } from './in-process.js';
 import type { CliResult } from './run-cli.js';
-import { runCli } from './run-cli.js';
-import { loadFixtures, messageLines, parseLine, startWatch } from './watch-helpers.js';
+import { loadFixtures, messageLines, parseLine, startWatch, startWatchInProcess } from './watch-helpers.js';
 
 // Characters that need escaping in a URL, so both the raw and the encoded form are checked.
 const WATCH_PW = 'w@tch:Pw/9%Zq-7731';
@@ -48,9 +48,13 @@ function expectNoSecrets(result: Pick<CliResult, 'stdout' | 'stderr'>): void {
   }
 }
 
-/** Watches with `args`, publishes one broadcast, and returns what was printed after Ctrl-C. */
-async function watchOne(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const watch = await startWatch(['--no-tui', '--count', '1', ...args], { env });
+/**
+ * Watches with `args`, publishes one broadcast, and returns what was printed after Ctrl-C. In this
+ * process (in-process.ts), except with `spawn`: one case runs the built program as a user does.
+ */
+async function watchOne(args: string[], env: NodeJS.ProcessEnv = {}, spawn = false) {
+  const argv = ['--no-tui', '--count', '1', ...args];
+  const watch = spawn ? await startWatch(argv, { env }) : await startWatchInProcess(argv, { env });
   expect(watch.stderr).toMatch(/^# watching redis:\/\/watcher(:\*\*\*)?@127\.0\.0\.1:\d+/m);
   await rawPublishAsAdmin();
   const result = await watch.done;
@@ -85,7 +89,7 @@ describe('the subscribe-only ACL user', () => {
   });
 
   test('works with --user/--pass', async () => {
-    await watchOne(['-h', '127.0.0.1', '-p', String(server.port), '--user', 'watcher', '--pass', WATCH_PW]);
+    await watchOne(['-h', '127.0.0.1', '-p', String(server.port), '--user', 'watcher', '--pass', WATCH_PW], {}, true);
   });
 
   test('works with --user and -a (redis-cli spelling)', async () => {
@@ -102,7 +106,7 @@ describe('the subscribe-only ACL user', () => {
   });
 
   test('keeps working in NDJSON mode (stdout JSON only)', async () => {
-    const watch = await startWatch([
+    const watch = await startWatchInProcess([
       '--json',
       '--count',
       '1',
