@@ -34,6 +34,7 @@ import {
   type TlsMaterial,
 } from '../helpers/redis-server.js';
 import { runCli, startCli, type CliResult } from '../cli/run-cli.js';
+import { runBuiltInProcess } from '../cli/in-process.js';
 import { startWatch } from '../cli/watch-helpers.js';
 import { startRecording } from '../cli/record-helpers.js';
 import { broadcastPayload, CHANNEL, startUi } from '../ui/tui-helpers.js';
@@ -290,7 +291,12 @@ describe('no password in any output or file', () => {
     for (const { what, forms } of cases) {
       for (const form of forms) {
         const file = join(dir, `failed-${++n}.capture`);
-        const results = await Promise.all(commands(file).map((c) => runCli([...c, ...form.args], { env: form.env })));
+        // Watch and record in this process (in-process.ts), publish and replay as child processes.
+        const results = await Promise.all(
+          commands(file).map((c, i) =>
+            (i < 2 ? runBuiltInProcess : runCli)([...c, ...form.args], { env: form.env ?? {} }),
+          ),
+        );
         results.forEach((r, i) => {
           const command = commands(file)[i]![0];
           expect(r.code, `${command} ${what} ${form.name}: ${r.stderr}`).toBe(2);
