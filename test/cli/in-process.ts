@@ -74,7 +74,10 @@ export interface LiveInProcess {
  * interrupt the test sends by kill(). For watch and the commands that take their io from runCli;
  * signals, exit codes of the real process, terminals and pipes stay with run-cli.ts's startCli.
  */
-export function startInProcess(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): LiveInProcess {
+export function startInProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array } = {},
+): LiveInProcess {
   const stdout = collector(undefined);
   const stderr = collector(undefined);
   const listeners = new Set<(signal: 'SIGINT' | 'SIGTERM') => void>();
@@ -85,7 +88,7 @@ export function startInProcess(args: string[], options: { env?: NodeJS.ProcessEn
   const io: CliIo = {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    stdin: Readable.from([]),
+    stdin: Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]),
     env: { NO_COLOR: '1', ...options.env },
     onInterrupt(listener) {
       listeners.add(listener);
@@ -140,6 +143,9 @@ export function startInProcess(args: string[], options: { env?: NodeJS.ProcessEn
 const text = (c: { bytes: () => Buffer }): string => c.bytes().toString('utf8');
 
 /** runCli of run-cli.ts, in this process: the built program's result without a child process. */
-export function runBuiltInProcess(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runBuiltInProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array } = {},
+): Promise<CliResult> {
   return startInProcess(args, options).done;
 }

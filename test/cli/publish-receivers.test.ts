@@ -22,7 +22,8 @@ import {
   type RawSubscription,
   type RedisServer,
 } from '../helpers/redis-server.js';
-import { runCli, type CliResult } from './run-cli.js';
+import type { CliResult } from './run-cli.js';
+import { runBuiltInProcess } from './in-process.js';
 
 const V1_FIXTURE = readFileSync(
   new URL('../../fixtures/phoenix/phoenix_pubsub_redis-2.1.8/003-fl-broadcast-hello.etf', import.meta.url),
@@ -53,8 +54,9 @@ afterAll(async () => {
   if (dir) removeDir(dir);
 });
 
+/** Publish runs in this process (in-process.ts); publish.test.ts runs the built program as a child. */
 const publish = (args: string[], input?: string | Uint8Array): Promise<CliResult> =>
-  runCli(['publish', '--url', server.url, ...args], input === undefined ? {} : { input });
+  runBuiltInProcess(['publish', '--url', server.url, ...args], input === undefined ? {} : { input });
 
 /**
  * A cluster on `channel`: one SUBSCRIBE client (a node's subscription) and, when `talk` is given,
@@ -299,7 +301,7 @@ describe('after PUBLISH: nodes (SUBSCRIBE) told from watchers (PSUBSCRIBE)', () 
     const node = await rawSubscriber(server, { channels: [channel] });
     try {
       const url = server.url.replace('redis://', 'redis://nopubsub:pw@');
-      const r = await runCli([
+      const r = await runBuiltInProcess([
         'publish',
         '--url',
         url,

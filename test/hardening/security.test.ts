@@ -291,10 +291,10 @@ describe('no password in any output or file', () => {
     for (const { what, forms } of cases) {
       for (const form of forms) {
         const file = join(dir, `failed-${++n}.capture`);
-        // Watch and record in this process (in-process.ts), publish and replay as child processes.
+        // Watch, record and publish in this process (in-process.ts), replay as a child process.
         const results = await Promise.all(
           commands(file).map((c, i) =>
-            (i < 2 ? runBuiltInProcess : runCli)([...c, ...form.args], { env: form.env ?? {} }),
+            (i < 3 ? runBuiltInProcess : runCli)([...c, ...form.args], { env: form.env ?? {} }),
           ),
         );
         results.forEach((r, i) => {
