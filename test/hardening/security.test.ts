@@ -327,7 +327,9 @@ describe('publish and replay to a target that is not this machine', () => {
   test('are refused before connecting, unless --yes, in one line without the password', async () => {
     for (const target of targets) {
       for (const command of [publishArgs, ['replay', V3_CAPTURE, '--as-fast-as-possible']]) {
-        const r = await runCli([...command, ...target.args], { env: target.env });
+        // Publish in this process (in-process.ts), replay as a child process.
+        const run = command === publishArgs ? runBuiltInProcess : runCli;
+        const r = await run([...command, ...target.args], { env: target.env ?? {} });
         expect(r.code, `${command[0]} ${target.name}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toMatch(/is not on this machine.*--yes.*no connection was made/);
         expect(r.stdout).toBe('');
