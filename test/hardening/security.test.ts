@@ -291,11 +291,9 @@ describe('no password in any output or file', () => {
     for (const { what, forms } of cases) {
       for (const form of forms) {
         const file = join(dir, `failed-${++n}.capture`);
-        // Watch, record and publish in this process (in-process.ts), replay as a child process.
+        // In this process (in-process.ts): the success test above runs the built program.
         const results = await Promise.all(
-          commands(file).map((c, i) =>
-            (i < 3 ? runBuiltInProcess : runCli)([...c, ...form.args], { env: form.env ?? {} }),
-          ),
+          commands(file).map((c) => runBuiltInProcess([...c, ...form.args], { env: form.env ?? {} })),
         );
         results.forEach((r, i) => {
           const command = commands(file)[i]![0];
@@ -327,8 +325,8 @@ describe('publish and replay to a target that is not this machine', () => {
   test('are refused before connecting, unless --yes, in one line without the password', async () => {
     for (const target of targets) {
       for (const command of [publishArgs, ['replay', V3_CAPTURE, '--as-fast-as-possible']]) {
-        // Publish in this process (in-process.ts), replay as a child process.
-        const run = command === publishArgs ? runBuiltInProcess : runCli;
+        // The first target with the built program, the others in this process (in-process.ts).
+        const run = target === targets[0] ? runCli : runBuiltInProcess;
         const r = await run([...command, ...target.args], { env: target.env ?? {} });
         expect(r.code, `${command[0]} ${target.name}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toMatch(/is not on this machine.*--yes.*no connection was made/);
