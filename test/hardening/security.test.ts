@@ -34,7 +34,7 @@ import {
   type TlsMaterial,
 } from '../helpers/redis-server.js';
 import { runCli, startCli, type CliResult } from '../cli/run-cli.js';
-import { runBuiltInProcess } from '../cli/in-process.js';
+import { runBuiltInProcess, startInProcess } from '../cli/in-process.js';
 import { startWatch } from '../cli/watch-helpers.js';
 import { startRecording } from '../cli/record-helpers.js';
 import { broadcastPayload, CHANNEL, startUi } from '../ui/tui-helpers.js';
@@ -141,7 +141,12 @@ describe('TLS with a CA the test made', () => {
         ['replay', V3_CAPTURE, '--as-fast-as-possible'],
       ].map((command) => ({ ca, command })),
     );
-    const results = await Promise.all(runs.map(({ ca, command }) => runCli([...command, '--url', server.url, ...ca])));
+    // Without a CA with the built program, with another CA in this process (in-process.ts).
+    const results = await Promise.all(
+      runs.map(({ ca, command }) =>
+        (ca.length === 0 ? runCli : runBuiltInProcess)([...command, '--url', server.url, ...ca]),
+      ),
+    );
     for (const [i, { ca, command }] of runs.entries()) {
       const r = results[i]!;
       expect(r.code, `${command.join(' ')} ${ca.join(' ')}: ${r.stderr}`).toBe(2);
@@ -243,16 +248,19 @@ describe('no password in any output or file', () => {
     let n = 0;
     for (const form of credentialForms(server, 'app', PASSWORD)) {
       const file = join(dir, `ok-${++n}.capture`);
-      const watch = startCli(['--no-tui', '--count', '1', ...form.args], { env: form.env });
-      const record = startCli(['record', '-o', file, '--count', '1', ...form.args], { env: form.env });
+      // The first form with the built program, the others in this process (in-process.ts).
+      const start = n === 1 ? startCli : startInProcess;
+      const run = n === 1 ? runCli : runBuiltInProcess;
+      const watch = start(['--no-tui', '--count', '1', ...form.args], { env: form.env });
+      const record = start(['record', '-o', file, '--count', '1', ...form.args], { env: form.env });
       await watch.waitForStderr(/^# watching /m);
       await record.waitForStderr(/^# recording /m);
       await rawPublish(server, CHANNEL, broadcastPayload('rooms:ok', 'hello', 'fine'));
       const results: Array<[string, CliResult]> = [
         ['watch', await watch.done],
         ['record', await record.done],
-        ['publish', await runCli([...publishArgs, ...form.args], { env: form.env })],
-        ['replay', await runCli(['replay', V3_CAPTURE, '--as-fast-as-possible', ...form.args], { env: form.env })],
+        ['publish', await run([...publishArgs, ...form.args], { env: form.env })],
+        ['replay', await run(['replay', V3_CAPTURE, '--as-fast-as-possible', ...form.args], { env: form.env })],
       ];
       for (const [command, r] of results) {
         expect(r.code, `${command} with ${form.name}: ${r.stderr}`).toBe(0);
@@ -350,7 +358,7 @@ describe('no write through a planted symbolic link', () => {
     const precious = join(dir, 'precious.txt');
     writeFileSync(precious, 'not to be touched\n');
     const existingCapture = join(dir, 'linked-target.capture');
-    const seed = await runCli(['record', '-o', existingCapture, '--url', server.url, '--duration', '0.2s']);
+    const seed = await runBuiltInProcess(['record', '-o', existingCapture, '--url', server.url, '--duration', '0.2s']);
     expect(seed.code, seed.stderr).toBe(0);
     const captureBefore = readFileSync(existingCapture);
     const targets = [precious, existingCapture, join(dir, 'does-not-exist-yet.capture')];
@@ -368,7 +376,9 @@ describe('no write through a planted symbolic link', () => {
       ] as const) {
         const link = join(dir, `planted-${i}-${command[0]}.capture`);
         symlinkSync(target, link);
-        const r = await runCli([...command, link, '--url', server.url, ...stop]);
+        // The first target with the built program, the others in this process (in-process.ts).
+        const run = i === 0 ? runCli : runBuiltInProcess;
+        const r = await run([...command, link, '--url', server.url, ...stop]);
         expect(r.code, `${command.join(' ')} → ${target}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toMatch(/symbolic link: not writing through it|not a capture/);
         expect(lstatSync(link).isSymbolicLink()).toBe(true);
