@@ -74,6 +74,9 @@ export interface LiveInProcess {
  * interrupt the test sends by kill(). For watch and the commands that take their io from runCli;
  * signals, exit codes of the real process, terminals and pipes stay with run-cli.ts's startCli.
  */
+/** By URL, so that type-checking and linting need no build: its types are src/cli/run.ts's. */
+const BUILT_RUN = new URL('../../dist/cli/run.js', import.meta.url).href;
+
 export function startInProcess(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array } = {},
@@ -96,7 +99,7 @@ export function startInProcess(
     },
   };
   let ended = false;
-  const done = import('../../dist/cli/run.js')
+  const done = (import(BUILT_RUN) as Promise<{ runCli: typeof runCli }>)
     .then(({ runCli: builtRunCli }) => builtRunCli(args, io))
     .then((code) => {
       ended = true;
