@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
-import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { rawPublish, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { runInProcess, type LiveInProcess } from './in-process.js';
 import {
   expectedInOrder,
@@ -277,5 +277,25 @@ describe('subscriptions', () => {
       ['phx:Elixir.Chat.PubSub', 1],
       ['phx:Elixir.Chat.PubSub.Adapter', 3],
     ]);
+  });
+});
+
+describe('in this process', () => {
+  /** How many of each kind of handle (socket, timer, thread…) the process holds. */
+  const handles = (): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    return counts;
+  };
+
+  test('a watch that ended leaves no socket, timer or decoding thread behind', async () => {
+    await client.ping(); // the file's own publishing connection, open before counting
+    const before = handles();
+    const watch = await startWatch(['--json', '--url', server.url, '--count', '1']);
+    await rawPublish(server, 'phx:leak', fixtures[0]!.payload);
+    expect((await watch.done).code).toBe(0);
+    const grown = (): string[] =>
+      [...handles()].filter(([kind, n]) => n > (before.get(kind) ?? 0)).map(([kind, n]) => `${kind} ×${n}`);
+    await waitUntil(() => grown().length === 0, `the handles it opened to close (still: ${grown().join(', ')})`);
   });
 });
