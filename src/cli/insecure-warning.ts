@@ -7,6 +7,9 @@ import { isTlsUnverified, type ConnectionSpec } from '../redis/connection-spec.j
 export const INSECURE_WARNING =
   'redis-print: WARNING: --insecure: the TLS certificate is NOT verified; anyone in between can read and change this traffic';
 
-export function warnIfUnverified(spec: ConnectionSpec): void {
-  if (isTlsUnverified(spec)) process.stderr.write(`${INSECURE_WARNING}\n`);
+export function warnIfUnverified(
+  spec: ConnectionSpec,
+  stderr: { write(text: string): unknown } = process.stderr,
+): void {
+  if (isTlsUnverified(spec)) stderr.write(`${INSECURE_WARNING}\n`);
 }

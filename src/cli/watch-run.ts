@@ -14,8 +14,9 @@ import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
 import { CliError, fileProblem } from './errors.js';
-import { exitCodeFor } from './io.js';
+import { exitCodeFor, processIo, type CliIo } from './io.js';
 import { toolVersion } from './version.js';
+import { subscriberTimingFromEnv } from './subscriber-timing.js';
 import type { Subscription } from './subscription.js';
 import type { WatchConfig } from './watch-config.js';
 import { openWatchUi } from './watch-ui.js';
@@ -47,16 +48,23 @@ export interface WatchTarget {
 }
 
 /** The usual source: a Subscriber on the given Redis, warning loudly when TLS is unverified. */
-export function subscriberFor(spec: ConnectionSpec, subscription: Subscription): Subscriber {
-  warnIfUnverified(spec);
-  return new Subscriber(spec, subscription);
+export function subscriberFor(
+  spec: ConnectionSpec,
+  subscription: Subscription,
+  io: Pick<CliIo, 'stderr' | 'env'> = processIo(),
+): Subscriber {
+  warnIfUnverified(spec, io.stderr);
+  return new Subscriber(spec, { ...subscription, ...subscriberTimingFromEnv(io.env) });
 }
+
+/** What runWatch writes to and listens to: the process, or a test's streams (in-process runs). */
+export type WatchIo = Pick<CliIo, 'stdout' | 'stderr' | 'onInterrupt'>;
 
 /** finish() code for --timeout: 0 or 1 once the queue is rendered (whether anything was shown). */
 const TIMED_OUT = -1;
 
 /** Runs until a stop condition; resolves to the exit code. */
-export async function runWatch(config: WatchConfig, target: WatchTarget): Promise<number> {
+export async function runWatch(config: WatchConfig, target: WatchTarget, io: WatchIo = processIo()): Promise<number> {
   const { count, timeoutMs } = config.limits;
   const { ui, lines, record } = config.output;
   // The UI filters by itself (the filter flags are its starting filter, which `/` edits), so its
@@ -67,7 +75,7 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
   // In NDJSON mode stdout carries only JSON: status lines go to stderr.
   const notice = (text: string): void => {
     if (session) return; // the UI shows connection changes itself
-    if (lines.json) process.stderr.write(`# ${text}\n`);
+    if (lines.json) io.stderr.write(`# ${text}\n`);
     else queue?.notice(text);
   };
 
@@ -97,14 +105,14 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
           elixir: elixirVersion(),
           ...(count === undefined ? {} : { maxShown: count }),
         },
-        out: process.stdout,
-        onStderr: (line) => process.stderr.write(`${line}\n`),
+        out: io.stdout,
+        onStderr: (line) => io.stderr.write(`${line}\n`),
         onProgress: () => {
           if (count !== undefined && queue!.counters.shown >= count) finish(0);
           if (queue!.broken) finish(0);
         },
         onFailure: (error) => {
-          process.stderr.write(`redis-print: internal error: ${error.message}\n`);
+          io.stderr.write(`redis-print: internal error: ${error.message}\n`);
           finish(70);
         },
       });
@@ -133,16 +141,15 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
   subscriber.on('error', () => undefined);
 
   // Signals are taken from the start, so that Ctrl-C while still connecting also ends cleanly
-  // (and demo's private redis-server is stopped) instead of killing the process. `once`: a
-  // second Ctrl-C, if closing ever hangs, still kills.
+  // (and demo's private redis-server is stopped) instead of killing the process. (processIo
+  // listens `once`: a second Ctrl-C, if closing ever hangs, still kills.)
   let starting = true;
   const onSignal = (signal: NodeJS.Signals): void => {
     finish(exitCodeFor(signal));
     if (starting) void subscriber.close();
   };
   const onAbort = (): void => onSignal(abortSignalName(target.stop));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = io.onInterrupt(onSignal);
   target.stop?.addEventListener('abort', onAbort);
   if (target.stop?.aborted) onAbort();
   let timer: NodeJS.Timeout | undefined;
@@ -161,7 +168,7 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
         ...target.subscription.patterns.map((p) => `psubscribe ${p}`),
         ...target.subscription.channels.map((c) => `subscribe ${c}`),
       ];
-      if (!session) process.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`); // the UI's status bar says it
+      if (!session) io.stderr.write(`# watching ${subscriber.target} (${what.join(', ')})\n`); // the UI's status bar says it
       await target.onReady?.();
       if (timeoutMs !== undefined) timer = setTimeout(() => finish(TIMED_OUT), timeoutMs);
       if (count === 0) finish(0);
@@ -174,13 +181,12 @@ export async function runWatch(config: WatchConfig, target: WatchTarget): Promis
     if (code === TIMED_OUT) code = shown() > 0 ? 0 : 1;
     const recorded = recorder ? `, recorded ${recorder.stats.records} to ${record}` : '';
     await recorder?.close();
-    process.stderr.write(`# ${session ? session.summary() : summary(queue!)}${recorded}\n`);
+    io.stderr.write(`# ${session ? session.summary() : summary(queue!)}${recorded}\n`);
     return code;
   } finally {
     await session?.close(); // before any error is printed: the terminal must be back
     if (timer) clearTimeout(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     target.stop?.removeEventListener('abort', onAbort);
     stopping = true;
     await subscriber.close();

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { describeSpec, type ConnectionSpec } from '../redis/connection-spec.js';
 import { isLoopbackTarget } from '../redis/loopback.js';
 import { CliError } from './errors.js';
+import { processIo, type CliIo } from './io.js';
 
 export type TargetGuard =
   /** Loopback, `--yes`, or a dry run (which never connects): go ahead. */
@@ -60,12 +61,16 @@ export async function askYesNo(
 }
 
 /** Guard and, when needed, ask at once: for commands with nothing to show before the question. */
-export async function confirmTarget(spec: ConnectionSpec, options: { yes: boolean; action: string }): Promise<void> {
+export async function confirmTarget(
+  spec: ConnectionSpec,
+  options: { yes: boolean; action: string },
+  io: Pick<CliIo, 'stdin' | 'stderr'> = processIo(),
+): Promise<void> {
   const guard = guardTarget(spec, {
     ...options,
-    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    interactive: io.stdin.isTTY === true && io.stderr.isTTY === true,
   });
-  if (guard.ask && !(await askYesNo(guard.question, process.stdin, process.stderr))) {
+  if (guard.ask && !(await askYesNo(guard.question, io.stdin, io.stderr))) {
     throw new CliError(`not confirmed: nothing was sent to ${describeSpec(spec)}`, 1);
   }
 }

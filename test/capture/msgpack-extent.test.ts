@@ -2,6 +2,7 @@ import { encode, ExtData } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidMsgpackByteError, msgpackValueEnd } from '../../src/capture/msgpack-extent.js';
+import { runs } from '../support/runs.js';
 
 const leaf = fc.oneof(
   fc.integer(),
@@ -35,7 +36,7 @@ describe('msgpackValueEnd', () => {
         const bytes = new Uint8Array([...before, ...encoded, ...after]);
         expect(msgpackValueEnd(bytes, before.length, bytes.length)).toBe(before.length + encoded.length);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -48,7 +49,7 @@ describe('msgpackValueEnd', () => {
         expect(end).toBeGreaterThan(cut);
         expect(end).toBeLessThanOrEqual(encoded.length);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 

@@ -26,7 +26,7 @@ import {
   readBack,
   recordFixtureCapture,
 } from '../cli/record-helpers.js';
-import { runCli } from '../cli/run-cli.js';
+import { runBuiltInProcess } from '../cli/in-process.js';
 
 /**
  * Elixir prints a remote pid/port/ref with the node's index in the printing VM's node table
@@ -90,7 +90,7 @@ describe.each(ADAPTERS)('fixture capture of %s', (adapter) => {
   });
 
   it('decodes with `decode --json`: one line per record, whose term inspects as Elixir printed it', async () => {
-    const result = await runCli(['decode', '--json', committed]);
+    const result = await runBuiltInProcess(['decode', '--json', committed]);
     expect(result.stderr).toMatch(
       new RegExp(`received ${fixtures.length}, shown ${fixtures.length}, filtered 0, undecodable 0`),
     );
@@ -124,8 +124,8 @@ describe.each(ADAPTERS)('fixture capture of %s', (adapter) => {
   });
 
   it('prints the same lines with `view` as with `decode` when there is no terminal', async () => {
-    const viewed = await runCli(['view', '--no-tui', committed]);
-    const decoded = await runCli(['decode', committed]);
+    const viewed = await runBuiltInProcess(['view', '--no-tui', committed]);
+    const decoded = await runBuiltInProcess(['decode', committed]);
     expect(viewed.code).toBe(0);
     expect(viewed.stdout.split('\n')).toHaveLength(fixtures.length + 1);
     expect(viewed.stdout).toBe(decoded.stdout);

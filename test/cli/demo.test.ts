@@ -12,6 +12,7 @@ import { waitUntil } from '../helpers/redis-server.js';
 import { ndjsonProblems } from '../output/ndjson-contract.js';
 import { runCli, startCli, type CliResult } from './run-cli.js';
 import { messageLines, parseLine, summaryOf } from './watch-helpers.js';
+import { runs } from '../support/runs.js';
 
 /** The port the demo says its private redis-server listens on. */
 function demoPort(stderr: string): number {
@@ -127,7 +128,7 @@ describe('demo with redis-server on PATH', () => {
     try {
       // The signal lands at different moments of the start-up: before the server is ready,
       // while the demo hands over to the watcher, while it connects.
-      for (let run = 0; run < 8; run++) {
+      for (let run = 0; run < runs(8, 3); run++) {
         const demo = startCli(['demo', '--no-tui'], { env: { TMPDIR: tmp }, timeoutMs: 10_000 });
         while (serversUsing(tmp).length === 0 && demo.child.exitCode === null)
           await new Promise((r) => setTimeout(r, 1));

@@ -55,3 +55,100 @@ function collector(tty: { columns: number } | undefined): { stream: OutStream; b
   }
   return { stream, bytes: () => Buffer.concat(chunks) };
 }
+
+/** A long-running command (watch) in this process: what startCli gives, without a child process. */
+export interface LiveInProcess {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves once stdout (or stderr) matches; rejects when the command ends first or after timeoutMs. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** What Ctrl-C (SIGINT) or SIGTERM does to the program; anything else counts as SIGINT. */
+  kill(signal?: NodeJS.Signals): void;
+  done: Promise<CliResult>;
+}
+
+/**
+ * Starts the BUILT program's runCli (dist/, as `npm test` builds it: watch decodes on a worker
+ * thread whose script only exists there) in this process, with in-memory streams and an
+ * interrupt the test sends by kill(). For watch and the commands that take their io from runCli;
+ * signals, exit codes of the real process, terminals and pipes stay with run-cli.ts's startCli.
+ */
+/** By URL, so that type-checking and linting need no build: its types are src/cli/run.ts's. */
+const BUILT_RUN = new URL('../../dist/cli/run.js', import.meta.url).href;
+
+export function startInProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array } = {},
+): LiveInProcess {
+  const stdout = collector(undefined);
+  const stderr = collector(undefined);
+  const listeners = new Set<(signal: 'SIGINT' | 'SIGTERM') => void>();
+  const waiters: Array<() => void> = [];
+  const wake = (): void => waiters.splice(0).forEach((w) => w());
+  stdout.stream.on('data', wake);
+  stderr.stream.on('data', wake);
+  const io: CliIo = {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin: Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]),
+    env: { NO_COLOR: '1', ...options.env },
+    onInterrupt(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  let ended = false;
+  const done = (import(BUILT_RUN) as Promise<{ runCli: typeof runCli }>)
+    .then(({ runCli: builtRunCli }) => builtRunCli(args, io))
+    .then((code) => {
+      ended = true;
+      wake();
+      return { code, signal: null, stdout: text(stdout), stderr: text(stderr) };
+    });
+  const waitFor =
+    (read: () => string, name: string) =>
+    async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(read());
+        if (match) return match[0];
+        const context = `\nstdout: ${text(stdout)}\nstderr: ${text(stderr)}`;
+        if (ended) throw new Error(`the command ended before ${name} matched ${pattern}${context}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`${name} did not match ${pattern} in ${timeoutMs} ms${context}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, 250));
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    };
+  return {
+    get stdout() {
+      return text(stdout);
+    },
+    get stderr() {
+      return text(stderr);
+    },
+    waitForStdout: waitFor(() => text(stdout), 'stdout'),
+    waitForStderr: waitFor(() => text(stderr), 'stderr'),
+    kill(signal = 'SIGTERM') {
+      const as = signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+      for (const listener of [...listeners]) listener(as);
+    },
+    done,
+  };
+}
+
+const text = (c: { bytes: () => Buffer }): string => c.bytes().toString('utf8');
+
+/** runCli of run-cli.ts, in this process: the built program's result without a child process. */
+export function runBuiltInProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string | Uint8Array } = {},
+): Promise<CliResult> {
+  return startInProcess(args, options).done;
+}

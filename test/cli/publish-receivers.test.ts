@@ -22,7 +22,8 @@ import {
   type RawSubscription,
   type RedisServer,
 } from '../helpers/redis-server.js';
-import { runCli, type CliResult } from './run-cli.js';
+import type { CliResult } from './run-cli.js';
+import { runBuiltInProcess } from './in-process.js';
 
 const V1_FIXTURE = readFileSync(
   new URL('../../fixtures/phoenix/phoenix_pubsub_redis-2.1.8/003-fl-broadcast-hello.etf', import.meta.url),
@@ -53,8 +54,9 @@ afterAll(async () => {
   if (dir) removeDir(dir);
 });
 
+/** Publish runs in this process (in-process.ts); publish.test.ts runs the built program as a child. */
 const publish = (args: string[], input?: string | Uint8Array): Promise<CliResult> =>
-  runCli(['publish', '--url', server.url, ...args], input === undefined ? {} : { input });
+  runBuiltInProcess(['publish', '--url', server.url, ...args], input === undefined ? {} : { input });
 
 /**
  * A cluster on `channel`: one SUBSCRIBE client (a node's subscription) and, when `talk` is given,
@@ -202,7 +204,19 @@ describe('refused by what the nodes on the channel speak (traffic first)', () =>
     const channel = 'phx:Elixir.New.PubSub.Adapter';
     const c = await cluster(channel);
     try {
-      const r = await publish(['--channel', channel, '--generation', '1', '--topic', 'x', '--event', 'e']);
+      // (A short --sniff: no traffic is heard either way; the name decides.)
+      const r = await publish([
+        '--channel',
+        channel,
+        '--sniff',
+        '0.2s',
+        '--generation',
+        '1',
+        '--topic',
+        'x',
+        '--event',
+        'e',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
         /refused: this is a v1\/fastlane envelope .*but the nodes on phx:Elixir\.New\.PubSub\.Adapter speak v3 .*by the channel name: ….Adapter is adapter 3\.x\): a 3\.x node ignores it silently/,
@@ -287,7 +301,7 @@ describe('after PUBLISH: nodes (SUBSCRIBE) told from watchers (PSUBSCRIBE)', () 
     const node = await rawSubscriber(server, { channels: [channel] });
     try {
       const url = server.url.replace('redis://', 'redis://nopubsub:pw@');
-      const r = await runCli([
+      const r = await runBuiltInProcess([
         'publish',
         '--url',
         url,
@@ -324,6 +338,8 @@ describe('messages from files and standard input', () => {
       const r = await publish([
         '--channel',
         channel,
+        '--sniff',
+        '0.2s',
         '--topic',
         'big',
         '--event',
@@ -348,16 +364,19 @@ describe('messages from files and standard input', () => {
     const node = await rawSubscriber(server, { channels: [channel] });
     try {
       const a = await publish(
-        ['--channel', channel, '--topic', 's1', '--event', 'e', '--payload', '-'],
+        ['--channel', channel, '--sniff', '0.2s', '--topic', 's1', '--event', 'e', '--payload', '-'],
         '{"a":[1,2.0]}',
       );
       expect(a.code, a.stderr).toBe(0);
       expect(a.stdout).toContain('%{"a" => [1, 2.0]}');
-      const b = await publish(['--channel', channel, '--topic', 's2', '--term', '-'], '{:hello, :world}');
+      const b = await publish(
+        ['--channel', channel, '--sniff', '0.2s', '--topic', 's2', '--term', '-'],
+        '{:hello, :world}',
+      );
       expect(b.code, b.stderr).toBe(0);
       const file = join(dir, 'term.exs');
       writeFileSync(file, '%{"k" => {1, :two}}\n');
-      const c = await publish(['--channel', channel, '--topic', 's3', '--term', `@${file}`]);
+      const c = await publish(['--channel', channel, '--sniff', '0.2s', '--topic', 's3', '--term', `@${file}`]);
       expect(c.code, c.stderr).toBe(0);
       await waitUntil(() => ['s1', 's2', 's3'].every((t) => got(node, t).length === 1), 'three messages');
       expect(got(node, 's2')[0]!.message).toEqual(

@@ -25,6 +25,7 @@ import {
 } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/ports.js';
 import { MAIN, runCli, type CliResult } from './run-cli.js';
+import { runBuiltInProcess } from './in-process.js';
 
 const V3 = 'phx:Elixir.Chat.PubSub.Adapter';
 const V1 = 'phx:Elixir.Chat.PubSub';
@@ -54,8 +55,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** In this process (in-process.ts); the remote-target and auto-generation tests spawn the built program. */
 function publish(args: string[], options: { input?: string | Uint8Array } = {}): Promise<CliResult> {
-  return runCli(['publish', '--url', server.url, ...args], options);
+  return runBuiltInProcess(['publish', '--url', server.url, ...args], options);
 }
 
 interface Sent {
@@ -461,7 +463,7 @@ describe('receivers, repeats, errors', () => {
   afterAll(async () => {
     await quiet?.stop();
   });
-  const on = (target: RedisServer, args: string[]) => runCli(['publish', '--url', target.url, ...args]);
+  const on = (target: RedisServer, args: string[]) => runBuiltInProcess(['publish', '--url', target.url, ...args]);
 
   it('0 subscribers: exit 0 with a warning that points at the name or the generation', async () => {
     const nobody = await on(quiet, ['--pubsub', 'Nobody.PubSub', '--generation', '3', '--topic', 't', '--event', 'e']);

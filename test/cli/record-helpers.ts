@@ -12,6 +12,7 @@ import type { CaptureSegment } from '../../src/capture/index.js';
 import type { RawMessage } from '../../src/model/raw-message.js';
 import { adminClient, type RedisServer } from '../helpers/redis-server.js';
 import { MAIN, startCli, type LiveCli } from './run-cli.js';
+import { startInProcess, type LiveInProcess } from './in-process.js';
 
 export const PHOENIX_FIXTURES = new URL('../../fixtures/phoenix/', import.meta.url);
 export const CAPTURE_FIXTURES = new URL('../../fixtures/captures/', import.meta.url);
@@ -52,6 +53,18 @@ export function fixtureCapturePath(adapter: Adapter): URL {
 export async function startRecording(args: string[]): Promise<LiveCli> {
   const live = startCli(['record', ...args]);
   await live.waitForStderr(/^# recording /m);
+  return live;
+}
+
+/** startRecording in this process (in-process.ts): no node start-up per recorder. */
+export async function startRecordingInProcess(args: string[]): Promise<LiveInProcess> {
+  const live = startInProcess(['record', ...args]);
+  try {
+    await live.waitForStderr(/^# recording /m);
+  } catch (error) {
+    live.kill('SIGINT');
+    throw error;
+  }
   return live;
 }
 

@@ -2,7 +2,8 @@
  * `redis-print record` against a real redis-server: what is published is what the file holds
  * (bytes, channels, patterns, order); it stops on --count / --duration / SIGINT / SIGTERM with
  * everything it counted on disk; it appends sessions; filters decide what is recorded; a kill -9
- * leaves a readable file.
+ * leaves a readable file. Record runs in this process (in-process.ts) except where signals, a
+ * restart or kill -9 are the point; those spawn the built program.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { freePort } from '../helpers/ports.js';
 import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
-import { fixturePayloads, numberedPayload, publishPaced, readBack, startRecording } from './record-helpers.js';
+import {
+  fixturePayloads,
+  numberedPayload,
+  publishPaced,
+  readBack,
+  startRecording,
+  startRecordingInProcess,
+} from './record-helpers.js';
+import { runBuiltInProcess } from './in-process.js';
 import { runCli } from './run-cli.js';
 
 let server: RedisServer;
@@ -38,7 +47,7 @@ describe('record', () => {
       channel: i % 3 === 0 ? 'app:exact' : i % 3 === 1 ? 'phx:Elixir.Chat.PubSub.Adapter' : 'phx:room:ü:€',
       payload: numberedPayload(i, sizes[i % sizes.length]!),
     }));
-    const live = await startRecording([
+    const live = await startRecordingInProcess([
       '-o',
       file,
       '--url',
@@ -76,7 +85,7 @@ describe('record', () => {
   it('stops at exactly --count messages even when more arrive at once', async () => {
     const file = newFile();
     const messages = Array.from({ length: 500 }, (_, i) => ({ channel: 'phx:burst', payload: numberedPayload(i, 64) }));
-    const live = await startRecording(['-o', file, '--url', server.url, '--count', '123']);
+    const live = await startRecordingInProcess(['-o', file, '--url', server.url, '--count', '123']);
     await publishPaced(server, messages);
     const result = await live.done;
     expect(result.code).toBe(0);
@@ -112,7 +121,7 @@ describe('record', () => {
 
   it('stops by itself after --duration', async () => {
     const file = newFile();
-    const result = await runCli(['record', '-o', file, '--url', server.url, '--duration', '300ms']);
+    const result = await runBuiltInProcess(['record', '-o', file, '--url', server.url, '--duration', '300ms']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/# recorded 0 messages .* received 0\n/);
     expect((await readBack(file)).segments).toHaveLength(1);
@@ -124,7 +133,7 @@ describe('record', () => {
     const trackerCount = fixtures.filter((f) => f.operation.startsWith('tracker')).length;
     expect(trackerCount).toBeGreaterThan(0);
     expect(trackerCount).toBeLessThan(fixtures.length);
-    const live = await startRecording([
+    const live = await startRecordingInProcess([
       '-o',
       file,
       '--url',
@@ -151,7 +160,7 @@ describe('record', () => {
       [0, 'phx:first'],
       [1, 'phx:second'],
     ] as const) {
-      const live = await startRecording(['-o', file, '--url', server.url, '--count', '3']);
+      const live = await startRecordingInProcess(['-o', file, '--url', server.url, '--count', '3']);
       if (round === 1) expect(live.stderr).toMatch(/appending session 2 after 3 records/);
       await publishPaced(
         server,
@@ -174,7 +183,7 @@ describe('record', () => {
   it('refuses to write into a file that is not a capture, and leaves it untouched', async () => {
     const file = join(dir, 'notes.txt');
     writeFileSync(file, 'my precious notes\n');
-    const result = await runCli(['record', '-o', file, '--url', server.url, '--count', '1']);
+    const result = await runBuiltInProcess(['record', '-o', file, '--url', server.url, '--count', '1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot record to .*notes\.txt: .*not a redis-print capture/);
     expect(readFileSync(file, 'utf8')).toBe('my precious notes\n');
@@ -183,22 +192,24 @@ describe('record', () => {
   it('leaves no file, and an existing capture untouched, when Redis cannot be reached', async () => {
     const closedPort = ['--host', '127.0.0.1', '--port', String(await freePort())];
     const missing = join(dir, 'never.capture');
-    const refused = await runCli(['record', '-o', missing, ...closedPort]);
+    // (Record keeps trying for 3 s by default; how long is not what this checks.)
+    const giveUpSoon = { env: { REDIS_PRINT_CONNECT_TIMEOUT_MS: '300' } };
+    const refused = await runBuiltInProcess(['record', '-o', missing, ...closedPort], giveUpSoon);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot connect to redis:\/\/127\.0\.0\.1:\d+\/0/);
     expect(existsSync(missing)).toBe(false);
 
     const existing = newFile();
-    const live = await startRecording(['-o', existing, '--url', server.url, '--count', '1']);
+    const live = await startRecordingInProcess(['-o', existing, '--url', server.url, '--count', '1']);
     await publishPaced(server, [{ channel: 'phx:x', payload: numberedPayload(1, 10) }]);
     expect((await live.done).code).toBe(0);
     const before = readFileSync(existing);
-    expect((await runCli(['record', '-o', existing, ...closedPort])).code).toBe(2);
+    expect((await runBuiltInProcess(['record', '-o', existing, ...closedPort], giveUpSoon)).code).toBe(2);
     expect(readFileSync(existing).equals(before)).toBe(true);
   });
 
   it('needs -o FILE', async () => {
-    const result = await runCli(['record', '--url', server.url]);
+    const result = await runBuiltInProcess(['record', '--url', server.url]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/record needs -o FILE/);
   });

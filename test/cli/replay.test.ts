@@ -2,7 +2,8 @@
  * `redis-print replay` into a second real redis-server: the same payloads arrive in the same
  * order, byte for byte; the recorded spacing is kept (scaled by --speed); channels can be mapped;
  * filters choose; payloads a node would crash on are refused unless --force; a target that is not
- * this machine is refused before any connection unless confirmed.
+ * this machine is refused before any connection unless confirmed. Replay runs in this process
+ * (in-process.ts) except for the first delivery and Ctrl-C, which spawn the built program.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { fixtureCapturePath, fixturePayloads, inTerminal, timedSubscriber } from './record-helpers.js';
 import { runCli, startCli } from './run-cli.js';
+import { runBuiltInProcess } from './in-process.js';
 
 const V3_CAPTURE = fileURLToPath(fixtureCapturePath('phoenix_pubsub_redis-3.1.0'));
 const V3 = fixturePayloads('phoenix_pubsub_redis-3.1.0');
@@ -78,7 +80,7 @@ describe('replay', () => {
       const receiver = await timedSubscriber(target, { patterns: ['phx:*'] });
       const monitor = await serverTimes(target);
       try {
-        const result = await runCli(['replay', file, '--url', target.url, '--speed', String(speed)]);
+        const result = await runBuiltInProcess(['replay', file, '--url', target.url, '--speed', String(speed)]);
         expect(result.code, result.stderr).toBe(0);
         await waitUntil(
           () => receiver.arrivals.length >= messages.length && monitor.times.length >= messages.length,
@@ -103,7 +105,7 @@ describe('replay', () => {
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     try {
       const mapped = 'phx:Elixir.Local.PubSub.Adapter';
-      const result = await runCli([
+      const result = await runBuiltInProcess([
         'replay',
         V3_CAPTURE,
         '--url',
@@ -125,7 +127,7 @@ describe('replay', () => {
     const trackers = V3.filter((f) => f.operation.startsWith('tracker'));
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     try {
-      const result = await runCli([
+      const result = await runBuiltInProcess([
         'replay',
         V3_CAPTURE,
         '--url',
@@ -161,7 +163,7 @@ describe('replay', () => {
     await writer.close();
 
     const before = await publishCount(target);
-    const refused = await runCli(['replay', file, '--url', target.url, '--as-fast-as-possible']);
+    const refused = await runBuiltInProcess(['replay', file, '--url', target.url, '--as-fast-as-possible']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
       /record 2 on phx:Elixir\.Chat\.PubSub\.Adapter: the payload is json, not Erlang External Term Format/,
@@ -174,7 +176,7 @@ describe('replay', () => {
 
     const receiver = await timedSubscriber(target, { patterns: ['*'] });
     try {
-      const forced = await runCli(['replay', file, '--url', target.url, '--as-fast-as-possible', '--force']);
+      const forced = await runBuiltInProcess(['replay', file, '--url', target.url, '--as-fast-as-possible', '--force']);
       expect(forced.code, forced.stderr).toBe(0);
       expect(forced.stderr).toMatch(/WARNING: --force: 3 of the 6 records/);
       await waitUntil(() => receiver.arrivals.length >= plan.length, 'every record, forced');
@@ -191,7 +193,7 @@ describe('replay', () => {
 
     it('is refused without a terminal unless --yes, before any connection is made', async () => {
       const before = await connectionCount(target);
-      const refused = await runCli(['replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible']);
+      const refused = await runBuiltInProcess(['replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(
         /replay 74 messages: redis:\/\/0\.0\.0\.0:\d+\/0 is not on this machine.*Pass --yes.*no connection was made/,
@@ -201,7 +203,13 @@ describe('replay', () => {
 
       const receiver = await timedSubscriber(target, { patterns: ['*'] });
       try {
-        const allowed = await runCli(['replay', V3_CAPTURE, ...remoteArgs(), '--as-fast-as-possible', '--yes']);
+        const allowed = await runBuiltInProcess([
+          'replay',
+          V3_CAPTURE,
+          ...remoteArgs(),
+          '--as-fast-as-possible',
+          '--yes',
+        ]);
         expect(allowed.code, allowed.stderr).toBe(0);
         await waitUntil(() => receiver.arrivals.length >= V3.length, 'every replayed message');
       } finally {
@@ -271,11 +279,11 @@ describe('replay', () => {
       [['replay', join(dir, 'missing.capture')], /cannot read .*missing\.capture: no such file/],
     ];
     for (const [args, message] of cases) {
-      const result = await runCli(args);
+      const result = await runBuiltInProcess(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
     }
-    const notCapture = await runCli([
+    const notCapture = await runBuiltInProcess([
       'replay',
       join(fileURLToPath(new URL('../../fixtures/phoenix/phoenix_pubsub_redis-3.1.0/', import.meta.url)), V3[0]!.file),
     ]);

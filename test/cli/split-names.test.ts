@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureFileName, indexWidth, MAX_NAME_PART, sanitizeNamePart } from '../../src/cli/capture/fixture-names.js';
+import { runs } from '../support/runs.js';
 
 const SAFE = /^[A-Za-z0-9._-]*$/;
 
@@ -51,7 +52,7 @@ describe('fixture file names', () => {
         expect(part.length).toBeLessThanOrEqual(MAX_NAME_PART);
         expect(part).not.toMatch(/^[._-]|[._-]$/);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -76,7 +77,7 @@ describe('fixture file names', () => {
           expect(name.length).toBeLessThanOrEqual(120);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

@@ -7,15 +7,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { runBuiltInProcess as runCli } from './in-process.js';
 import type { CliResult } from './run-cli.js';
-import { runCli } from './run-cli.js';
-import { loadFixtures, messageLines, parseLine, startWatch } from './watch-helpers.js';
+import { loadFixtures, messageLines, parseLine, startWatch, startWatchInProcess } from './watch-helpers.js';
 
 // Characters that need escaping in a URL, so both the raw and the encoded form are checked.
 const WATCH_PW = 'w@tch:Pw/9%Zq-7731';
 const ADMIN_PW = 'Adm1n-S3cret-5524';
 const WRONG_PW = 'Wr0ng:Guess@4711';
 const SECRETS = [WATCH_PW, ADMIN_PW, WRONG_PW];
+
+/** Watch keeps trying the first connect for 3 s by default; how long it tries is not what these tests check. */
+const GIVE_UP_SOON = { REDIS_PRINT_CONNECT_TIMEOUT_MS: '300' };
 
 const hello = loadFixtures().find((f) => f.entry.label === 'broadcast-hello' && f.entry.channel.endsWith('.Adapter'))!;
 const enc = encodeURIComponent;
@@ -45,9 +48,13 @@ function expectNoSecrets(result: Pick<CliResult, 'stdout' | 'stderr'>): void {
   }
 }
 
-/** Watches with `args`, publishes one broadcast, and returns what was printed after Ctrl-C. */
-async function watchOne(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const watch = await startWatch(['--no-tui', '--count', '1', ...args], { env });
+/**
+ * Watches with `args`, publishes one broadcast, and returns what was printed after Ctrl-C. In this
+ * process (in-process.ts), except with `spawn`: one case runs the built program as a user does.
+ */
+async function watchOne(args: string[], env: NodeJS.ProcessEnv = {}, spawn = false) {
+  const argv = ['--no-tui', '--count', '1', ...args];
+  const watch = spawn ? await startWatch(argv, { env }) : await startWatchInProcess(argv, { env });
   expect(watch.stderr).toMatch(/^# watching redis:\/\/watcher(:\*\*\*)?@127\.0\.0\.1:\d+/m);
   await rawPublishAsAdmin();
   const result = await watch.done;
@@ -82,7 +89,7 @@ describe('the subscribe-only ACL user', () => {
   });
 
   test('works with --user/--pass', async () => {
-    await watchOne(['-h', '127.0.0.1', '-p', String(server.port), '--user', 'watcher', '--pass', WATCH_PW]);
+    await watchOne(['-h', '127.0.0.1', '-p', String(server.port), '--user', 'watcher', '--pass', WATCH_PW], {}, true);
   });
 
   test('works with --user and -a (redis-cli spelling)', async () => {
@@ -99,7 +106,7 @@ describe('the subscribe-only ACL user', () => {
   });
 
   test('keeps working in NDJSON mode (stdout JSON only)', async () => {
-    const watch = await startWatch([
+    const watch = await startWatchInProcess([
       '--json',
       '--count',
       '1',
@@ -138,7 +145,9 @@ describe('failures say what went wrong, in one line, without the password', () =
 
   test('unreachable server, password in the URL', async () => {
     const port = await freePort();
-    const result = await runCli(['--no-tui', '--url', `redis://watcher:${enc(WATCH_PW)}@127.0.0.1:${port}`]);
+    const result = await runCli(['--no-tui', '--url', `redis://watcher:${enc(WATCH_PW)}@127.0.0.1:${port}`], {
+      env: GIVE_UP_SOON,
+    });
     expectNoSecrets(result);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/refused/);
@@ -151,7 +160,7 @@ describe('failures say what went wrong, in one line, without the password', () =
       ['--sentinel', `127.0.0.1:${port}`, '--master-name', 'mymaster'],
       ['--cluster', '-p', String(port)],
     ]) {
-      const result = await runCli(['--no-tui', '-a', WATCH_PW, '--user', 'watcher', ...extra]);
+      const result = await runCli(['--no-tui', '-a', WATCH_PW, '--user', 'watcher', ...extra], { env: GIVE_UP_SOON });
       expectNoSecrets(result);
       expect(result.code, extra.join(' ')).toBe(2);
     }

@@ -1,6 +1,7 @@
 /**
  * What the built `redis-print` does with payloads that are not the adapter's, with bad input
- * on the command line and with a Redis that is not there; and the Ctrl-C summary.
+ * on the command line and with a Redis that is not there; and the Ctrl-C summary. Watch runs in
+ * this process (in-process.ts) except for the unreachable Redis and Ctrl-C, which spawn it.
  */
 import { encode as encodeMsgpack } from '@msgpack/msgpack';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -9,6 +10,7 @@ import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { ndjsonProblems } from '../output/ndjson-contract.js';
 import { runCli } from './run-cli.js';
+import { runBuiltInProcess } from './in-process.js';
 import {
   loadFixtures,
   messageLines,
@@ -16,6 +18,7 @@ import {
   publishInOrder,
   publisher,
   startWatch,
+  startWatchInProcess,
   summaryOf,
 } from './watch-helpers.js';
 
@@ -74,7 +77,7 @@ describe('undecodable payloads', () => {
   ];
 
   test('print an error line with the byte offset, and the next message still arrives (lines)', async () => {
-    const watch = await startWatch(['--no-tui', '--url', server.url, '--count', '4']);
+    const watch = await startWatchInProcess(['--no-tui', '--url', server.url, '--count', '4']);
     await publishInOrder(client, sends);
     const result = await watch.done;
     expect(result.code).toBe(0);
@@ -96,7 +99,7 @@ describe('undecodable payloads', () => {
   });
 
   test('give error, offset and raw_b64 in NDJSON, within the payload, and the stream goes on', async () => {
-    const watch = await startWatch(['--json', '--url', server.url, '--count', '4']);
+    const watch = await startWatchInProcess(['--json', '--url', server.url, '--count', '4']);
     await publishInOrder(client, sends);
     const result = await watch.done;
     const records = result.stdout
@@ -121,7 +124,7 @@ describe('undecodable payloads', () => {
   });
 
   test('--kind error shows only the undecodable ones', async () => {
-    const watch = await startWatch(['--no-tui', '--url', server.url, '--count', '2', '--kind', 'error']);
+    const watch = await startWatchInProcess(['--no-tui', '--url', server.url, '--count', '2', '--kind', 'error']);
     await publishInOrder(client, sends);
     const result = await watch.done;
     expect(messageLines(result.stdout).map((l) => parseLine(l).payload.slice(0, 2))).toEqual(['! ', '! ']);
@@ -130,7 +133,7 @@ describe('undecodable payloads', () => {
 
 describe('payloads that are not ETF', () => {
   test('JSON, msgpack and text are shown as json, msgpack and raw (lines)', async () => {
-    const watch = await startWatch(['--no-tui', '--url', server.url, '--count', String(nonEtf.length)]);
+    const watch = await startWatchInProcess(['--no-tui', '--url', server.url, '--count', String(nonEtf.length)]);
     await publishInOrder(
       client,
       nonEtf.map((x) => ({ channel: 'phx:other', payload: x.payload })),
@@ -147,7 +150,7 @@ describe('payloads that are not ETF', () => {
   });
 
   test('and in NDJSON: payload is the decoded value, int64 as text, bytes as base64', async () => {
-    const watch = await startWatch(['--json', '--url', server.url, '--count', String(nonEtf.length)]);
+    const watch = await startWatchInProcess(['--json', '--url', server.url, '--count', String(nonEtf.length)]);
     await publishInOrder(
       client,
       nonEtf.map((x) => ({ channel: 'phx:other', payload: x.payload })),
@@ -188,7 +191,7 @@ describe('command-line mistakes and an unreachable Redis', () => {
     ['watch', 'extra-argument'],
   ]) {
     test(`${args.join(' ')}: one line on stderr, exit 2`, async () => {
-      const result = await runCli(['--no-tui', ...args]);
+      const result = await runBuiltInProcess(['--no-tui', ...args]);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       oneLine(result.stderr);

@@ -1,13 +1,14 @@
 /**
  * Filters, stop conditions and subscriptions of the built `redis-print`, against a real
- * redis-server. Which captured payloads a filter must let through is worked out from the
+ * redis-server; watch runs in this process (in-process.ts), as child processes it took most of
+ * this file's time. Which captured payloads a filter must let through is worked out from the
  * manifests with plain predicates; the watcher is stopped by `--count <that many>`, so its
  * summary (received = position of the last match) shows that nothing else matched before it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Redis } from 'ioredis';
-import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { runCli, type LiveCli } from './run-cli.js';
+import { rawPublish, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
+import { runInProcess, type LiveInProcess } from './in-process.js';
 import {
   expectedInOrder,
   loadFixtures,
@@ -16,7 +17,7 @@ import {
   parseLine,
   publishInOrder,
   publisher,
-  startWatch,
+  startWatchInProcess as startWatch,
   summaryOf,
   type Expected,
   type Fixture,
@@ -37,7 +38,7 @@ afterAll(async () => {
 });
 
 /** Waits for the watcher to stop by itself; if it does not within `ms`, stops it with SIGINT so the test can show what it printed. */
-async function finish(watch: LiveCli, ms = 15_000) {
+async function finish(watch: LiveInProcess, ms = 15_000) {
   const timer = setTimeout(() => watch.kill('SIGINT'), ms);
   const result = await watch.done;
   clearTimeout(timer);
@@ -123,7 +124,7 @@ describe('filters let through exactly the messages the manifest says match', () 
       ['--kind', 'nonsense'],
       ['--topic', 'rooms:['],
     ]) {
-      const result = await runCli(['--no-tui', '--url', server.url, ...flags]);
+      const result = await runInProcess(['--no-tui', '--url', server.url, ...flags]);
       expect(result.code, flags.join(' ')).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
@@ -276,5 +277,25 @@ describe('subscriptions', () => {
       ['phx:Elixir.Chat.PubSub', 1],
       ['phx:Elixir.Chat.PubSub.Adapter', 3],
     ]);
+  });
+});
+
+describe('in this process', () => {
+  /** How many of each kind of handle (socket, timer, thread…) the process holds. */
+  const handles = (): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    return counts;
+  };
+
+  test('a watch that ended leaves no socket, timer or decoding thread behind', async () => {
+    await client.ping(); // the file's own publishing connection, open before counting
+    const before = handles();
+    const watch = await startWatch(['--json', '--url', server.url, '--count', '1']);
+    await rawPublish(server, 'phx:leak', fixtures[0]!.payload);
+    expect((await watch.done).code).toBe(0);
+    const grown = (): string[] =>
+      [...handles()].filter(([kind, n]) => n > (before.get(kind) ?? 0)).map(([kind, n]) => `${kind} ×${n}`);
+    await waitUntil(() => grown().length === 0, `the handles it opened to close (still: ${grown().join(', ')})`);
   });
 });

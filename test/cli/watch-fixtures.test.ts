@@ -22,6 +22,7 @@ import {
   publishInOrder,
   publisher,
   startWatch,
+  startWatchInProcess,
   summaryOf,
 } from './watch-helpers.js';
 
@@ -124,7 +125,8 @@ describe('--json output', () => {
   let code: number | null = null;
 
   beforeAll(async () => {
-    const watch = await startWatch(['--json', '--url', server.url, '--count', String(fixtures.length)]);
+    // In this process (in-process.ts); the line-mode run above spawns the built program.
+    const watch = await startWatchInProcess(['--json', '--url', server.url, '--count', String(fixtures.length)]);
     await publishInOrder(
       client,
       fixtures.map((f) => ({ channel: f.entry.channel, payload: f.payload })),

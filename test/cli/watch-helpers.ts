@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { adminClient, type RedisServer } from '../helpers/redis-server.js';
 import type { ManifestEntry, TermJson } from '../helpers/manifest.js';
 import { startCli, type CliOptions, type LiveCli } from './run-cli.js';
+import { startInProcess, type LiveInProcess } from './in-process.js';
 
 const fixturesDir = new URL('../../fixtures/phoenix/', import.meta.url);
 
@@ -206,6 +207,21 @@ export async function startWatch(args: string[], options: CliOptions = {}): Prom
     throw error;
   }
   return cli;
+}
+
+/** startWatch in this process (in-process.ts's startInProcess): no node start-up per watcher. */
+export async function startWatchInProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<LiveInProcess> {
+  const watch = startInProcess(args, options);
+  try {
+    await watch.waitForStderr(/^# watching .*$/m);
+  } catch (error) {
+    watch.kill('SIGINT');
+    throw error;
+  }
+  return watch;
 }
 
 /** A publishing connection (admin rights), for tests that publish many payloads in order. */

@@ -11,6 +11,7 @@ import { ErlMap, Fun, ImproperList, Tuple, termEquals, type Term, type TermSpan 
 import { erlEval } from '../helpers/erl.js';
 import { describeTerm } from '../helpers/erl-describe.js';
 import { ErlTermGen, Rng } from '../helpers/erl-term-gen.js';
+import { runs } from '../support/runs.js';
 
 const OPTION_SETS = [
   '[]',
@@ -22,7 +23,7 @@ const OPTION_SETS = [
   '[{minor_version, 2}]',
   '[deterministic]',
 ];
-const TERMS = 300;
+const TERMS = runs(300);
 
 interface Case {
   source: string;

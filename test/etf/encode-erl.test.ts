@@ -10,6 +10,7 @@ import { encode } from '../../src/etf/encode.js';
 import { fromPlain, type PlainValue } from '../../src/etf/plain.js';
 import { Atom, ErlFloat, termEquals } from '../../src/etf/term.js';
 import { erlDecodeCheck, erlEval, erlSameTerm } from '../helpers/erl.js';
+import { runs } from '../support/runs.js';
 import { ErlTermGen, Rng } from '../helpers/erl-term-gen.js';
 
 const OPTION_SETS = [
@@ -24,7 +25,7 @@ const OPTION_SETS = [
 ];
 const [DEFAULT, V0, V1, V2, DETERMINISTIC, COMPRESSED] = [0, 1, 2, 3, 4, 5];
 const COMPRESSED_AT: Record<number, number> = { 6: 5, 1: 6, 9: 7 };
-const TERMS = 300;
+const TERMS = runs(300);
 
 let sources: string[] = [];
 let encodings: Buffer[][] = [];

@@ -23,6 +23,7 @@ import {
   type TermSpan,
 } from '../../src/etf/term.js';
 import { termArbitrary } from './render-term-arbitrary.js';
+import { runs } from '../support/runs.js';
 
 /**
  * The term as it comes back: `[1 | [2, 3]]`, which the arbitrary builds as an ImproperList with
@@ -95,18 +96,18 @@ function roundTrips(options: EncodeOptions | undefined): fc.IPropertyWithHooks<[
 
 describe('encode → decode is the identity on random terms (seeded)', () => {
   it('with the defaults', () => {
-    fc.assert(roundTrips(undefined), { seed: 7001, numRuns: 2000 });
+    fc.assert(roundTrips(undefined), { seed: 7001, numRuns: runs(2000) });
   });
 
   for (const minorVersion of [0, 1] as const) {
     it(`with minorVersion ${minorVersion}`, () => {
-      fc.assert(roundTrips({ minorVersion }), { seed: 7010 + minorVersion, numRuns: 1000 });
+      fc.assert(roundTrips({ minorVersion }), { seed: 7010 + minorVersion, numRuns: runs(1000) });
     });
   }
 
   for (const compressed of [true, 1, 9] as const) {
     it(`compressed: ${String(compressed)}`, () => {
-      fc.assert(roundTrips({ compressed }), { seed: 7020 + Number(compressed), numRuns: 1000 });
+      fc.assert(roundTrips({ compressed }), { seed: 7020 + Number(compressed), numRuns: runs(1000) });
     });
   }
 
@@ -122,7 +123,7 @@ describe('encode → decode is the identity on random terms (seeded)', () => {
           expect(hasNegativeZero(decode(encode(term, options)))).toBe(true);
         },
       ),
-      { seed: 7030, numRuns: 3000 },
+      { seed: 7030, numRuns: 3000 }, // the full count: the check below needs it
     );
     expect(withNegativeZero).toBeGreaterThan(20);
     expect(Object.is((decode(encode(new ErlFloat(-0), { minorVersion: 0 })) as ErlFloat).value, -0)).toBe(true);
@@ -178,7 +179,7 @@ describe('decodeDetailed spans (seeded)', () => {
           if (problem !== undefined) throw new Error(`${problem}\nin ${Buffer.from(bytes).toString('hex')}`);
         },
       ),
-      { seed: 7040, numRuns: 1500 },
+      { seed: 7040, numRuns: runs(1500) },
     );
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../../src/etf/term.js';
 import { PHOENIX_STRUCTS } from '../../src/phoenix/structs.js';
 import { termArbitrary } from './render-term-arbitrary.js';
+import { runs } from '../support/runs.js';
 
 const a = Atom.of;
 const bin = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -208,21 +209,21 @@ describe('parseElixir inverts the renderers (seeded property tests)', () => {
   it('parseElixir(renderElixir(t)) equals t, pretty', () => {
     fc.assert(
       roundTrip((t) => renderElixir(t, { structs: PHOENIX_STRUCTS, width: 40 })),
-      { seed: 1401, numRuns: 1500 },
+      { seed: 1401, numRuns: runs(1500) },
     );
   });
 
   it('parseElixir(renderElixir(t)) equals t, one line, 1.14-style charlists', () => {
     fc.assert(
       roundTrip((t) => renderElixir(t, { pretty: false, charlists: 'quotes' })),
-      { seed: 1402, numRuns: 1500 },
+      { seed: 1402, numRuns: runs(1500) },
     );
   });
 
   it('parseElixir(inspect(t)) equals t', () => {
     fc.assert(
       roundTrip((t) => inspect(t, { structs: PHOENIX_STRUCTS })),
-      { seed: 1403, numRuns: 1500 },
+      { seed: 1403, numRuns: runs(1500) },
     );
   });
 });

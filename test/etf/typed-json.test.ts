@@ -21,6 +21,7 @@ import {
   type Term,
 } from '../../src/etf/term.js';
 import { termArbitrary } from './render-term-arbitrary.js';
+import { runs } from '../support/runs.js';
 
 const a = Atom.of;
 
@@ -103,7 +104,7 @@ describe('fromTypedJson inverts toTypedJson', () => {
         // termEquals ignores the encoding variants (PID_EXT vs NEW_PID_EXT…); the text does not.
         expect(stringifyTypedJson(back)).toBe(text);
       }),
-      { seed: 2024, numRuns: 2000 },
+      { seed: 2024, numRuns: runs(2000) },
     );
   });
 

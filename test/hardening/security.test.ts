@@ -34,6 +34,7 @@ import {
   type TlsMaterial,
 } from '../helpers/redis-server.js';
 import { runCli, startCli, type CliResult } from '../cli/run-cli.js';
+import { runBuiltInProcess, startInProcess } from '../cli/in-process.js';
 import { startWatch } from '../cli/watch-helpers.js';
 import { startRecording } from '../cli/record-helpers.js';
 import { broadcastPayload, CHANNEL, startUi } from '../ui/tui-helpers.js';
@@ -131,22 +132,30 @@ describe('TLS with a CA the test made', () => {
     expect(ok.stdout).toContain('rooms:tls hello');
     expect(ok.stderr).not.toMatch(INSECURE);
 
-    for (const ca of [[], ['--cacert', tls.otherCaFile]]) {
-      for (const command of [
+    // The eight refusals are independent: run side by side.
+    const runs = [[], ['--cacert', tls.otherCaFile]].flatMap((ca) =>
+      [
         ['--no-tui'],
         ['record', '-o', join(dir, 'never.capture')],
         publishArgs,
         ['replay', V3_CAPTURE, '--as-fast-as-possible'],
-      ]) {
-        const r = await runCli([...command, '--url', server.url, ...ca]);
-        expect(r.code, `${command.join(' ')} ${ca.join(' ')}: ${r.stderr}`).toBe(2);
-        // One error line (publish first says what it would send, on `#` lines).
-        const errors = r.stderr.split('\n').filter((l) => l.startsWith('redis-print:'));
-        expect(errors).toHaveLength(1);
-        expect(errors[0]).toMatch(
-          /TLS certificate rejected .*; pass the right --cacert, or --insecure to skip verification$/,
-        );
-      }
+      ].map((command) => ({ ca, command })),
+    );
+    // Without a CA with the built program, with another CA in this process (in-process.ts).
+    const results = await Promise.all(
+      runs.map(({ ca, command }) =>
+        (ca.length === 0 ? runCli : runBuiltInProcess)([...command, '--url', server.url, ...ca]),
+      ),
+    );
+    for (const [i, { ca, command }] of runs.entries()) {
+      const r = results[i]!;
+      expect(r.code, `${command.join(' ')} ${ca.join(' ')}: ${r.stderr}`).toBe(2);
+      // One error line (publish first says what it would send, on `#` lines).
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('redis-print:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /TLS certificate rejected .*; pass the right --cacert, or --insecure to skip verification$/,
+      );
     }
     expect(existsSync(join(dir, 'never.capture'))).toBe(false);
   });
@@ -239,16 +248,19 @@ describe('no password in any output or file', () => {
     let n = 0;
     for (const form of credentialForms(server, 'app', PASSWORD)) {
       const file = join(dir, `ok-${++n}.capture`);
-      const watch = startCli(['--no-tui', '--count', '1', ...form.args], { env: form.env });
-      const record = startCli(['record', '-o', file, '--count', '1', ...form.args], { env: form.env });
+      // The first form with the built program, the others in this process (in-process.ts).
+      const start = n === 1 ? startCli : startInProcess;
+      const run = n === 1 ? runCli : runBuiltInProcess;
+      const watch = start(['--no-tui', '--count', '1', ...form.args], { env: form.env });
+      const record = start(['record', '-o', file, '--count', '1', ...form.args], { env: form.env });
       await watch.waitForStderr(/^# watching /m);
       await record.waitForStderr(/^# recording /m);
       await rawPublish(server, CHANNEL, broadcastPayload('rooms:ok', 'hello', 'fine'));
       const results: Array<[string, CliResult]> = [
         ['watch', await watch.done],
         ['record', await record.done],
-        ['publish', await runCli([...publishArgs, ...form.args], { env: form.env })],
-        ['replay', await runCli(['replay', V3_CAPTURE, '--as-fast-as-possible', ...form.args], { env: form.env })],
+        ['publish', await run([...publishArgs, ...form.args], { env: form.env })],
+        ['replay', await run(['replay', V3_CAPTURE, '--as-fast-as-possible', ...form.args], { env: form.env })],
       ];
       for (const [command, r] of results) {
         expect(r.code, `${command} with ${form.name}: ${r.stderr}`).toBe(0);
@@ -274,7 +286,11 @@ describe('no password in any output or file', () => {
       { what: 'wrong password', forms: credentialForms(server, 'app', WRONG) },
       {
         what: 'nobody listening',
-        forms: credentialForms({ ...server, port: unreachable } as RedisServer, 'app', PASSWORD),
+        // Watch and record keep trying for 3 s by default; how long they try is not what this checks.
+        forms: credentialForms({ ...server, port: unreachable } as RedisServer, 'app', PASSWORD).map((form) => ({
+          ...form,
+          env: { ...form.env, REDIS_PRINT_CONNECT_TIMEOUT_MS: '300' },
+        })),
       },
       // The server's certificate is signed by the test CA, which the client was not told about.
       { what: 'TLS refused', forms: credentialForms(tlsServer, 'app', PASSWORD, 'rediss') },
@@ -283,7 +299,10 @@ describe('no password in any output or file', () => {
     for (const { what, forms } of cases) {
       for (const form of forms) {
         const file = join(dir, `failed-${++n}.capture`);
-        const results = await Promise.all(commands(file).map((c) => runCli([...c, ...form.args], { env: form.env })));
+        // In this process (in-process.ts): the success test above runs the built program.
+        const results = await Promise.all(
+          commands(file).map((c) => runBuiltInProcess([...c, ...form.args], { env: form.env ?? {} })),
+        );
         results.forEach((r, i) => {
           const command = commands(file)[i]![0];
           expect(r.code, `${command} ${what} ${form.name}: ${r.stderr}`).toBe(2);
@@ -314,7 +333,9 @@ describe('publish and replay to a target that is not this machine', () => {
   test('are refused before connecting, unless --yes, in one line without the password', async () => {
     for (const target of targets) {
       for (const command of [publishArgs, ['replay', V3_CAPTURE, '--as-fast-as-possible']]) {
-        const r = await runCli([...command, ...target.args], { env: target.env });
+        // The first target with the built program, the others in this process (in-process.ts).
+        const run = target === targets[0] ? runCli : runBuiltInProcess;
+        const r = await run([...command, ...target.args], { env: target.env ?? {} });
         expect(r.code, `${command[0]} ${target.name}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toMatch(/is not on this machine.*--yes.*no connection was made/);
         expect(r.stdout).toBe('');
@@ -337,7 +358,7 @@ describe('no write through a planted symbolic link', () => {
     const precious = join(dir, 'precious.txt');
     writeFileSync(precious, 'not to be touched\n');
     const existingCapture = join(dir, 'linked-target.capture');
-    const seed = await runCli(['record', '-o', existingCapture, '--url', server.url, '--duration', '0.2s']);
+    const seed = await runBuiltInProcess(['record', '-o', existingCapture, '--url', server.url, '--duration', '0.2s']);
     expect(seed.code, seed.stderr).toBe(0);
     const captureBefore = readFileSync(existingCapture);
     const targets = [precious, existingCapture, join(dir, 'does-not-exist-yet.capture')];
@@ -355,7 +376,9 @@ describe('no write through a planted symbolic link', () => {
       ] as const) {
         const link = join(dir, `planted-${i}-${command[0]}.capture`);
         symlinkSync(target, link);
-        const r = await runCli([...command, link, '--url', server.url, ...stop]);
+        // The first target with the built program, the others in this process (in-process.ts).
+        const run = i === 0 ? runCli : runBuiltInProcess;
+        const r = await run([...command, link, '--url', server.url, ...stop]);
         expect(r.code, `${command.join(' ')} → ${target}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toMatch(/symbolic link: not writing through it|not a capture/);
         expect(lstatSync(link).isSymbolicLink()).toBe(true);

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, test } from 'vitest';
 import { truncateVisible, visibleWidth } from '../../src/output/display-width.js';
+import { runs } from '../support/runs.js';
 
 const segmenter = new Intl.Segmenter();
 const clusters = (s: string): string[] => Array.from(segmenter.segment(s), (x) => x.segment);
@@ -49,13 +50,13 @@ describe('visibleWidth', () => {
       fc.property(text, (s) => {
         expect(visibleWidth(s)).toBe(stringWidth(s));
       }),
-      { seed: 1616, numRuns: 2000 },
+      { seed: 1616, numRuns: runs(2000) },
     );
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
         expect(visibleWidth(s)).toBe(stringWidth(s));
       }),
-      { seed: 1617, numRuns: 2000 },
+      { seed: 1617, numRuns: runs(2000) },
     );
   });
 
@@ -86,7 +87,7 @@ describe('truncateVisible', () => {
         const next = clusters(noAnsi(s))[kept.length];
         if (next !== undefined) expect(visibleWidth(plain) - 1 + stringWidth(next) + 1).toBeGreaterThan(width);
       }),
-      { seed: 1618, numRuns: 3000 },
+      { seed: 1618, numRuns: runs(3000) },
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileGlob, type Glob } from '../../src/output/glob.js';
+import { runs } from '../support/runs.js';
 
 function glob(pattern: string, ignoreCase = false): Glob {
   const r = compileGlob(pattern, { ignoreCase });
@@ -99,7 +100,7 @@ describe('compileGlob', () => {
         const value = chars.join('');
         expect(glob(parts.join('')).test(value)).toBe(toRegExp(parts).test(value));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

@@ -21,6 +21,7 @@ import { classify } from '../../src/phoenix/classify.js';
 import { ndjsonProblems } from './ndjson-contract.js';
 import { fixtureMessages } from './filter-fixture-messages.js';
 import { termArbitrary } from '../etf/render-term-arbitrary.js';
+import { runs } from '../support/runs.js';
 
 const fixtures = fixtureMessages();
 
@@ -203,7 +204,7 @@ describe('the direct text writers give exactly the text of the record form', () 
       fc.property(termArbitrary({ opaque: true }), (term) => {
         expect(typedJsonText(term)).toBe(slow(term));
       }),
-      { numRuns: 2000, seed: 4242 },
+      { numRuns: runs(2000), seed: 4242 },
     );
   });
 
@@ -243,7 +244,7 @@ describe('the direct text writers give exactly the text of the record form', () 
         const m = message(payload);
         expect(toNdjsonLine(m)).toBe(jsonForTerminal(stringifyJson(toNdjsonRecord(m))));
       }),
-      { numRuns: 500, seed: 777 },
+      { numRuns: runs(500), seed: 777 },
     );
   });
 });

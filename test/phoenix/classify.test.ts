@@ -14,6 +14,7 @@ import { classify, nodeOf } from '../../src/phoenix/classify.js';
 import type { MessageKind } from '../../src/phoenix/classified.js';
 import { describeEnvelope } from '../../src/phoenix/envelope.js';
 import { erlBinaries } from './erl-binaries.js';
+import { runs } from '../support/runs.js';
 
 const REF24 = 'list_to_binary(lists:seq(1, 24))'; // node ref 01 02 03 … 18
 const broadcast = (topic: string, event: string, payload = '#{}') =>
@@ -371,7 +372,7 @@ describe('classify: ETF that does not decode', () => {
     };
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => check(Uint8Array.of(131, ...bytes))),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
     fc.assert(
       fc.property(fc.nat(fixture.length - 1), fc.integer({ min: 0, max: 255 }), (at, value) => {
@@ -379,7 +380,7 @@ describe('classify: ETF that does not decode', () => {
         mutated[at] = value;
         check(mutated);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

@@ -23,6 +23,7 @@ import { defaultFixtureName, startSave } from '../../src/ui/user-actions.js';
 import { helpLines } from '../../src/ui/widgets/help.js';
 import { fixtureMessages } from '../output/filter-fixture-messages.js';
 import { stripTags } from './view-helpers.js';
+import { expectSame } from '../support/expect-same.js';
 
 const fixtures = fixtureMessages();
 const compactor = new MessageCompactor();
@@ -91,8 +92,8 @@ describe('compact messages', () => {
       const compact = compactor.compact(message);
       expect(compact.classified.term).toBeUndefined();
       expect(compact.raw.payload).toBe(message.raw.payload);
-      expect(fullMessage(compact).classified).toEqual(classify(message.raw.payload));
-      expect(fullMessage(compact, { spans: true }).classified.spans).toEqual(message.classified.spans);
+      expectSame(fullMessage(compact).classified, classify(message.raw.payload));
+      expectSame(fullMessage(compact, { spans: true }).classified.spans, message.classified.spans);
     }
   });
 

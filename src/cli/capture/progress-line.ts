@@ -10,7 +10,7 @@ export class ProgressLine {
 
   constructor(
     private readonly render: () => string,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: { isTTY?: boolean; columns?: number; write(text: string): unknown } = process.stderr,
     private readonly intervalMs = 1000,
   ) {}
 

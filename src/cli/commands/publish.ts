@@ -34,25 +34,26 @@ import {
 import { describePlan, planPublish, PublishDraftError, type PublishPlan } from '../../phoenix/publish-plan.js';
 import { audienceReport, sendRepeatedly, sentSummary } from '../publish/send.js';
 import { commandHelp } from '../help.js';
-import { exitCodeFor } from '../io.js';
+import { exitCodeFor, processIo, type CliIo, type OutStream } from '../io.js';
 import { commandDef } from '../command-defs.js';
 
-export async function publishCommand(argv: string[]): Promise<number> {
+export async function publishCommand(argv: string[], io: CliIo = processIo()): Promise<number> {
   const args = parsePublishArgs(argv);
   if (args === 'help') {
-    process.stdout.write(commandHelp(commandDef('publish')!));
+    io.stdout.write(commandHelp(commandDef('publish')!));
     return 0;
   }
-  const spec = connectionSpecFromFlags(args.connection);
+  const { note, warn, error } = sayers(io.stderr);
+  const spec = connectionSpecFromFlags(args.connection, io.env);
   // Before anything else: a remote target without --yes and without a terminal is refused unconnected.
   const guard = guardTarget(spec, {
     yes: args.yes,
     dryRun: args.dryRun,
     action: 'publish',
-    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    interactive: io.stdin.isTTY === true && io.stderr.isTTY === true,
   });
-  const config = await readPublishConfig(args, process.stdin);
-  const link = new Link(spec);
+  const config = await readPublishConfig(args, io.stdin);
+  const link = new Link(spec, io.stderr);
   try {
     const target = await decideTarget(config, link);
     for (const line of target.notes) note(line);
@@ -60,7 +61,7 @@ export async function publishCommand(argv: string[]): Promise<number> {
 
     const plan = makePlan(config, target);
     note(`receivers on ${plan.channel}: ${plan.receivers.shapes.join(' and ')}, ${plan.receivers.evidence}`);
-    show(plan, config.hex);
+    show(plan, config.hex, io);
     const problems = [...onlyProblems(config, plan), ...(plan.validation.ok ? [] : plan.validation.problems)];
     if (problems.length > 0) {
       for (const problem of problems) warn(`${config.force ? 'sending anyway (--force)' : 'refused'}: ${problem}`);
@@ -73,11 +74,11 @@ export async function publishCommand(argv: string[]): Promise<number> {
       note('dry run: nothing was sent');
       return 0;
     }
-    if (guard.ask && !(await askYesNo(guard.question, process.stdin, process.stderr))) {
+    if (guard.ask && !(await askYesNo(guard.question, io.stdin, io.stderr))) {
       error('not sent');
       return 1;
     }
-    return await send(config, plan, await link.publisher(), spec.mode === 'cluster');
+    return await send(config, plan, await link.publisher(), spec.mode === 'cluster', io);
   } finally {
     await link.close();
   }
@@ -166,11 +167,14 @@ function onlyProblems(config: PublishConfig, plan: PublishPlan): string[] {
 /** The publisher connection, opened only when something needs it (a dry run never does). */
 class Link {
   private connected: Publisher | null = null;
-  constructor(readonly spec: ConnectionSpec) {}
+  constructor(
+    readonly spec: ConnectionSpec,
+    private readonly stderr: OutStream,
+  ) {}
 
   async publisher(): Promise<Publisher> {
     if (this.connected) return this.connected;
-    warnIfUnverified(this.spec);
+    warnIfUnverified(this.spec, this.stderr);
     const publisher = new Publisher(this.spec);
     await redisStep(() => publisher.connect());
     this.connected = publisher;
@@ -199,17 +203,17 @@ function makePlan(config: PublishConfig, target: Target): PublishPlan {
   }
 }
 
-function show(plan: PublishPlan, hex: boolean): void {
+function show(plan: PublishPlan, hex: boolean, io: CliIo): void {
   // A pty may report 0 columns; anything that narrow is not a real terminal width.
-  const columns = (hex ? process.stderr : process.stdout).columns;
+  const columns = (hex ? io.stderr : io.stdout).columns;
   const description = describePlan(plan, { width: columns !== undefined && columns >= 40 ? columns : 100 });
   if (hex) {
-    process.stderr.write(`${description.elixir}\n`);
-    process.stdout.write(`${Buffer.from(plan.bytes).toString('hex')}\n`);
+    io.stderr.write(`${description.elixir}\n`);
+    io.stdout.write(`${Buffer.from(plan.bytes).toString('hex')}\n`);
   } else {
-    process.stdout.write(`${description.elixir}\n`);
+    io.stdout.write(`${description.elixir}\n`);
   }
-  note(description.headline);
+  sayers(io.stderr).note(description.headline);
 }
 
 async function send(
@@ -217,17 +221,16 @@ async function send(
   plan: PublishPlan,
   publisher: Publisher,
   clusterMode: boolean,
+  io: CliIo,
 ): Promise<number> {
+  const { note, warn } = sayers(io.stderr);
   const stop = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   const onInterrupt = (signal: NodeJS.Signals): void => {
     interrupted ??= signal;
     stop.abort();
   };
-  if (config.repeat > 1) {
-    process.once('SIGINT', onInterrupt);
-    process.once('SIGTERM', onInterrupt);
-  }
+  const stopListening = config.repeat > 1 ? io.onInterrupt(onInterrupt) : () => undefined;
   try {
     const result = await redisStep(() =>
       sendRepeatedly(publisher, plan.channel, plan.bytes, {
@@ -247,8 +250,7 @@ async function send(
     }
     return interrupted ? exitCodeFor(interrupted) : 0;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    process.removeListener('SIGTERM', onInterrupt);
+    stopListening();
   }
 }
 
@@ -262,14 +264,17 @@ async function redisStep<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-function note(text: string): void {
-  process.stderr.write(`# ${text}\n`);
+/** The three kinds of line publish writes on stderr: `# ` notes, warnings and errors. */
+interface Sayers {
+  note: (text: string) => void;
+  warn: (text: string) => void;
+  error: (text: string) => void;
 }
 
-function warn(text: string): void {
-  process.stderr.write(`redis-print: warning: ${text}\n`);
-}
-
-function error(text: string): void {
-  process.stderr.write(`redis-print: ${text}\n`);
+function sayers(stderr: OutStream): Sayers {
+  return {
+    note: (text) => stderr.write(`# ${text}\n`),
+    warn: (text) => stderr.write(`redis-print: warning: ${text}\n`),
+    error: (text) => stderr.write(`redis-print: ${text}\n`),
+  };
 }

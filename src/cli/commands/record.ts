@@ -23,7 +23,7 @@ import type { Subscriber } from '../../redis/subscriber.js';
 import { parseCommandArgs } from '../args.js';
 import { ProgressLine } from '../capture/progress-line.js';
 import { CliError, fileProblem, oneLine } from '../errors.js';
-import { exitCodeFor } from '../io.js';
+import { exitCodeFor, processIo, type CliIo } from '../io.js';
 import { recordConfigFrom } from '../record-config.js';
 import { toolVersion } from '../version.js';
 import type { Subscription } from '../subscription.js';
@@ -34,14 +34,14 @@ import { recordFlags } from '../command-defs.js';
 
 const options = recordFlags;
 
-export async function recordCommand(argv: string[]): Promise<number> {
+export async function recordCommand(argv: string[], io: CliIo = processIo()): Promise<number> {
   const { values, positionals } = parseCommandArgs('record', argv, options);
-  const config = recordConfigFrom(values, positionals, process.env);
+  const config = recordConfigFrom(values, positionals, io.env);
   const { path } = config.output;
   const { count, durationMs } = config.limits;
   const { filter } = config.filter;
   const { subscription } = config;
-  const subscriber = subscriberFor(config.connection, subscription);
+  const subscriber = subscriberFor(config.connection, subscription, io);
 
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -81,9 +81,9 @@ export async function recordCommand(argv: string[]): Promise<number> {
     if (count !== undefined && accepted >= count) stop(0);
   };
   subscriber.on('message', onMessage);
-  subscriber.on('reconnecting', (e) => process.stderr.write(`# ${reconnectingNotice(e)}\n`));
-  subscriber.on('reconnected', (e) => process.stderr.write(`# ${reconnectedNotice(e, 'recorded')}\n`));
-  subscriber.on('error', (e) => process.stderr.write(`# ${escapeUnsafe(e.message)}\n`));
+  subscriber.on('reconnecting', (e) => io.stderr.write(`# ${reconnectingNotice(e)}\n`));
+  subscriber.on('reconnected', (e) => io.stderr.write(`# ${reconnectedNotice(e, 'recorded')}\n`));
+  subscriber.on('error', (e) => io.stderr.write(`# ${escapeUnsafe(e.message)}\n`));
 
   try {
     await subscriber.start();
@@ -101,24 +101,22 @@ export async function recordCommand(argv: string[]): Promise<number> {
     ...subscription.patterns.map((p) => `psubscribe ${p}`),
     ...subscription.channels.map((c) => `subscribe ${c}`),
   ];
-  process.stderr.write(`# recording ${subscriber.target} (${what.join(', ')}) to ${path}${appendNote(file)}\n`);
+  io.stderr.write(`# recording ${subscriber.target} (${what.join(', ')}) to ${path}${appendNote(file)}\n`);
 
   const started = performance.now();
   const progress = new ProgressLine(() => {
     const s = file.stats;
     return `# recorded ${s.records} messages (${formatBytes(s.bytes)}), ${seconds(performance.now() - started)}`;
-  });
+  }, io.stderr);
   progress.start();
   const onSignal = (signal: NodeJS.Signals): void => stop(exitCodeFor(signal));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = io.onInterrupt(onSignal);
   const timer = durationMs === undefined ? undefined : setTimeout(() => stop(0), durationMs);
   if (count === 0) stop(0);
 
   let code = await finished;
   if (timer) clearTimeout(timer);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  stopListening();
   progress.stop();
   await subscriber.close();
   await file.close().catch((error: unknown) => {
@@ -127,11 +125,11 @@ export async function recordCommand(argv: string[]): Promise<number> {
   const s = file.stats;
   const filtered = pipeline === null ? '' : `, filtered ${received - s.records}`;
   if (writeError !== null) {
-    process.stderr.write(`redis-print: cannot write ${path}: ${oneLine(writeError)}\n`);
-    process.stderr.write(`# ${s.flushedRecords} of ${s.records} messages reached ${path} before the failure\n`);
+    io.stderr.write(`redis-print: cannot write ${path}: ${oneLine(writeError)}\n`);
+    io.stderr.write(`# ${s.flushedRecords} of ${s.records} messages reached ${path} before the failure\n`);
     code = 1;
   } else {
-    process.stderr.write(
+    io.stderr.write(
       `# recorded ${s.records} messages (${formatBytes(s.bytes)}) to ${path} in ${seconds(performance.now() - started)}; received ${received}${filtered}\n`,
     );
   }

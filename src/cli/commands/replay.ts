@@ -31,7 +31,7 @@ import { ReplaySender } from '../capture/replay-sender.js';
 import { confirmTarget } from '../write-target-guard.js';
 import { connectionSpecFromFlags } from '../connection.js';
 import { CliError, oneLine, UsageError } from '../errors.js';
-import { exitCodeFor } from '../io.js';
+import { exitCodeFor, processIo, type CliIo, type OutStream } from '../io.js';
 import { filterFromFlags } from '../filters.js';
 import { escapeUnsafe, escapeWord } from '../../text/terminal-safe.js';
 import { replayFlags } from '../command-defs.js';
@@ -45,48 +45,47 @@ const MAX_SNIFF_MS = 60_000;
 /** PUBLISHes awaiting a reply. A cluster client may send each to a different node, so one at a time there. */
 const MAX_IN_FLIGHT = 256;
 
-export async function replayCommand(argv: string[]): Promise<number> {
+export async function replayCommand(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const stderr = io.stderr;
   const { values, positionals } = parseCommandArgs('replay', argv, options);
   if (positionals.length !== 1) throw new UsageError('replay needs exactly one capture FILE');
   const path = positionals[0]!;
   const speed = speedFromFlags(values.speed, values['as-fast-as-possible'] ?? false);
   const channels = ChannelMap.parse(values['map-channel'] ?? []);
   const filter = filterFromFlags(values);
-  const spec = connectionSpecFromFlags(values);
+  const spec = connectionSpecFromFlags(values, io.env);
   const sniffMs = durationFlag('sniff', values.sniff, DEFAULT_SNIFF_MS);
   if (sniffMs > MAX_SNIFF_MS) throw new UsageError(`--sniff is capped at ${MAX_SNIFF_MS / 1000}s`);
 
   let plan = await readPlan(path, () => planReplay(path, { filter, channels }));
   let problem = false;
   if (plan.truncatedTail) {
-    process.stderr.write(
+    stderr.write(
       `redis-print: ${path}: the file ends inside a record (${plan.truncatedTail.bytes} bytes cut off); the ${plan.records} whole records before it are replayed\n`,
     );
     problem = true;
   }
   for (const bad of plan.badRecords) {
-    process.stderr.write(`redis-print: ${escapeUnsafe(bad)}\n`);
+    stderr.write(`redis-print: ${escapeUnsafe(bad)}\n`);
     problem = true;
   }
   if (plan.selectedCount === 0) {
-    process.stderr.write(
-      `# ${path}: nothing to replay (${plan.records} records, ${plan.skippedByFilter} skipped by filter)\n`,
-    );
+    stderr.write(`# ${path}: nothing to replay (${plan.records} records, ${plan.skippedByFilter} skipped by filter)\n`);
     return plan.records === 0 && !problem ? 0 : 1;
   }
 
-  await confirmTarget(spec, { yes: values.yes ?? false, action: `replay ${plan.selectedCount} messages` });
-  const publisher = await connect(spec);
+  await confirmTarget(spec, { yes: values.yes ?? false, action: `replay ${plan.selectedCount} messages` }, io);
+  const publisher = await connect(spec, stderr);
   try {
     // What the target channels' nodes speak, heard live, beats their names: judge every record again by it.
-    const heard = await listenToTargets(spec, publisher, plan.targetChannels, sniffMs);
+    const heard = await listenToTargets(spec, publisher, plan.targetChannels, sniffMs, stderr);
     if (heard.size > 0) plan = await readPlan(path, () => planReplay(path, { filter, channels, heard }));
-    checkPayloads(path, plan, values.force ?? false);
+    checkPayloads(path, plan, values.force ?? false, stderr);
   } catch (error) {
     await publisher.close();
     throw error;
   }
-  process.stderr.write(
+  stderr.write(
     `# replaying ${plan.selectedCount} of ${plan.records} records from ${path} to ${publisher.target} ` +
       `(${speed.kind === 'asap' ? 'as fast as possible' : `speed ${speed.factor}, recorded span ${seconds(plan.recordedSpanMs)}`})\n`,
   );
@@ -98,8 +97,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     interrupted ??= signal;
     requestStop();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = io.onInterrupt(onSignal);
   const sender = new ReplaySender({
     path,
     plan,
@@ -115,14 +113,14 @@ export async function replayCommand(argv: string[]): Promise<number> {
     const timeline =
       speed.kind === 'asap' ? '' : `, at ${seconds(p.recordedElapsedMs)} of ${seconds(plan.recordedSpanMs)} recorded`;
     return `# replayed ${p.sent}/${plan.selectedCount}, receivers ${p.receivers}${timeline}, ${seconds(performance.now() - started)}`;
-  });
+  }, stderr);
   progress.start();
   try {
     const result = await sender.run();
     progress.stop();
     const elapsed = performance.now() - started;
     const verb = result.completed ? 'replayed' : 'interrupted: replayed';
-    process.stderr.write(
+    stderr.write(
       `# ${verb} ${result.sent} of ${plan.selectedCount} records to ${publisher.target} in ${seconds(elapsed)}: ` +
         `receivers total ${result.receivers}, skipped ${plan.skippedByFilter} by filter\n`,
     );
@@ -133,8 +131,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     const sent = sender.progress.sent;
     throw new CliError(`replay stopped after ${sent} of ${plan.selectedCount} records: ${oneLine(error)}`, 1);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     await publisher.close();
   }
 }
@@ -165,7 +162,7 @@ async function readPlan(path: string, plan: () => Promise<ReplayPlan>): Promise<
 }
 
 /** Refuses (or, with --force, warns about) payloads a receiving node would crash on or drop. */
-function checkPayloads(path: string, plan: ReplayPlan, force: boolean): void {
+function checkPayloads(path: string, plan: ReplayPlan, force: boolean, stderr: OutStream): void {
   if (plan.problemCount === 0) return;
   const lines = plan.problemGroups.map(
     (g) => `  ${recordList(g.indices, g.count)} on ${escapeWord(g.channel)}: ${escapeUnsafe(g.problems.join('; '))}`,
@@ -174,10 +171,10 @@ function checkPayloads(path: string, plan: ReplayPlan, force: boolean): void {
   if (plan.problemCount > listed) lines.push(`  … and ${plan.problemCount - listed} more records with other problems`);
   const what = `${plan.problemCount} of the ${plan.selectedCount} records in ${path} would be crashed on or dropped by a receiving node`;
   if (!force) {
-    process.stderr.write(`${lines.join('\n')}\n`);
+    stderr.write(`${lines.join('\n')}\n`);
     throw new CliError(`${what}; nothing was sent (--force sends them anyway)`, 1);
   }
-  process.stderr.write(`redis-print: WARNING: --force: ${what}:\n${lines.join('\n')}\n`);
+  stderr.write(`redis-print: WARNING: --force: ${what}:\n${lines.join('\n')}\n`);
 }
 
 /** `record 7`, `records 1-5, 9`, `records 1-20 … (35 in all)`. */
@@ -199,6 +196,7 @@ async function listenToTargets(
   publisher: Publisher,
   channels: string[],
   sniffMs: number,
+  stderr: OutStream,
 ): Promise<Map<string, HeardTraffic>> {
   const heard = new Map<string, HeardTraffic>();
   if (channels.length === 0 || sniffMs === 0) return heard;
@@ -209,19 +207,19 @@ async function listenToTargets(
     if (error instanceof RedisConnectionError) throw new CliError(error.message, 2);
     throw error;
   }
-  for (const line of observation.notes) process.stderr.write(`# ${line}\n`);
+  for (const line of observation.notes) stderr.write(`# ${line}\n`);
   for (const channel of channels) {
     const traffic = heardOn(observation, channel);
     if (traffic && Object.keys(traffic.shapes).length > 0) {
       heard.set(channel, traffic);
-      process.stderr.write(`# receivers: ${receiversOf(channel, traffic).evidence}\n`);
+      stderr.write(`# receivers: ${receiversOf(channel, traffic).evidence}\n`);
     }
   }
   return heard;
 }
 
-async function connect(spec: ConnectionSpec): Promise<Publisher> {
-  warnIfUnverified(spec);
+async function connect(spec: ConnectionSpec, stderr: OutStream): Promise<Publisher> {
+  warnIfUnverified(spec, stderr);
   const publisher = new Publisher(spec);
   try {
     await publisher.connect();

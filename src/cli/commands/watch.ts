@@ -11,6 +11,6 @@ export async function watchCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`watch takes no argument "${positionals[0]}"`, 'watch');
   const connection = connectionSpecFromFlags(values, io.env);
   const config = watchConfigFrom(values, io);
-  const source = subscriberFor(connection, config.subscription);
-  return runWatch(config, { source, subscription: config.subscription, publishTo: connection });
+  const source = subscriberFor(connection, config.subscription, io);
+  return runWatch(config, { source, subscription: config.subscription, publishTo: connection }, io);
 }
