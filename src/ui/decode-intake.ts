@@ -17,7 +17,9 @@
  * Why on the main thread rather than a worker: the UI needs every decoded message on the main
  * thread anyway (the list's filter, the stats, the nodes and presence views read the terms), so a
  * worker would decode and then send it all back; slicing keeps reading first at no such cost.
- * A single message larger than the bound is let in when the queue is empty.
+ * A large message (half the bound or more) is let in one at a time beside the small messages'
+ * bound, as in the line watcher: otherwise the broadcast right behind a 10 MiB payload would always
+ * be dropped.
  */
 import type { RawMessage } from '../model/raw-message.js';
 
@@ -48,7 +50,10 @@ export class DecodeIntake {
   private readonly queue: Array<RawMessage | undefined> = [];
   /** Index of the next message to decode in `queue` (shifting each one would be O(n)). */
   private head = 0;
+  /** Weight of the small messages queued (the bound applies to these). */
   private queuedBytes = 0;
+  /** Weight of the large message queued, if any (one at a time). */
+  private largeQueued = 0;
   private droppedCount = 0;
   private dropping = false;
   private scheduled = false;
@@ -84,17 +89,19 @@ export class DecodeIntake {
   push(raw: RawMessage): void {
     if (this.closed) return;
     this.arrived++;
-    const weight = raw.payload.length + raw.channel.length + MESSAGE_OVERHEAD;
+    const weight = weightOf(raw);
+    const large = this.isLarge(weight);
     if (this.dropping) {
       if (this.queuedBytes > this.maxQueued / 2) return this.drop();
       this.dropping = false;
     }
-    if (this.queuedBytes > 0 && this.queuedBytes + weight > this.maxQueued) {
+    if (large ? this.largeQueued > 0 : this.queuedBytes > 0 && this.queuedBytes + weight > this.maxQueued) {
       this.dropping = true;
       return this.drop();
     }
     this.queue.push(raw);
-    this.queuedBytes += weight;
+    if (large) this.largeQueued = weight;
+    else this.queuedBytes += weight;
     this.schedule();
   }
 
@@ -106,6 +113,11 @@ export class DecodeIntake {
     this.queue.length = 0;
     this.head = 0;
     this.queuedBytes = 0;
+    this.largeQueued = 0;
+  }
+
+  private isLarge(weight: number): boolean {
+    return weight >= this.maxQueued / 2;
   }
 
   private drop(): void {
@@ -139,7 +151,9 @@ export class DecodeIntake {
     while (!this.closed && this.head < this.queue.length && this.credit > 0) {
       const raw = this.queue[this.head]!;
       this.queue[this.head++] = undefined; // let it go now, not at the next compaction
-      this.queuedBytes -= raw.payload.length + raw.channel.length + MESSAGE_OVERHEAD;
+      const weight = weightOf(raw);
+      if (this.isLarge(weight)) this.largeQueued = 0;
+      else this.queuedBytes -= weight;
       this.decode(raw);
       const after = performance.now();
       this.credit -= after - now;
@@ -155,4 +169,9 @@ export class DecodeIntake {
     }
     if (!this.closed && this.head < this.queue.length) this.schedule(this.credit <= 0);
   }
+}
+
+/** What a queued message weighs against the bound. */
+function weightOf(raw: RawMessage): number {
+  return raw.payload.length + raw.channel.length + MESSAGE_OVERHEAD;
 }

@@ -47,12 +47,20 @@ describe('DecodeIntake', () => {
     expect([intake.queued, intake.dropped]).toEqual([9, 2]);
   });
 
-  test('a message larger than the bound is taken when the queue is empty', async () => {
+  test('a large message (half the bound or more) is let in one at a time beside the small ones, and the broadcast behind it too', async () => {
     const decoded: number[] = [];
-    const intake = new DecodeIntake((m) => decoded.push(m.payload.length), { maxQueuedBytes: 1000 });
-    intake.push(raw(0, 50_000));
-    expect(intake.dropped).toBe(0);
-    await until(() => decoded.length === 1);
+    const intake = new DecodeIntake((m) => decoded.push(m.receivedAt), { maxQueuedBytes: 10_000 });
+    intake.push(raw(0)); // a small one queued first: the large one is still let in
+    intake.push(raw(1, 50_000)); // larger than the whole bound
+    intake.push(raw(2)); // right behind it (a hostile payload, then the next broadcast)
+    intake.push(raw(3, 5_000)); // a second large one while the first waits: dropped
+    expect([intake.queued, intake.dropped]).toEqual([3, 1]);
+    await until(() => intake.queued === 0);
+    expect(decoded).toEqual([0, 1, 2]);
+    // Once decoded, the large one's place is free again.
+    intake.push(raw(4, 50_000));
+    expect(intake.dropped).toBe(1);
+    await until(() => decoded.length === 4);
   });
 
   test('what is still queued at close counts as dropped, and nothing is decoded after', async () => {
