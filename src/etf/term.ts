@@ -117,6 +117,11 @@ export class ErlMap {
   /** Value for `key` (compared with termEquals), or undefined. */
   get(key: Term): Term | undefined {
     const keys = this.keys;
+    if (key instanceof Atom) {
+      // Atoms are interned (Atom.of): the same name is the same object, so identity decides.
+      for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.values[i];
+      return undefined;
+    }
     for (let i = 0; i < keys.length; i++) {
       if (termEquals(keys[i]!, key)) return this.values[i];
     }
