@@ -272,6 +272,18 @@ export async function rawSubscriber(
 }
 
 /** PUBLISH once over a short-lived admin connection; resolves to the receiver count. */
+/**
+ * The pattern subscriber's connection as Redis sees it (CLIENT LIST; the test's watcher is the only
+ * one): its id, which changes if Redis ever dropped it, and its pending output (omem) in bytes.
+ */
+export async function patternSubscriber(server: RedisServer): Promise<{ id: string; omem: number } | undefined> {
+  const list = String(await server.command('CLIENT', 'LIST'));
+  const line = list.split('\n').find((l) => / psub=1 /.test(l));
+  const id = line ? / ?id=(\d+) /.exec(' ' + line) : null;
+  const omem = line ? / omem=(\d+) /.exec(line) : null;
+  return id && omem ? { id: id[1]!, omem: Number(omem[1]) } : undefined;
+}
+
 export async function rawPublish(server: RedisServer, channel: string, payload: Buffer | string): Promise<number> {
   return Number(await server.command('PUBLISH', channel, payload));
 }

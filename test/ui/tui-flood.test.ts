@@ -9,7 +9,7 @@ import { encode } from '../../src/etf/encode.js';
 import { Atom, ErlMap, type Term } from '../../src/etf/term.js';
 import { broadcastStruct, buildV3 } from '../../src/phoenix/build.js';
 import { modules } from '../../src/phoenix/known-atoms.js';
-import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
+import { adminClient, patternSubscriber, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { listRows, PROMPT_MARK, Tmux } from './tmux.js';
 import { broadcastPayload, CHANNEL, startUi, statusLine } from './tui-helpers.js';
 
@@ -52,20 +52,11 @@ function heavyBroadcast(): Buffer {
   return Buffer.from(encode(term, { minorVersion: 1 }));
 }
 
-/** The UI's connection as Redis sees it (the only pattern subscriber): its id and pending output. */
-async function subscriberClient(): Promise<{ id: string; omem: number } | undefined> {
-  const list = String(await server.command('CLIENT', 'LIST'));
-  const line = list.split('\n').find((l) => / psub=1 /.test(l));
-  const id = line ? / ?id=(\d+) /.exec(' ' + line) : null;
-  const omem = line ? / omem=(\d+) /.exec(line) : null;
-  return id && omem ? { id: id[1]!, omem: Number(omem[1]) } : undefined;
-}
-
 describe('live UI under a flood', () => {
   test('with a text filter: no disconnect, keys answered, received + dropped = published, drops in the status bar', async () => {
     term = await Tmux.start({ width: 160, height: 40 });
     const ui = await startUi(term, server, ['--grep', 'marker']);
-    const before = await subscriberClient();
+    const before = await patternSubscriber(server);
     expect(before).toBeDefined();
 
     const flood = heavyBroadcast();
@@ -77,13 +68,21 @@ describe('live UI under a flood', () => {
         // then pauses while Redis holds over half its 32 MB for the UI, so that what is tested is
         // the UI's reading and dropping, not the scheduler. A UI that decoded as it read is still
         // caught: it never drops (the last check below).
-        if (sent % 500 === 0 && ((await subscriberClient())?.omem ?? 0) > PAUSE_ABOVE) {
-          await waitUntil(async () => ((await subscriberClient())?.omem ?? 0) < RESUME_BELOW, 'Redis to send', 120_000);
+        if (sent % 500 === 0 && ((await patternSubscriber(server))?.omem ?? 0) > PAUSE_ABOVE) {
+          await waitUntil(
+            async () => ((await patternSubscriber(server))?.omem ?? 0) < RESUME_BELOW,
+            'Redis to send',
+            120_000,
+          );
         }
         await publisher.publish(CHANNEL, flood);
       }
       // Everything has left Redis for the UI's socket (or the UI was disconnected).
-      await waitUntil(async () => (await subscriberClient())?.omem === 0, 'Redis to have sent the flood', 120_000);
+      await waitUntil(
+        async () => (await patternSubscriber(server))?.omem === 0,
+        'Redis to have sent the flood',
+        120_000,
+      );
 
       // The keys answer: pause and resume.
       await term.keys('p');
@@ -105,7 +104,7 @@ describe('live UI under a flood', () => {
         120_000,
       );
       // The same connection all along: Redis never dropped the UI for being slow.
-      expect((await subscriberClient())?.id).toBe(before!.id);
+      expect((await patternSubscriber(server))?.id).toBe(before!.id);
       // The status bar counts the drops.
       expect(statusLine(await term.screen())).toMatch(/\bdrop(ped)? [1-9]/);
 

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { adminClient, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
+import { adminClient, patternSubscriber, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { MAIN } from '../cli/run-cli.js';
 import { PROMPT_MARK, shellQuote, Tmux } from './tmux.js';
@@ -40,15 +40,6 @@ afterEach(async () => {
   term = undefined;
 });
 
-/** The watcher's connection as Redis sees it (the only pattern subscriber): its id and pending output. */
-async function subscriberClient(): Promise<{ id: string; omem: number } | undefined> {
-  const list = String(await server.command('CLIENT', 'LIST'));
-  const line = list.split('\n').find((l) => / psub=1 /.test(l));
-  const id = line ? / ?id=(\d+) /.exec(' ' + line) : null;
-  const omem = line ? / omem=(\d+) /.exec(line) : null;
-  return id && omem ? { id: id[1]!, omem: Number(omem[1]) } : undefined;
-}
-
 describe('line mode on a terminal stopped with Ctrl-S', () => {
   test('keeps reading (no disconnect), drops what the terminal cannot take, counts it, goes on after Ctrl-Q', async () => {
     term = await Tmux.start({ width: 120, height: 30, env: { NO_COLOR: '1' } });
@@ -58,7 +49,7 @@ describe('line mode on a terminal stopped with Ctrl-S', () => {
       `node ${shellQuote(MAIN)} --no-tui --full --url ${shellQuote(server.url)} 2>${shellQuote(stderrFile)}`,
     );
     await waitUntil(() => /^# watching /m.test(stderr()), 'the watcher to subscribe', 60_000);
-    const before = await subscriberClient();
+    const before = await patternSubscriber(server);
     expect(before).toBeDefined();
 
     await term.keys('C-s');
@@ -69,12 +60,12 @@ describe('line mode on a terminal stopped with Ctrl-S', () => {
       for (let sent = 0; sent < FLOOD; sent++) await publisher.publish(CHANNEL, payload);
       // Everything has left Redis for the watcher's socket while the terminal takes nothing.
       await waitUntil(
-        async () => (await subscriberClient())?.omem === 0,
+        async () => (await patternSubscriber(server))?.omem === 0,
         'Redis to have sent the flood to the watcher',
         120_000,
       );
       // The same connection: the watcher kept reading while the terminal took nothing.
-      expect((await subscriberClient())?.id).toBe(before!.id);
+      expect((await patternSubscriber(server))?.id).toBe(before!.id);
 
       await term.keys('C-q');
       // (The `# dropped N messages` line is printed in its place in the backlog, soon scrolled off.)
