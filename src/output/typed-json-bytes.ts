@@ -53,14 +53,7 @@ function write(t: Term, depth: number, budget: RenderBudget, out: Utf8Lines): vo
     budget.spend(length);
     out.bytes(bytes);
   } else if (t instanceof Tuple) {
-    const e = t.elements;
-    out.ascii('{"tuple":[');
-    let i = 0;
-    for (; i < e.length && !budget.exhausted; i++) {
-      if (i > 0) out.ascii(',');
-      write(e[i]!, depth + 1, budget, out);
-    }
-    closeItems(i, e.length, out);
+    writeItems('{"tuple":[', t.elements, depth, budget, out);
   } else if (t instanceof ErlMap) {
     const { keys, values } = t;
     out.ascii('{"map":[');
@@ -74,16 +67,21 @@ function write(t: Term, depth: number, budget: RenderBudget, out: Utf8Lines): vo
     }
     closeItems(i, keys.length, out);
   } else if (Array.isArray(t)) {
-    out.ascii('{"list":[');
-    let i = 0;
-    for (; i < t.length && !budget.exhausted; i++) {
-      if (i > 0) out.ascii(',');
-      write(t[i]!, depth + 1, budget, out);
-    }
-    closeItems(i, t.length, out);
+    writeItems('{"list":[', t, depth, budget, out);
   } else {
     out.jsonText(typedJsonTextWithin(t, budget));
   }
+}
+
+/** A tuple's or list's elements after `open`, as long as the budget lasts. */
+function writeItems(open: string, items: readonly Term[], depth: number, budget: RenderBudget, out: Utf8Lines): void {
+  out.ascii(open);
+  let i = 0;
+  for (; i < items.length && !budget.exhausted; i++) {
+    if (i > 0) out.ascii(',');
+    write(items[i]!, depth + 1, budget, out);
+  }
+  closeItems(i, items.length, out);
 }
 
 function closeItems(shown: number, size: number, out: Utf8Lines): void {
