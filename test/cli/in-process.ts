@@ -9,7 +9,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { CliIo, InStream, OutStream } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
-import type { CliResult } from './run-cli.js';
+import type { CliResult, LiveCommand } from './run-cli.js';
+import { outputWait } from './output-wait.js';
 
 export interface InProcessOptions {
   /** Bytes or text on stdin (then end of input); default: empty. */
@@ -56,17 +57,11 @@ function collector(tty: { columns: number } | undefined): { stream: OutStream; b
   return { stream, bytes: () => Buffer.concat(chunks) };
 }
 
-/** A long-running command (watch) in this process: what startCli gives, without a child process. */
-export interface LiveInProcess {
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Resolves once stdout (or stderr) matches; rejects when the command ends first or after timeoutMs. */
-  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** What Ctrl-C (SIGINT) or SIGTERM does to the program; anything else counts as SIGINT. */
-  kill(signal?: NodeJS.Signals): void;
-  done: Promise<CliResult>;
-}
+/**
+ * A long-running command (watch) in this process: what startCli gives, without a child process.
+ * kill() does what Ctrl-C (SIGINT) or SIGTERM does to the program; any other signal counts as SIGINT.
+ */
+export type LiveInProcess = LiveCommand;
 
 /**
  * Starts the BUILT program's runCli (dist/, as `npm test` builds it: watch decodes on a worker
@@ -84,8 +79,12 @@ export function startInProcess(
   const stdout = collector(undefined);
   const stderr = collector(undefined);
   const listeners = new Set<(signal: 'SIGINT' | 'SIGTERM') => void>();
-  const waiters: Array<() => void> = [];
-  const wake = (): void => waiters.splice(0).forEach((w) => w());
+  let ended = false;
+  const outputs = outputWait(
+    () => ended,
+    () => `\nstdout: ${text(stdout)}\nstderr: ${text(stderr)}`,
+  );
+  const wake = outputs.wake;
   stdout.stream.on('data', wake);
   stderr.stream.on('data', wake);
   const io: CliIo = {
@@ -98,7 +97,6 @@ export function startInProcess(
       return () => listeners.delete(listener);
     },
   };
-  let ended = false;
   const done = (import(BUILT_RUN) as Promise<{ runCli: typeof runCli }>)
     .then(({ runCli: builtRunCli }) => builtRunCli(args, io))
     .then((code) => {
@@ -106,26 +104,6 @@ export function startInProcess(
       wake();
       return { code, signal: null, stdout: text(stdout), stderr: text(stderr) };
     });
-  const waitFor =
-    (read: () => string, name: string) =>
-    async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(read());
-        if (match) return match[0];
-        const context = `\nstdout: ${text(stdout)}\nstderr: ${text(stderr)}`;
-        if (ended) throw new Error(`the command ended before ${name} matched ${pattern}${context}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`${name} did not match ${pattern} in ${timeoutMs} ms${context}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(left, 250));
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    };
   return {
     get stdout() {
       return text(stdout);
@@ -133,8 +111,8 @@ export function startInProcess(
     get stderr() {
       return text(stderr);
     },
-    waitForStdout: waitFor(() => text(stdout), 'stdout'),
-    waitForStderr: waitFor(() => text(stderr), 'stderr'),
+    waitForStdout: outputs.on(() => text(stdout), 'stdout'),
+    waitForStderr: outputs.on(() => text(stderr), 'stderr'),
     kill(signal = 'SIGTERM') {
       const as = signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
       for (const listener of [...listeners]) listener(as);

@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { outputWait } from './output-wait.js';
 
 export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -29,15 +30,19 @@ export interface CliOptions {
   cwd?: string;
 }
 
-export interface LiveCli {
-  child: ChildProcess;
+/** A long-running command (watch, record), as a child process or in this process (in-process.ts). */
+export interface LiveCommand {
   readonly stdout: string;
   readonly stderr: string;
-  /** Resolves once stdout (or stderr) matches; rejects when the process ends first or after timeoutMs. */
+  /** Resolves once stdout (or stderr) matches; rejects when the command ends first or after timeoutMs. */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<string>;
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
   kill(signal?: NodeJS.Signals): void;
   done: Promise<CliResult>;
+}
+
+export interface LiveCli extends LiveCommand {
+  child: ChildProcess;
 }
 
 export function startCli(args: string[], options: CliOptions = {}): LiveCli {
@@ -50,8 +55,12 @@ export function startCli(args: string[], options: CliOptions = {}): LiveCli {
   });
   let stdout = '';
   let stderr = '';
-  const waiters: Array<() => void> = [];
-  const wake = (): void => waiters.splice(0).forEach((w) => w());
+  let exited = false;
+  const outputs = outputWait(
+    () => exited,
+    () => `\nstdout: ${stdout}\nstderr: ${stderr}`,
+  );
+  const wake = outputs.wake;
   child.stdout!.on('data', (d: Buffer) => {
     stdout += d.toString();
     wake();
@@ -70,30 +79,7 @@ export function startCli(args: string[], options: CliOptions = {}): LiveCli {
       resolve({ code, signal, stdout, stderr });
     });
   });
-  let exited = false;
   void done.then(() => (exited = true));
-
-  const waitFor =
-    (read: () => string, name: string) =>
-    async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(read());
-        if (match) return match[0];
-        if (exited)
-          throw new Error(`process ended before ${name} matched ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`);
-        const left = deadline - Date.now();
-        if (left <= 0)
-          throw new Error(`${name} did not match ${pattern} in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(left, 250));
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    };
 
   return {
     child,
@@ -103,8 +89,8 @@ export function startCli(args: string[], options: CliOptions = {}): LiveCli {
     get stderr() {
       return stderr;
     },
-    waitForStdout: waitFor(() => stdout, 'stdout'),
-    waitForStderr: waitFor(() => stderr, 'stderr'),
+    waitForStdout: outputs.on(() => stdout, 'stdout'),
+    waitForStderr: outputs.on(() => stderr, 'stderr'),
     kill: (signal = 'SIGTERM') => child.kill(signal),
     done,
   };

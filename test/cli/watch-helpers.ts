@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { adminClient, type RedisServer } from '../helpers/redis-server.js';
 import type { ManifestEntry, TermJson } from '../helpers/manifest.js';
-import { startCli, type CliOptions, type LiveCli } from './run-cli.js';
+import { startCli, type CliOptions, type LiveCli, type LiveCommand } from './run-cli.js';
 import { startInProcess, type LiveInProcess } from './in-process.js';
 
 const fixturesDir = new URL('../../fixtures/phoenix/', import.meta.url);
@@ -198,27 +198,21 @@ export function messageLines(stdout: string): string[] {
  * `redis-print <args>` against `server`, resolved once it has subscribed (it says so on stderr
  * with `# watching …`), so that everything published afterwards must reach it.
  */
-export async function startWatch(args: string[], options: CliOptions = {}): Promise<LiveCli> {
-  const cli = startCli(args, options);
-  try {
-    await cli.waitForStderr(/^# watching .*$/m);
-  } catch (error) {
-    cli.kill('SIGKILL');
-    throw error;
-  }
-  return cli;
+export function startWatch(args: string[], options: CliOptions = {}): Promise<LiveCli> {
+  return subscribed(startCli(args, options), 'SIGKILL');
 }
 
 /** startWatch in this process (in-process.ts's startInProcess): no node start-up per watcher. */
-export async function startWatchInProcess(
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv } = {},
-): Promise<LiveInProcess> {
-  const watch = startInProcess(args, options);
+export function startWatchInProcess(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<LiveInProcess> {
+  return subscribed(startInProcess(args, options), 'SIGINT');
+}
+
+/** `watch` once it says it has subscribed; stopped with `stop` when it never does. */
+async function subscribed<T extends LiveCommand>(watch: T, stop: NodeJS.Signals): Promise<T> {
   try {
     await watch.waitForStderr(/^# watching .*$/m);
   } catch (error) {
-    watch.kill('SIGINT');
+    watch.kill(stop);
     throw error;
   }
   return watch;
