@@ -129,12 +129,35 @@ export class Tmux {
     let last = '';
     for (;;) {
       last = await this.screen();
-      if (await check(last)) return last;
+      if (await check(last)) {
+        const settled = await this.settled(last, check);
+        if (settled !== undefined) return settled;
+      }
       if (Date.now() > deadline) {
         throw new Error(`timed out waiting for ${what ?? String(test)}; the screen was:\n${last}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /**
+   * `screen`, once another look finds it the same: tmux may catch a frame half drawn (blessed's
+   * output reaches it in pieces: the rows drawn, the status bar not yet). A screen that keeps
+   * changing (a live rate) is taken after a few looks that all pass `check`; undefined when one
+   * does not (the wait goes on).
+   */
+  private async settled(
+    screen: string,
+    check: (screen: string) => boolean | Promise<boolean>,
+  ): Promise<string | undefined> {
+    let last = screen;
+    for (let look = 0; look < 5; look++) {
+      const again = await this.screen();
+      if (again === last) return again;
+      if (!(await check(again))) return undefined;
+      last = again;
+    }
+    return last;
   }
 
   /** Ends the tmux server and everything in it. Idempotent. */
