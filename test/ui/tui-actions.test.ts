@@ -5,41 +5,33 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { readCapture } from '../../src/capture/reader.js';
 import { ErlMap } from '../../src/etf/term.js';
 import { classify } from '../../src/phoenix/classify.js';
 import { runCli } from '../cli/run-cli.js';
-import { rawPublish, rawSubscriber, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { rawPublish, rawSubscriber } from '../helpers/redis-server.js';
 import { listRows, Tmux } from './tmux.js';
-import { broadcastPayload, CHANNEL, startUi } from './tui-helpers.js';
+import { broadcastPayload, CHANNEL, liveUi, startUi } from './tui-helpers.js';
 
-let server: RedisServer;
+const live = liveUi();
 let term: Tmux | undefined;
 let dir: string;
 
-beforeAll(async () => {
-  server = await startRedis();
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'redis-print-tui-actions-'));
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(async () => {
-  await term?.kill();
-  term = undefined;
 });
 
 /** The UI with three messages; returns their payloads as published. */
 async function uiWithThree(): Promise<{ t: Tmux; payloads: Buffer[] }> {
-  term = await Tmux.start();
-  await startUi(term, server);
+  term = await live.terminal();
+  await startUi(term, live.server);
   const payloads = [
     broadcastPayload('rooms:alpha', 'new_msg', 'hello alpha'),
     broadcastPayload('rooms:beta', 'typing', 'hello beta'),
     broadcastPayload('rooms:gamma', 'new_msg', 'hello gamma'),
   ];
-  for (const p of payloads) await rawPublish(server, CHANNEL, p);
+  for (const p of payloads) await rawPublish(live.server, CHANNEL, p);
   await term.waitFor((s) => listRows(s).length === 3, 'three rows');
   return { t: term, payloads };
 }
@@ -97,7 +89,7 @@ describe('s, w and P in tmux', () => {
   });
 
   test('P: the copy is prefilled and editable, shows the exact term, asks, and goes out only on y', async () => {
-    const listener = await rawSubscriber(server, { channels: [CHANNEL] });
+    const listener = await rawSubscriber(live.server, { channels: [CHANNEL] });
     try {
       const { t } = await uiWithThree();
       await t.keys('k');

@@ -4,14 +4,14 @@
  * decoding it, count every message (received + dropped = published) and keep answering keys.
  * Driven in tmux; every wait polls for a condition.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { encode } from '../../src/etf/encode.js';
 import { Atom, ErlMap, type Term } from '../../src/etf/term.js';
 import { broadcastStruct, buildV3 } from '../../src/phoenix/build.js';
 import { modules } from '../../src/phoenix/known-atoms.js';
-import { adminClient, patternSubscriber, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
+import { adminClient, patternSubscriber, waitUntil } from '../helpers/redis-server.js';
 import { listRows, PROMPT_MARK, Tmux } from './tmux.js';
-import { broadcastPayload, CHANNEL, startUi, statusLine } from './tui-helpers.js';
+import { broadcastPayload, CHANNEL, liveUi, startUi, statusLine } from './tui-helpers.js';
 
 /**
  * Broadcasts of ~2 KB holding 2000 terms each, slow to decode for their size, watched with a text
@@ -25,19 +25,8 @@ const FLOOD = 30_000;
 const PAUSE_ABOVE = 16 * 1024 * 1024;
 const RESUME_BELOW = 4 * 1024 * 1024;
 
-let server: RedisServer;
+const live = liveUi({ name: 'tui-flood' }); // Redis' own default client-output-buffer-limit
 let term: Tmux | undefined;
-
-beforeAll(async () => {
-  server = await startRedis({ name: 'tui-flood' }); // Redis' own default client-output-buffer-limit
-});
-afterAll(async () => {
-  await server?.stop();
-});
-afterEach(async () => {
-  await term?.kill();
-  term = undefined;
-});
 
 function heavyBroadcast(): Buffer {
   const rows: Term = Array.from({ length: 2000 }, (_, i) => i % 200);
@@ -54,13 +43,13 @@ function heavyBroadcast(): Buffer {
 
 describe('live UI under a flood', () => {
   test('with a text filter: no disconnect, keys answered, received + dropped = published, drops in the status bar', async () => {
-    term = await Tmux.start({ width: 160, height: 40 });
-    const ui = await startUi(term, server, ['--grep', 'marker']);
-    const before = await patternSubscriber(server);
+    term = await live.terminal({ width: 160, height: 40 });
+    const ui = await startUi(term, live.server, ['--grep', 'marker']);
+    const before = await patternSubscriber(live.server);
     expect(before).toBeDefined();
 
     const flood = heavyBroadcast();
-    const publisher = adminClient(server);
+    const publisher = adminClient(live.server);
     let markers = 0;
     try {
       for (let sent = 0; sent < FLOOD; sent++) {
@@ -68,9 +57,9 @@ describe('live UI under a flood', () => {
         // then pauses while Redis holds over half its 32 MB for the UI, so that what is tested is
         // the UI's reading and dropping, not the scheduler. A UI that decoded as it read is still
         // caught: it never drops (the last check below).
-        if (sent % 500 === 0 && ((await patternSubscriber(server))?.omem ?? 0) > PAUSE_ABOVE) {
+        if (sent % 500 === 0 && ((await patternSubscriber(live.server))?.omem ?? 0) > PAUSE_ABOVE) {
           await waitUntil(
-            async () => ((await patternSubscriber(server))?.omem ?? 0) < RESUME_BELOW,
+            async () => ((await patternSubscriber(live.server))?.omem ?? 0) < RESUME_BELOW,
             'Redis to send',
             120_000,
           );
@@ -79,7 +68,7 @@ describe('live UI under a flood', () => {
       }
       // Everything has left Redis for the UI's socket (or the UI was disconnected).
       await waitUntil(
-        async () => (await patternSubscriber(server))?.omem === 0,
+        async () => (await patternSubscriber(live.server))?.omem === 0,
         'Redis to have sent the flood',
         120_000,
       );
@@ -104,7 +93,7 @@ describe('live UI under a flood', () => {
         120_000,
       );
       // The same connection all along: Redis never dropped the UI for being slow.
-      expect((await patternSubscriber(server))?.id).toBe(before!.id);
+      expect((await patternSubscriber(live.server))?.id).toBe(before!.id);
       // The status bar counts the drops.
       expect(statusLine(await term.screen())).toMatch(/\bdrop(ped)? [1-9]/);
 

@@ -10,10 +10,44 @@ import { Atom, ErlMap, type Term } from '../../src/etf/term.js';
 import { broadcastStruct, buildV3 } from '../../src/phoenix/build.js';
 import { modules } from '../../src/phoenix/known-atoms.js';
 import { MAIN } from '../cli/run-cli.js';
-import type { RedisServer } from '../helpers/redis-server.js';
-import { shellQuote, type Tmux } from './tmux.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startRedis, type RedisServer, type StartRedisOptions } from '../helpers/redis-server.js';
+import { shellQuote, Tmux, type TmuxOptions } from './tmux.js';
 
 export const CHANNEL = 'phx:Elixir.Test.PubSub.Adapter';
+
+/** A live-UI test file's redis-server (started once for the file) and its tests' tmux terminals. */
+export interface LiveUi {
+  readonly server: RedisServer;
+  /** A tmux terminal, killed after the test that opened it. */
+  terminal(options?: TmuxOptions): Promise<Tmux>;
+}
+
+/** Registers the hooks every live-UI test file needs (`options` as startRedis takes them). */
+export function liveUi(options: StartRedisOptions = {}): LiveUi {
+  let server: RedisServer | undefined;
+  let term: Tmux | undefined;
+  beforeAll(async () => {
+    server = await startRedis(options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  afterEach(async () => {
+    await term?.kill();
+    term = undefined;
+  });
+  return {
+    get server() {
+      if (server === undefined) throw new Error('the redis-server is started by beforeAll');
+      return server;
+    },
+    async terminal(tmuxOptions) {
+      term = await Tmux.start(tmuxOptions);
+      return term;
+    },
+  };
+}
 
 /** `{3, :except, :"a@test", topic, %Broadcast{topic, event, %{"body" => body}}, Phoenix.Channel.Server}` as bytes. */
 export function broadcastPayload(topic: string, event: string, body: string, node = 'a@test'): Buffer {

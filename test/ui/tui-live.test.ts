@@ -2,35 +2,24 @@
  * The live UI, driven in tmux against a real redis-server: what a user sees and what the keys do.
  * Every wait polls the screen; nothing asserts on time.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { describe, expect, test } from 'vitest';
+import { rawPublish } from '../helpers/redis-server.js';
 import { listRows, PROMPT_MARK, Tmux } from './tmux.js';
-import { broadcastPayload, CHANNEL, markedText, startUi, statusLine } from './tui-helpers.js';
+import { broadcastPayload, CHANNEL, liveUi, markedText, startUi, statusLine } from './tui-helpers.js';
 
-let server: RedisServer;
+const live = liveUi();
 let term: Tmux | undefined;
-
-beforeAll(async () => {
-  server = await startRedis();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(async () => {
-  await term?.kill();
-  term = undefined;
-});
 
 async function publish(topic: string, event: string, body: string): Promise<Buffer> {
   const payload = broadcastPayload(topic, event, body);
-  expect(await rawPublish(server, CHANNEL, payload)).toBeGreaterThan(0);
+  expect(await rawPublish(live.server, CHANNEL, payload)).toBeGreaterThan(0);
   return payload;
 }
 
 /** A UI with three messages in it: rooms:alpha, rooms:beta, rooms:gamma (selected: the newest). */
 async function uiWithThree(width = 120, height = 40): Promise<Tmux> {
-  term = await Tmux.start({ width, height });
-  await startUi(term, server);
+  term = await live.terminal({ width, height });
+  await startUi(term, live.server);
   await publish('rooms:alpha', 'new_msg', 'hello alpha');
   await publish('rooms:beta', 'typing', 'hello beta');
   await publish('rooms:gamma', 'new_msg', 'hello gamma');
@@ -194,8 +183,8 @@ describe('live UI in tmux against a real redis-server', () => {
   });
 
   test('q quits: the alternate screen is left, the shell prompt is back, the summary is on stderr', async () => {
-    term = await Tmux.start();
-    const ui = await startUi(term, server);
+    term = await live.terminal();
+    const ui = await startUi(term, live.server);
     await publish('rooms:alpha', 'new_msg', 'hello alpha');
     await term.waitFor((s) => listRows(s).length === 1, 'one row');
     expect(await term.display('#{alternate_on}')).toBe('1');

@@ -4,29 +4,18 @@
  * payloads — at 120×40, 80×24 and 40 columns. Rows must tell the nodes apart and never overflow.
  */
 import stringWidth from 'string-width';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { describe, expect, test } from 'vitest';
+import { rawPublish } from '../helpers/redis-server.js';
 import { listRows, Tmux } from './tmux.js';
-import { broadcastPayload, CHANNEL, startUi, statusLine } from './tui-helpers.js';
+import { broadcastPayload, CHANNEL, liveUi, startUi, statusLine } from './tui-helpers.js';
 
-let server: RedisServer;
+const live = liveUi();
 let term: Tmux | undefined;
-
-beforeAll(async () => {
-  server = await startRedis();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(async () => {
-  await term?.kill();
-  term = undefined;
-});
 
 const NODES = [23, 24, 25].map((n) => `myapp@ip-10-0-1-${n}.eu-west-1.compute.internal`);
 
 async function publish(topic: string, event: string, body: string, node: string): Promise<void> {
-  expect(await rawPublish(server, CHANNEL, broadcastPayload(topic, event, body, node))).toBeGreaterThan(0);
+  expect(await rawPublish(live.server, CHANNEL, broadcastPayload(topic, event, body, node))).toBeGreaterThan(0);
 }
 
 /** Whether every line of the screen fits `width` columns, measured as terminals do. */
@@ -36,8 +25,8 @@ function overflowing(screen: string, width: number): string[] {
 
 describe('the list on real names', () => {
   test('80×24: emoji, CJK and ZWJ payloads are shown, measured right, and no row overflows', async () => {
-    term = await Tmux.start({ width: 80, height: 24 });
-    await startUi(term, server);
+    term = await live.terminal({ width: 80, height: 24 });
+    await startUi(term, live.server);
     const bodies = ['thumbs 👍 up', 'coffee ☕ watch ⌚ check ✅', '中文字符 and 한국어', '👨‍👩‍👧 family', 'plain ascii'];
     for (const [i, body] of bodies.entries())
       await publish(`user_socket:lv_phx-F_x12${i}`, 'new:msg', body, NODES[i % 3]!);
@@ -60,8 +49,8 @@ describe('the list on real names', () => {
   });
 
   async function threeNodes(width: number, height: number): Promise<string> {
-    term = await Tmux.start({ width, height });
-    await startUi(term, server);
+    term = await live.terminal({ width, height });
+    await startUi(term, live.server);
     for (const [i, node] of NODES.entries()) await publish(`user_socket:lv_phx-F_x12${i}`, 'new:msg', `hi ${i}`, node);
     return term.waitFor((s) => listRows(s).length === 3, 'three rows');
   }

@@ -6,24 +6,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN } from '../cli/run-cli.js';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { rawPublish, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { listRows, PROMPT_MARK, shellQuote, Tmux } from './tmux.js';
-import { broadcastPayload, CHANNEL, markedText, startUi, statusLine } from './tui-helpers.js';
+import { broadcastPayload, CHANNEL, liveUi, markedText, startUi, statusLine } from './tui-helpers.js';
 
-let server: RedisServer;
+const live = liveUi();
 let term: Tmux | undefined;
-
-beforeAll(async () => {
-  server = await startRedis();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(async () => {
-  await term?.kill();
-  term = undefined;
-});
 
 async function publishSome(target: RedisServer, n: number): Promise<void> {
   for (let i = 0; i < n; i++)
@@ -34,9 +23,9 @@ const promptBack = (s: string): boolean => s.trimEnd().endsWith(PROMPT_MARK);
 
 describe('the UI and its terminal', () => {
   test('80×24: list, detail, status and hints all on screen; resizing redraws to the new size', async () => {
-    term = await Tmux.start({ width: 80, height: 24 });
-    await startUi(term, server);
-    await publishSome(server, 30);
+    term = await live.terminal({ width: 80, height: 24 });
+    await startUi(term, live.server);
+    await publishSome(live.server, 30);
     let screen = await term.waitFor((s) => /(rx|recv) 30 /.test(statusLine(s)), 'thirty received');
     let lines = screen.split('\n');
     // The channel and generation go first on a narrow terminal (by priority, not position).
@@ -61,9 +50,9 @@ describe('the UI and its terminal', () => {
   });
 
   test('NO_COLOR: no colour on screen, the selected row still inverse', async () => {
-    term = await Tmux.start({ env: { NO_COLOR: '1' } });
-    await startUi(term, server);
-    await publishSome(server, 3);
+    term = await live.terminal({ env: { NO_COLOR: '1' } });
+    await startUi(term, live.server);
+    await publishSome(live.server, 3);
     await term.waitFor((s) => listRows(s).length === 3, 'three rows');
     const escapes = await term.screenWithEscapes();
     const sgr = [...escapes.matchAll(/\u001b\[([0-9;]*)m/g)].flatMap((m) => m[1]!.split(';'));
@@ -73,9 +62,9 @@ describe('the UI and its terminal', () => {
   });
 
   test('SIGTERM: the terminal is restored and the summary printed', async () => {
-    term = await Tmux.start();
-    const ui = await startUi(term, server);
-    await publishSome(server, 2);
+    term = await live.terminal();
+    const ui = await startUi(term, live.server);
+    await publishSome(live.server, 2);
     await term.waitFor((s) => listRows(s).length === 2, 'two rows');
     process.kill(await term.programPid(), 'SIGTERM');
     await term.waitFor(promptBack, 'the shell prompt');
@@ -84,8 +73,8 @@ describe('the UI and its terminal', () => {
   });
 
   test('SIGHUP (the terminal went away) ends the UI like a quit', async () => {
-    term = await Tmux.start();
-    const ui = await startUi(term, server);
+    term = await live.terminal();
+    const ui = await startUi(term, live.server);
     process.kill(await term.programPid(), 'SIGHUP');
     await term.waitFor(promptBack, 'the shell prompt');
     expect(await term.display('#{alternate_on}')).toBe('0');
@@ -93,7 +82,7 @@ describe('the UI and its terminal', () => {
   });
 
   test('a crash (an uncaught exception) still gives the terminal back, with the error and exit code 2', async () => {
-    term = await Tmux.start();
+    term = await live.terminal();
     // A preloaded module throws from a timer once told to (SIGUSR2): a real uncaught exception in the running program.
     const dir = mkdtempSync(join(tmpdir(), 'redis-print-tui-crash-'));
     const crash = join(dir, 'crash.cjs');
@@ -103,7 +92,7 @@ describe('the UI and its terminal', () => {
     );
     const stderr = join(dir, 'stderr.txt');
     await term.run(
-      `node -r ${shellQuote(crash)} ${shellQuote(MAIN)} --url ${server.url} 2>${shellQuote(stderr)}; echo "exit=$?"`,
+      `node -r ${shellQuote(crash)} ${shellQuote(MAIN)} --url ${live.server.url} 2>${shellQuote(stderr)}; echo "exit=$?"`,
     );
     await term.waitFor(/● live/, 'the UI');
     process.kill(await term.programPid(), 'SIGUSR2');
@@ -116,7 +105,7 @@ describe('the UI and its terminal', () => {
   test('connection lost: the status bar says reconnecting, then a notice says for how long it was gone', async () => {
     const own = await startRedis();
     try {
-      term = await Tmux.start();
+      term = await live.terminal();
       await startUi(term, own);
       await own.kill('SIGKILL');
       let screen = await term.waitFor(

@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { adminClient, patternSubscriber, startRedis, waitUntil, type RedisServer } from '../helpers/redis-server.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { adminClient, patternSubscriber, waitUntil } from '../helpers/redis-server.js';
 import { makeTempDir, removeDir } from '../helpers/child-reaper.js';
 import { MAIN } from '../cli/run-cli.js';
 import { PROMPT_MARK, shellQuote, Tmux } from './tmux.js';
-import { broadcastPayload, CHANNEL } from './tui-helpers.js';
+import { broadcastPayload, CHANNEL, liveUi } from './tui-helpers.js';
 
 /**
  * ~2.3 KB each: 21 MB in all. A watcher blocked in write(2) reads nothing, so most of it stays
@@ -23,49 +23,43 @@ import { broadcastPayload, CHANNEL } from './tui-helpers.js';
  */
 const FLOOD = 9_000;
 
-let server: RedisServer;
+const live = liveUi({ name: 'xoff' }); // Redis' own default client-output-buffer-limit
 let term: Tmux | undefined;
 let dir: string;
 
-beforeAll(async () => {
-  server = await startRedis({ name: 'xoff' }); // Redis' own default client-output-buffer-limit
+beforeAll(() => {
   dir = makeTempDir('xoff');
 });
-afterAll(async () => {
-  await server?.stop();
+afterAll(() => {
   if (dir) removeDir(dir);
-});
-afterEach(async () => {
-  await term?.kill();
-  term = undefined;
 });
 
 describe('line mode on a terminal stopped with Ctrl-S', () => {
   test('keeps reading (no disconnect), drops what the terminal cannot take, counts it, goes on after Ctrl-Q', async () => {
-    term = await Tmux.start({ width: 120, height: 30, env: { NO_COLOR: '1' } });
+    term = await live.terminal({ width: 120, height: 30, env: { NO_COLOR: '1' } });
     const stderrFile = join(dir, 'stderr.txt');
     const stderr = (): string => readFileSync(stderrFile, 'utf8');
     await term.run(
-      `node ${shellQuote(MAIN)} --no-tui --full --url ${shellQuote(server.url)} 2>${shellQuote(stderrFile)}`,
+      `node ${shellQuote(MAIN)} --no-tui --full --url ${shellQuote(live.server.url)} 2>${shellQuote(stderrFile)}`,
     );
     await waitUntil(() => /^# watching /m.test(stderr()), 'the watcher to subscribe', 60_000);
-    const before = await patternSubscriber(server);
+    const before = await patternSubscriber(live.server);
     expect(before).toBeDefined();
 
     await term.keys('C-s');
-    const publisher = adminClient(server);
+    const publisher = adminClient(live.server);
     let markers = 0;
     try {
       const payload = broadcastPayload('rooms:flood', 'new_msg', 'x'.repeat(2000));
       for (let sent = 0; sent < FLOOD; sent++) await publisher.publish(CHANNEL, payload);
       // Everything has left Redis for the watcher's socket while the terminal takes nothing.
       await waitUntil(
-        async () => (await patternSubscriber(server))?.omem === 0,
+        async () => (await patternSubscriber(live.server))?.omem === 0,
         'Redis to have sent the flood to the watcher',
         120_000,
       );
       // The same connection: the watcher kept reading while the terminal took nothing.
-      expect((await patternSubscriber(server))?.id).toBe(before!.id);
+      expect((await patternSubscriber(live.server))?.id).toBe(before!.id);
 
       await term.keys('C-q');
       // (The `# dropped N messages` line is printed in its place in the backlog, soon scrolled off.)
