@@ -10,10 +10,10 @@
  * inspect with every raising struct printed as the plain map Elixir shows inside that error
  * ("while inspecting: …"), without the stack trace of the inspecting process.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childOutput } from './child-output.js';
 
 export interface ElixirInspect {
   /** What Elixir printed, or undefined when binary_to_term refused the bytes. */
@@ -85,18 +85,7 @@ export async function elixirInspect(bins: readonly Uint8Array[]): Promise<Elixir
   const dir = mkdtempSync(join(tmpdir(), 'elixir-inspect-'));
   try {
     bins.forEach((b, i) => writeFileSync(join(dir, `${i}.etf`), b));
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('elixir', [script(), dir, String(bins.length)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        if (code === 0) resolve(Buffer.concat(out).toString('latin1'));
-        else reject(new Error(`elixir exited with ${code}: ${Buffer.concat(err).toString()}`));
-      });
-    });
+    const output = await childOutput('elixir', [script(), dir, String(bins.length)]);
     const lines = output.split('\n').filter((l) => l.length > 0);
     if (lines.length !== bins.length) throw new Error(`elixir answered ${lines.length} of ${bins.length}`);
     return lines.map((line, i): ElixirInspect => {

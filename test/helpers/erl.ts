@@ -25,10 +25,10 @@
  * Example:
  *   const [bytes] = await erlEncode(['#{a => 1}'], '[{minor_version, 2}]');
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childOutput } from './child-output.js';
 
 export type ErlResult = { ok: true; values: Buffer[] } | { ok: false; error: string };
 
@@ -148,19 +148,7 @@ export async function erlEval(requests: ReadonlyArray<string | ErlRequest>): Pro
       return [hex(req.expr), ...(req.bins ?? []).map(hex)].join(' ') + '\n';
     })
     .join('');
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('escript', [script()], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('latin1'));
-      else reject(new Error(`escript exited with ${code}: ${Buffer.concat(err).toString()}`));
-    });
-    child.stdin.end(input);
-  });
+  const output = await childOutput('escript', [script()], input);
   const lines = output.split('\n').filter((l) => l.length > 0);
   if (lines.length !== requests.length) {
     throw new Error(`erl answered ${lines.length} of ${requests.length} requests`);
