@@ -126,14 +126,26 @@ function numeric(t: Term): number | bigint | undefined {
 
 const isOne = (t: Term | undefined): boolean => t === 1 || t === 1n;
 
+/**
+ * A range's first, last and step; undefined (inspect raises) without both ends. A range without
+ * :step was built before it existed (Elixir < 1.12): its step follows from the ends.
+ */
+function rangeBounds(
+  map: ErlMap,
+  compare: (a: Term, b: Term) => number,
+): { first: Term; last: Term; step: Term } | undefined {
+  const first = field(map, 'first');
+  const last = field(map, 'last');
+  if (first === undefined || last === undefined) return undefined;
+  const step = field(map, 'step') ?? (compareEnds(first, last, compare) <= 0 ? 1 : -1);
+  return { first, last, step };
+}
+
 function range(compare: (a: Term, b: Term) => number): Impl {
   return (map, ctx) => {
-    const first = field(map, 'first');
-    const last = field(map, 'last');
-    if (first === undefined || last === undefined) return RAISES;
-    let step = field(map, 'step');
-    // The clause for Ranges built before :step existed (Elixir < 1.12).
-    if (step === undefined) step = compareEnds(first, last, compare) <= 0 ? 1 : -1;
+    const bounds = rangeBounds(map, compare);
+    if (bounds === undefined) return RAISES;
+    const { first, last, step } = bounds;
     const ends = [ctx.doc(first), '..', ctx.doc(last)];
     if (isOne(step) && compareEnds(last, first, compare) >= 0) return seq(...ends);
     return seq(...ends, '//', ctx.doc(step));
@@ -142,11 +154,9 @@ function range(compare: (a: Term, b: Term) => number): Impl {
 
 function dateRange(compare: (a: Term, b: Term) => number): Impl {
   return (map, ctx) => {
-    const first = field(map, 'first');
-    const last = field(map, 'last');
-    if (first === undefined || last === undefined) return RAISES;
-    let step = field(map, 'step');
-    if (step === undefined) step = compareEnds(first, last, compare) <= 0 ? 1 : -1;
+    const bounds = rangeBounds(map, compare);
+    if (bounds === undefined) return RAISES;
+    const { first, last, step } = bounds;
     const ends = `Date.range(${ctx.text(first)}, ${ctx.text(last)}`;
     // `#{step}`: String.Chars; an integer in every Date.Range Elixir builds.
     return isOne(step) ? ends + ')' : `${ends}, ${stringChars(step, ctx)})`;
