@@ -1,8 +1,8 @@
 import { hasUnsafe, escapeUnsafe, unsafeCharacters } from '../text/terminal-safe.js';
 import { Atom, ErlFloat, ErlMap, Tuple, type Term } from './term.js';
+import { utf8Text } from './utf8-text.js';
 
 const MAX_TEXT = 40;
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * A map key shown briefly for an error path (`map value "payload"`, `map value :event`).
@@ -12,12 +12,8 @@ export function describeKey(key: Term): string {
   if (typeof key === 'number' || typeof key === 'bigint') return String(key);
   if (key instanceof Atom) return atomText(key.name);
   if (key instanceof Uint8Array) {
-    try {
-      const text = utf8.decode(key);
-      if (!hasUnsafe(text)) return JSON.stringify(clip(text));
-    } catch {
-      // not UTF-8: fall through to the size
-    }
+    const text = utf8Text(key);
+    if (text !== undefined && !hasUnsafe(text)) return JSON.stringify(clip(text));
     return `<<${key.length} bytes>>`;
   }
   if (key instanceof ErlFloat) return String(key.value);

@@ -3,9 +3,8 @@
  * quoted, control characters escaped), otherwise hex. Never prints raw control bytes to a
  * terminal.
  */
+import { utf8Text } from '../etf/utf8-text.js';
 import { jsonForTerminal } from '../text/terminal-safe.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function previewBytes(bytes: Uint8Array, limit: number): string {
   const shown = bytes.length > limit ? bytes.subarray(0, limit) : bytes;
@@ -23,12 +22,9 @@ export function jsonTextForTerminal(value: unknown, replacer?: (key: string, val
 }
 
 function printableUtf8(bytes: Uint8Array): string | undefined {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return undefined; // includes a multi-byte character cut by the limit: hex is honest then
-  }
+  // Not UTF-8 includes a multi-byte character cut by the limit: hex is honest then.
+  const text = utf8Text(bytes);
+  if (text === undefined) return undefined;
   // Mostly control characters means binary data that happens to be valid UTF-8.
   let control = 0;
   for (let i = 0; i < text.length; i++) {

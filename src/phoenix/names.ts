@@ -18,6 +18,7 @@ import {
   type Term,
 } from '../etf/term.js';
 import { inspectAtom } from '../etf/render/atoms.js';
+import { utf8Text } from '../etf/utf8-text.js';
 
 // Non-fatal: a topic with a stray invalid byte should still get a readable label (U+FFFD marks it).
 // ignoreBOM: a leading U+FEFF is part of the topic, not a marker to drop ("\uFEFFrooms:lobby" is
@@ -26,7 +27,7 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A binary's bytes read as UTF-8 (invalid sequences become U+FFFD). */
 export function binaryText(bytes: Uint8Array): string {
-  return utf8.decode(bytes);
+  return utf8Text(bytes) ?? utf8.decode(bytes);
 }
 
 /**

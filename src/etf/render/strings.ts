@@ -6,18 +6,10 @@
  */
 
 import type { Term } from '../term.js';
-
-// ignoreBOM: a leading U+FEFF is text, not a marker to drop. Fatal: Erlang's `<<c::utf8>>` refuses overlongs and surrogates, and so does WHATWG UTF-8.
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+import { utf8Text } from '../utf8-text.js';
 
 /** The text of `bytes` when they are valid UTF-8 (no surrogates, no overlongs), else undefined. */
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
+export const decodeUtf8 = utf8Text;
 
 // What `String.printable?` refuses in valid UTF-8 text: C0 controls other than \a..\r and \e,
 // the C1 block, and the non-characters U+FFFE/U+FFFF. (DEL is accepted, as `\d`.)
@@ -42,7 +34,7 @@ export function plainQuotableText(bytes: Uint8Array): string | undefined {
     const b = bytes[i]!;
     if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c || (b === 0x23 && bytes[i + 1] === 0x7b)) return undefined;
   }
-  return strictUtf8.decode(bytes);
+  return utf8Text(bytes);
 }
 
 /** Bytes as Latin-1 characters (each byte one UTF-16 unit). */
