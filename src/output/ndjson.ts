@@ -136,24 +136,29 @@ export function toNdjsonLine(m: WatchedMessage, options: NdjsonLineOptions = {})
 export function writeNdjsonLine(m: WatchedMessage, out: Utf8Lines, options: NdjsonLineOptions = {}): void {
   const c = m.classified;
   const raw = m.raw;
-  out.ascii(`{"ts":"${isoTime(raw.receivedAt)}","seq":${m.seq},"channel":`);
-  out.jsonString(raw.channel);
-  out.ascii(',"pattern":');
-  if (raw.pattern === null) out.ascii('null');
-  else out.jsonString(raw.pattern);
-  out.ascii(`,"bytes":${c.bytes},"envelope":`);
-  if (c.envelope) out.bytes(envelopeBytes(c.envelope));
-  else out.ascii('null');
-  out.ascii(',"kind":');
-  out.jsonString(c.kind);
+  out.bytes(TS_OPEN);
+  out.bytes(isoTimeBytes(raw.receivedAt));
+  out.bytes(SEQ);
+  out.integer(m.seq);
+  out.bytes(CHANNEL);
+  writeQuoted(out, raw.channel);
+  out.bytes(PATTERN);
+  if (raw.pattern === null) out.bytes(NULL);
+  else writeQuoted(out, raw.pattern);
+  out.bytes(BYTES);
+  out.integer(c.bytes);
+  out.bytes(ENVELOPE);
+  out.bytes(c.envelope ? envelopeBytes(c.envelope) : NULL);
+  out.bytes(KIND);
+  writeQuoted(out, c.kind);
   const topic = topicOf(c);
   if (topic !== undefined) {
-    out.ascii(',"topic":');
-    out.jsonString(topic);
+    out.bytes(TOPIC);
+    writeQuoted(out, topic);
   }
   if (c.event !== undefined) {
-    out.ascii(',"event":');
-    out.jsonString(c.event);
+    out.bytes(EVENT);
+    writeQuoted(out, c.event);
   }
   const plain = c.payload ?? (c.data === undefined ? c.message : undefined);
   if (plain !== undefined) {
@@ -182,6 +187,55 @@ export function writeNdjsonLine(m: WatchedMessage, out: Utf8Lines, options: Ndjs
     out.ascii('"');
   }
   out.ascii('}\n');
+}
+
+// The line's fixed pieces as bytes, written per message.
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+const TS_OPEN = ascii('{"ts":"');
+const SEQ = ascii('","seq":');
+const CHANNEL = ascii(',"channel":');
+const PATTERN = ascii(',"pattern":');
+const BYTES = ascii(',"bytes":');
+const ENVELOPE = ascii(',"envelope":');
+const KIND = ascii(',"kind":');
+const TOPIC = ascii(',"topic":');
+const EVENT = ascii(',"event":');
+const NULL = ascii('null');
+
+// Channels, patterns, kinds, topics and events repeat message after message: each one's quoted
+// JSON bytes are made once. Bounded: forgotten all at once when full; long texts are not kept.
+const quotedCache = new Map<string, Uint8Array>();
+const MAX_QUOTED_KEPT = 1024;
+const MAX_QUOTED_LENGTH = 128;
+let quotedScratch: Utf8Lines | undefined;
+
+/** Writes `text` as a JSON string, as Utf8Lines.jsonString does. */
+function writeQuoted(out: Utf8Lines, text: string): void {
+  if (text.length > MAX_QUOTED_LENGTH) {
+    out.jsonString(text);
+    return;
+  }
+  let bytes = quotedCache.get(text);
+  if (bytes === undefined) {
+    quotedScratch ??= new Utf8Lines();
+    quotedScratch.jsonString(text);
+    bytes = quotedScratch.take();
+    if (quotedCache.size >= MAX_QUOTED_KEPT) quotedCache.clear();
+    quotedCache.set(text, bytes);
+  }
+  out.bytes(bytes);
+}
+
+let lastTimeMs = NaN;
+let lastTimeBytes: Uint8Array = new Uint8Array(0);
+
+/** isoTime as ASCII bytes: a burst shares its millisecond. */
+function isoTimeBytes(ms: number): Uint8Array {
+  if (ms !== lastTimeMs) {
+    lastTimeMs = ms;
+    lastTimeBytes = ascii(isoTime(ms));
+  }
+  return lastTimeBytes;
 }
 
 interface EnvelopeEntry {

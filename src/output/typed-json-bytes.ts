@@ -17,6 +17,19 @@ import type { Utf8Lines } from './utf8-lines.js';
 /** Past this depth a subterm is written by the iterative writer, so no depth overflows the stack. */
 const RECURSION_LIMIT = 200;
 
+// The typed JSON's punctuation, as bytes: written per term, where a string would be re-encoded each time.
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const INT_OPEN = ascii('{"int":');
+const BIN_OPEN = ascii('{"bin":"');
+const TUPLE_OPEN = ascii('{"tuple":[');
+const MAP_OPEN = ascii('{"map":[');
+const LIST_OPEN = ascii('{"list":[');
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+
 interface AtomBytes {
   bytes: Uint8Array;
   /** Length of its typed-JSON text, what the budget counts. */
@@ -45,7 +58,10 @@ function write(t: Term, depth: number, budget: RenderBudget, out: Utf8Lines): vo
   if (depth > RECURSION_LIMIT) {
     out.jsonText(typedJsonTextWithin(t, budget));
   } else if (typeof t === 'number') {
-    out.ascii(Object.is(t, -0) ? '{"int":-0}' : `{"int":${t}}`);
+    out.bytes(INT_OPEN);
+    if (Object.is(t, -0)) out.ascii('-0');
+    else out.integer(t);
+    out.byte(CLOSE_BRACE);
   } else if (t instanceof Uint8Array) {
     if (budget.cuts(t) || budget.exhausted || !copyText(t, budget, out)) out.jsonText(binaryText(t, budget));
   } else if (t instanceof Atom) {
@@ -53,39 +69,50 @@ function write(t: Term, depth: number, budget: RenderBudget, out: Utf8Lines): vo
     budget.spend(length);
     out.bytes(bytes);
   } else if (t instanceof Tuple) {
-    writeItems('{"tuple":[', t.elements, depth, budget, out);
+    writeItems(TUPLE_OPEN, t.elements, depth, budget, out);
   } else if (t instanceof ErlMap) {
     const { keys, values } = t;
-    out.ascii('{"map":[');
+    out.bytes(MAP_OPEN);
     let i = 0;
     for (; i < keys.length && !budget.exhausted; i++) {
-      out.ascii(i > 0 ? ',[' : '[');
+      if (i > 0) out.byte(COMMA);
+      out.byte(OPEN_BRACKET);
       write(keys[i]!, depth + 1, budget, out);
-      out.ascii(',');
+      out.byte(COMMA);
       write(values[i]!, depth + 1, budget, out);
-      out.ascii(']');
+      out.byte(CLOSE_BRACKET);
     }
     closeItems(i, keys.length, out);
   } else if (Array.isArray(t)) {
-    writeItems('{"list":[', t, depth, budget, out);
+    writeItems(LIST_OPEN, t, depth, budget, out);
   } else {
     out.jsonText(typedJsonTextWithin(t, budget));
   }
 }
 
 /** A tuple's or list's elements after `open`, as long as the budget lasts. */
-function writeItems(open: string, items: readonly Term[], depth: number, budget: RenderBudget, out: Utf8Lines): void {
-  out.ascii(open);
+function writeItems(
+  open: Uint8Array,
+  items: readonly Term[],
+  depth: number,
+  budget: RenderBudget,
+  out: Utf8Lines,
+): void {
+  out.bytes(open);
   let i = 0;
   for (; i < items.length && !budget.exhausted; i++) {
-    if (i > 0) out.ascii(',');
+    if (i > 0) out.byte(COMMA);
     write(items[i]!, depth + 1, budget, out);
   }
   closeItems(i, items.length, out);
 }
 
 function closeItems(shown: number, size: number, out: Utf8Lines): void {
-  out.ascii(shown < size ? `],"truncated":true,"size":${size}}` : ']}');
+  if (shown < size) out.ascii(`],"truncated":true,"size":${size}}`);
+  else {
+    out.byte(CLOSE_BRACKET);
+    out.byte(CLOSE_BRACE);
+  }
 }
 
 /**
@@ -97,9 +124,10 @@ function copyText(bytes: Uint8Array, budget: RenderBudget, out: Utf8Lines): bool
   if (units < 0) return false;
   // `{"bin":` + the quoted text + `}`, as binaryText counts it.
   budget.spend(units + 10);
-  out.ascii('{"bin":"');
+  out.bytes(BIN_OPEN);
   out.bytes(bytes);
-  out.ascii('"}');
+  out.byte(QUOTE);
+  out.byte(CLOSE_BRACE);
   return true;
 }
 

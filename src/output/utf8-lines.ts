@@ -50,6 +50,38 @@ export class Utf8Lines {
     this.length = at;
   }
 
+  /** One byte (an ASCII character's code). */
+  byte(code: number): void {
+    if (this.length >= this.buffer.length) this.grow(this.length + 1);
+    this.buffer[this.length++] = code;
+  }
+
+  /**
+   * An integer's decimal digits, written without making its string first; a number that is not
+   * a safe integer is written as String() writes it (and -0 as 0, as String() does).
+   */
+  integer(n: number): void {
+    if (!Number.isSafeInteger(n)) {
+      this.ascii(String(n));
+      return;
+    }
+    this.reserve(17);
+    const buffer = this.buffer;
+    if (n < 0) {
+      buffer[this.length++] = 0x2d;
+      n = -n;
+    }
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.length + digits;
+    this.length = at;
+    do {
+      const next = Math.floor(n / 10);
+      buffer[--at] = 0x30 + (n - next * 10);
+      n = next;
+    } while (n > 0);
+  }
+
   /** Bytes as they are (the caller knows they are what the line needs). */
   bytes(bytes: Uint8Array): void {
     const n = bytes.length;

@@ -296,6 +296,19 @@ describe('writeNdjsonLine', () => {
     same({ ...fixtures[0]!.message, raw: { ...fixtures[0]!.message.raw, pattern: null } });
   });
 
+  test('the same message again, at other times and sequence numbers (what is kept between lines is right)', () => {
+    const first = fixtures[0]!.message;
+    for (const [seq, receivedAt] of [
+      [0, Date.UTC(2024, 0, 1)],
+      [1, Date.UTC(2024, 0, 1)],
+      [10, Date.UTC(2024, 0, 1, 0, 0, 0, 1)],
+      [99_999, Date.UTC(1999, 11, 31, 23, 59, 59, 999)],
+      [Number.MAX_SAFE_INTEGER, Date.UTC(2024, 0, 1)],
+    ] as const) {
+      same({ ...first, seq, raw: { ...first.raw, receivedAt } });
+    }
+  });
+
   test('envelopes on one topic that differ in node, mode or dispatcher each get their own', () => {
     const envelopes = [
       ['except', 'a@h', 'Elixir.Phoenix.PubSub'],
