@@ -148,26 +148,31 @@ function field(text: string | undefined): string {
 }
 
 /**
- * field() of one column, remembering the last text: a flood repeats the channel, node and event
- * line after line, and comparing with the last one costs less than the escape scan.
+ * field() of one column, remembered: a flood repeats a few channels, nodes, topics and events
+ * line after line, and finding one costs less than the escape scan. Bounded: forgotten all at
+ * once when full; long texts are not kept.
  */
-class LastField {
-  private text: string | undefined = undefined;
-  private shown = '-';
+class FieldTexts {
+  private readonly shown = new Map<string, string>();
 
   of(text: string | undefined): string {
-    if (text !== this.text) {
-      this.text = text;
-      this.shown = field(text);
+    if (text === undefined) return '-';
+    let shown = this.shown.get(text);
+    if (shown === undefined) {
+      shown = field(text);
+      if (text.length <= 256) {
+        if (this.shown.size >= 1024) this.shown.clear();
+        this.shown.set(text, shown);
+      }
     }
-    return this.shown;
+    return shown;
   }
 }
 
-const channelField = new LastField();
-const nodeField = new LastField();
-const topicField = new LastField();
-const eventField = new LastField();
+const channelField = new FieldTexts();
+const nodeField = new FieldTexts();
+const topicField = new FieldTexts();
+const eventField = new FieldTexts();
 
 // Messages come in bursts within one millisecond: format each millisecond once; and find which
 // day is today once a day, not per line.
