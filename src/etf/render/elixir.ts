@@ -14,6 +14,7 @@
 
 import type { Term } from '../term.js';
 import { DEFAULT_MAX_DEPTH, ElixirDocBuilder } from './elixir-doc.js';
+import { renderElixirFlat } from './elixir-flat.js';
 import { renderFlat, renderPretty } from './layout.js';
 import type { StructRegistry } from './structs.js';
 
@@ -52,12 +53,17 @@ export interface ElixirRenderOptions {
 
 /** `term` in Elixir syntax; see ElixirRenderOptions for the defaults. */
 export function renderElixir(term: Term, options: ElixirRenderOptions = {}): string {
-  const builder = new ElixirDocBuilder({
+  const docOptions = {
     structs: options.structs,
     charlists: options.charlists ?? charlistStyle(options.elixir),
     maxBinaryLength: options.maxBinaryLength,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-  });
-  const doc = builder.build(term);
+  };
+  if (options.pretty === false) {
+    // The common message needs no document on one line (elixir-flat.ts); the rest goes the long way.
+    const flat = renderElixirFlat(term, docOptions);
+    if (flat !== undefined) return flat;
+  }
+  const doc = new ElixirDocBuilder(docOptions).build(term);
   return options.pretty === false ? renderFlat(doc) : renderPretty(doc, options.width ?? 80);
 }
