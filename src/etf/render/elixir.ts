@@ -46,7 +46,7 @@ export interface ElixirRenderOptions {
    * Show binaries longer than this many bytes cut, as `"abc…" (102400 bytes)`. The result is not
    * valid Elixir; meant for display.
    */
-  maxBinaryLength?: number;
+  maxBinaryLength?: number | undefined;
   /** Containers nested deeper than this are replaced by `…(nesting deeper than N)` (default 1000). */
   maxDepth?: number;
 }
