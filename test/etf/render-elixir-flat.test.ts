@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ElixirDocBuilder, DEFAULT_MAX_DEPTH } from '../../src/etf/render/elixir-doc.js';
+import { compareExact } from '../../src/etf/otp-map-order.js';
+import { ElixirDocBuilder, DEFAULT_MAX_DEPTH, vmOrder } from '../../src/etf/render/elixir-doc.js';
 import { renderElixirFlat, type FlatOptions } from '../../src/etf/render/elixir-flat.js';
 import { renderElixir } from '../../src/etf/render/elixir.js';
 import { inspect } from '../../src/etf/render/inspect.js';
@@ -137,5 +138,20 @@ describe('renderElixirFlat (the one-line fast path)', () => {
     const term = new Tuple([new ErlFloat(1.5), bin('abcdef'), new ImproperList([1], 2)]);
     expect(renderElixir(term, { pretty: false, maxBinaryLength: 3 })).toBe('{1.5, "abc…" (6 bytes), [1 | 2]}');
     expect(inspect(term)).toBe('{1.5, "abcdef", [1 | 2]}');
+  });
+});
+
+describe('vmOrder', () => {
+  it('sorts small maps exactly as compareExact orders their keys (seeded)', () => {
+    const key = fc.oneof(termArbitrary({ opaque: true }), payloadText, payloadAtom, fc.integer({ min: -5, max: 5 }));
+    fc.assert(
+      fc.property(fc.array(key, { minLength: 2, maxLength: 32 }), (keys) => {
+        const map = new ErlMap(keys, keys);
+        const wire = keys.map((_, i) => i);
+        const expected = [...wire].sort((x, y) => compareExact(keys[x]!, keys[y]!));
+        expect(vmOrder(map) ?? wire).toEqual(expected);
+      }),
+      { seed: 2703, numRuns: runs(2000) },
+    );
   });
 });

@@ -100,7 +100,7 @@ export function vmOrder(map: ErlMap): number[] | undefined {
   let sorted = true;
   for (let i = 1; i < keys.length && sorted; i++) sorted = quickCompare(keys[i - 1]!, keys[i]!) < 0;
   if (sorted) return undefined;
-  return keys.map((_, i) => i).sort((a, b) => compareExact(keys[a]!, keys[b]!));
+  return keys.map((_, i) => i).sort((a, b) => quickCompare(keys[a]!, keys[b]!));
 }
 
 /** compareExact with fast paths for the keys real maps have (binaries, atoms, small integers). */
