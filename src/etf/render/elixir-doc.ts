@@ -74,7 +74,8 @@ export function flattenList(list: ImproperList): { elements: Term[]; tail: Term 
   }
 }
 
-function isKeyword(list: readonly Term[]): boolean {
+/** Inspect's keyword-list test: every item a pair whose first element is a keyword-key atom. */
+export function isKeyword(list: readonly Term[]): boolean {
   for (const item of list) {
     if (!(item instanceof Tuple) || item.length !== 2) return false;
     const key = item.elements[0];
@@ -93,13 +94,13 @@ const allText = (docs: readonly Doc[]): boolean => docs.every((d) => typeof d ==
  * keys into term order, whatever order the bytes had; a larger map is a hash trie whose order
  * the sending VM already wrote, so it stays as it came.
  */
-function vmOrder(map: ErlMap): number[] | undefined {
+export function vmOrder(map: ErlMap): number[] | undefined {
   const keys = map.keys;
   if (keys.length < 2 || keys.length > FLATMAP_LIMIT) return undefined;
   let sorted = true;
   for (let i = 1; i < keys.length && sorted; i++) sorted = quickCompare(keys[i - 1]!, keys[i]!) < 0;
   if (sorted) return undefined;
-  return keys.map((_, i) => i).sort((a, b) => compareExact(keys[a]!, keys[b]!));
+  return keys.map((_, i) => i).sort((a, b) => quickCompare(keys[a]!, keys[b]!));
 }
 
 /** compareExact with fast paths for the keys real maps have (binaries, atoms, small integers). */

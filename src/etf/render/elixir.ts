@@ -14,6 +14,7 @@
 
 import type { Term } from '../term.js';
 import { DEFAULT_MAX_DEPTH, ElixirDocBuilder } from './elixir-doc.js';
+import { renderElixirFlat } from './elixir-flat.js';
 import { renderFlat, renderPretty } from './layout.js';
 import type { StructRegistry } from './structs.js';
 
@@ -45,19 +46,24 @@ export interface ElixirRenderOptions {
    * Show binaries longer than this many bytes cut, as `"abc…" (102400 bytes)`. The result is not
    * valid Elixir; meant for display.
    */
-  maxBinaryLength?: number;
+  maxBinaryLength?: number | undefined;
   /** Containers nested deeper than this are replaced by `…(nesting deeper than N)` (default 1000). */
   maxDepth?: number;
 }
 
 /** `term` in Elixir syntax; see ElixirRenderOptions for the defaults. */
 export function renderElixir(term: Term, options: ElixirRenderOptions = {}): string {
-  const builder = new ElixirDocBuilder({
+  const docOptions = {
     structs: options.structs,
     charlists: options.charlists ?? charlistStyle(options.elixir),
     maxBinaryLength: options.maxBinaryLength,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-  });
-  const doc = builder.build(term);
+  };
+  if (options.pretty === false) {
+    // The common message needs no document on one line (elixir-flat.ts); the rest goes the long way.
+    const flat = renderElixirFlat(term, docOptions);
+    if (flat !== undefined) return flat;
+  }
+  const doc = new ElixirDocBuilder(docOptions).build(term);
   return options.pretty === false ? renderFlat(doc) : renderPretty(doc, options.width ?? 80);
 }

@@ -12,6 +12,7 @@
 
 import type { Term } from '../term.js';
 import { DEFAULT_MAX_DEPTH, ElixirDocBuilder } from './elixir-doc.js';
+import { renderElixirFlat } from './elixir-flat.js';
 import { charlistStyle, type ElixirVersion } from './elixir.js';
 import { renderFlat } from './layout.js';
 import type { StructRegistry } from './structs.js';
@@ -25,11 +26,12 @@ export interface InspectOptions {
 }
 
 export function inspect(term: Term, options: InspectOptions = {}): string {
-  const builder = new ElixirDocBuilder({
+  const docOptions = {
     structs: options.structs,
     charlists: charlistStyle(options.elixir),
     maxBinaryLength: undefined,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-  });
-  return renderFlat(builder.build(term));
+  };
+  // Common terms are written directly (elixir-flat.ts), the same text without a document.
+  return renderElixirFlat(term, docOptions) ?? renderFlat(new ElixirDocBuilder(docOptions).build(term));
 }
