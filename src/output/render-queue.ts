@@ -131,7 +131,10 @@ export class RenderQueue {
       this.largeQueued += weight;
     }
     if (this.batch.length >= BATCH_BYTES) this.sendBatch();
-    else if (!this.scheduled) {
+    // While the worker is busy, messages gather here and go in one batch when it answers: each
+    // batch has a fixed cost on both threads (a wake-up, two postMessages), which a flood read
+    // a socket chunk at a time (~200 messages) would pay per chunk.
+    else if (!this.scheduled && this.pending === 0) {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
@@ -210,6 +213,7 @@ export class RenderQueue {
     c.undecodable = reply.counters.undecodable;
     for (const line of reply.stderr) this.options.onStderr(line);
     if (reply.output.length > 0 && !this.outFailed) this.options.out.write(reply.output);
+    if (this.pending === 0 && !this.scheduled) this.sendBatch();
     // The queue ran empty after a run of drops: say so now, not only when the next message comes.
     if (this.queued === 0 && this.pending === 0 && this.unreported > 0 && !this.closed) this.sendDrops();
     this.options.onProgress?.();

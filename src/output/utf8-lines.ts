@@ -87,7 +87,7 @@ export class Utf8Lines {
     const n = bytes.length;
     this.reserve(n);
     // Most are a few bytes (a payload string, an atom): a loop beats set()'s call for those.
-    if (n > 64) this.buffer.set(bytes, this.length);
+    if (n > 16) this.buffer.set(bytes, this.length);
     else {
       const buffer = this.buffer;
       const at = this.length;
