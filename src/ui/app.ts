@@ -11,6 +11,7 @@
  *   await ui.close();                 // terminal restored
  */
 import type { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
 import type { RawMessage } from '../model/raw-message.js';
 import type { FilterSpec } from '../output/filter.js';
 import type { MessagePipeline } from '../output/pipeline.js';
@@ -213,11 +214,13 @@ export function runUi(options: UiOptions): UiSession {
     handleKey(state, key, fx);
     scheduler.request();
   });
-  // The terminal went away (window closed, ssh dropped), or we are asked to stop: end as if the
-  // user had quit, so that the terminal is restored and the summary printed. (Ctrl-C itself is a
-  // key in raw mode; SIGINT only comes from kill.)
+  // The terminal went away (window closed, ssh dropped), or we are asked to stop: end as a quit
+  // does, so that the terminal is restored and the summary printed, with the exit code every
+  // command gives for that signal (143 SIGTERM, 130 SIGINT; a hangup is a quit: 0). Ctrl-C itself
+  // is a key in raw mode; SIGINT only comes from kill.
   const STOP_SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
-  const onHangup = (): void => resolveFinished(0);
+  const onHangup = (signal: NodeJS.Signals): void =>
+    resolveFinished(signal === 'SIGHUP' ? 0 : 128 + constants.signals[signal]);
   for (const signal of STOP_SIGNALS) process.on(signal, onHangup);
   screen.onResize(() => {
     if (!state.hexChosen) state.showHex = hexByDefault();

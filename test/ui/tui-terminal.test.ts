@@ -70,6 +70,9 @@ describe('the UI and its terminal', () => {
     await term.waitFor(promptBack, 'the shell prompt');
     expect(await term.display('#{alternate_on}')).toBe('0');
     expect(ui.stderr()).toMatch(/^# received 2, shown 2, /m);
+    // The exit code every command gives for SIGTERM (help: 143), not a quit's 0.
+    await term.run('echo "exit=$?"');
+    expect(await term.waitFor(/^exit=\d+/m, 'the exit code')).toMatch(/^exit=143$/m);
   });
 
   test('SIGHUP (the terminal went away) ends the UI like a quit', async () => {

@@ -50,4 +50,16 @@ describe('view FILE in tmux', () => {
       /phoenix_pubsub_redis-3\.1\.0\.capture: received 74, shown 74, filtered 0, undecodable 0, dropped 0/,
     );
   });
+
+  test('SIGTERM: the terminal is restored, the summary printed, and the exit code is 143 as for every command', async () => {
+    term = await Tmux.start();
+    const stderr = join(mkdtempSync(join(tmpdir(), 'redis-print-tui-view-')), 'stderr.txt');
+    await term.run(`node ${shellQuote(MAIN)} view ${shellQuote(CAPTURE)} 2>${shellQuote(stderr)}; echo "exit=$?"`);
+    await term.waitFor(/end of .*: 74 messages read/, 'the end of the file');
+    process.kill(await term.programPid(), 'SIGTERM');
+    const screen = await term.waitFor(/^exit=\d+/m, 'the exit code');
+    expect(screen).toMatch(/^exit=143$/m);
+    expect(await term.display('#{alternate_on}')).toBe('0');
+    expect(readFileSync(stderr, 'utf8')).toMatch(/capture: received 74, shown 74, /);
+  });
 });
