@@ -46,6 +46,23 @@ export function writePlainJson(term: Term, out: Utf8Lines): boolean {
   }
 }
 
+const QUOTE = 0x22;
+
+/** `"…"` for a binary whose bytes stand in a JSON string as they are; false, nothing written, otherwise. */
+function quotedText(bytes: Uint8Array, out: Utf8Lines): boolean {
+  const start = out.mark();
+  out.byte(QUOTE);
+  if (!out.plainAscii(bytes)) {
+    if (copyableText(bytes) < 0) {
+      out.rewind(start);
+      return false;
+    }
+    out.bytes(bytes);
+  }
+  out.byte(QUOTE);
+  return true;
+}
+
 interface State {
   text: number;
   items: number;
@@ -54,15 +71,11 @@ interface State {
 function write(t: Term, depth: number, state: State, out: Utf8Lines): void {
   if (++state.items > MAX_ITEMS || depth > MAX_DEPTH) throw GIVE_UP;
   if (typeof t === 'number') {
-    out.ascii(Object.is(t, -0) ? '0' : String(t));
+    out.integer(t); // -0 as 0, as JSON.stringify writes it
   } else if (t instanceof Uint8Array) {
     state.text += t.length;
     if (state.text > MAX_TEXT_BYTES) throw GIVE_UP;
-    if (copyableText(t) >= 0) {
-      out.ascii('"');
-      out.bytes(t);
-      out.ascii('"');
-    } else {
+    if (!quotedText(t, out)) {
       const text = decodeUtf8(t);
       out.jsonString(text ?? 'base64:' + toBase64(t));
     }

@@ -120,12 +120,20 @@ function closeItems(shown: number, size: number, out: Utf8Lines): void {
  * returns false, having written nothing, for any other binary.
  */
 function copyText(bytes: Uint8Array, budget: RenderBudget, out: Utf8Lines): boolean {
-  const units = copyableText(bytes);
-  if (units < 0) return false;
   // `{"bin":` + the quoted text + `}`, as binaryText counts it.
-  budget.spend(units + 10);
+  const start = out.mark();
   out.bytes(BIN_OPEN);
-  out.bytes(bytes);
+  if (out.plainAscii(bytes)) {
+    budget.spend(bytes.length + 10);
+  } else {
+    const units = copyableText(bytes);
+    if (units < 0) {
+      out.rewind(start);
+      return false;
+    }
+    budget.spend(units + 10);
+    out.bytes(bytes);
+  }
   out.byte(QUOTE);
   out.byte(CLOSE_BRACE);
   return true;

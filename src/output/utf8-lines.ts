@@ -96,6 +96,25 @@ export class Utf8Lines {
     this.length += n;
   }
 
+  /**
+   * `bytes` inside a JSON string as they are, when they are printable ASCII that JSON does not
+   * escape (no `"`, no `\\`): copied while checked, in one pass. Returns false, having written
+   * nothing, for anything else (the caller takes its general path).
+   */
+  plainAscii(bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    this.reserve(n);
+    const buffer = this.buffer;
+    const start = this.length;
+    for (let i = 0; i < n; i++) {
+      const b = bytes[i]!;
+      if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c) return false;
+      buffer[start + i] = b;
+    }
+    this.length = start + n;
+    return true;
+  }
+
   /** JSON text (already escaped as JSON), made terminal-safe as jsonForTerminal does. */
   jsonText(json: string): void {
     for (let i = 0; i < json.length; i++) {

@@ -50,3 +50,32 @@ describe('Utf8Lines.integer writes what String() writes', () => {
     expect(written((out) => many.forEach((n) => out.integer(n)))).toBe(many.join(''));
   });
 });
+
+describe('Utf8Lines.plainAscii copies printable ASCII that JSON leaves as it is, or writes nothing', () => {
+  const take = (out: Utf8Lines): string => Buffer.from(out.take()).toString('latin1');
+
+  test('printable ASCII is copied, every byte of it', () => {
+    const printable = Buffer.from(
+      Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i).filter((b) => b !== 0x22 && b !== 0x5c),
+    );
+    const out = new Utf8Lines();
+    out.byte(0x5b);
+    expect(out.plainAscii(printable)).toBe(true);
+    expect(out.plainAscii(new Uint8Array(0))).toBe(true);
+    expect(take(out)).toBe(`[${printable.toString('latin1')}`);
+  });
+
+  test('a quote, a backslash, a control, DEL or any byte over 0x7e anywhere: false, and nothing written', () => {
+    for (const bad of [0x22, 0x5c, 0x00, 0x1b, 0x1f, 0x7f, 0x80, 0x9b, 0xc3, 0xff]) {
+      for (const at of [0, 3, 6]) {
+        const bytes = Buffer.from('abcdefg');
+        bytes[at] = bad;
+        const out = new Utf8Lines();
+        out.byte(0x7b);
+        expect(out.plainAscii(bytes)).toBe(false);
+        out.byte(0x7d);
+        expect(take(out)).toBe('{}');
+      }
+    }
+  });
+});
