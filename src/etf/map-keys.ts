@@ -73,25 +73,58 @@ export function duplicateKeyIndex(keys: readonly Term[]): number {
     }
     return -1;
   }
-  // Large maps: atoms and integers by identity, anything else by a hash (see keyId); an equal hash is
-  // checked exactly against the keys that had it (equal hashes of different keys are rare: the
-  // hash is seeded per process). Most keys are seen once: their entry is their index alone.
-  const seen = new Map<unknown, number | number[]>();
+  return largeMapDuplicate(keys);
+}
+
+/** Open addressing over the keys' ids (see keyId), reused from map to map below this many slots. */
+const KEPT_SLOTS = 1 << 16;
+let slotIndex = new Int32Array(1024); // key index + 1; 0: empty
+let slotId = new Float64Array(1024);
+
+/**
+ * Large maps: atoms and bigints by identity, anything else by a number (see keyId) in an
+ * open-addressing table; an equal number is checked exactly against the key that had it (equal
+ * hashes of different keys are rare: the hash is seeded per process). A typed table, not a Map:
+ * for a Tracker gossip map of dots that halved the check.
+ */
+function largeMapDuplicate(keys: readonly Term[]): number {
+  const n = keys.length;
+  let size = 32;
+  while (size < 2 * n) size *= 2;
+  let index = slotIndex;
+  let ids = slotId;
+  if (size > index.length) {
+    index = new Int32Array(size);
+    ids = new Float64Array(size);
+    if (size <= KEPT_SLOTS) {
+      slotIndex = index;
+      slotId = ids;
+    }
+  } else {
+    index.fill(0, 0, size);
+  }
+  const mask = size - 1;
+  let objects: Map<unknown, number> | undefined;
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     const id = keyId(k);
-    const earlier = seen.get(id);
-    if (earlier === undefined) {
-      seen.set(id, i);
+    if (typeof id !== 'number') {
+      objects ??= new Map<unknown, number>();
+      if (objects.has(id)) return i; // the same atom or bigint
+      objects.set(id, i);
       continue;
     }
-    if (typeof id !== 'number') return i; // the same atom or bigint
-    if (typeof earlier === 'number') {
-      if (sameKey(keys[earlier]!, k)) return i;
-      seen.set(id, [earlier, i]);
-    } else {
-      if (earlier.some((j) => sameKey(keys[j]!, k))) return i;
-      earlier.push(i);
+    let slot = Math.imul((id | 0) ^ ((id / 0x1_0000_0000) | 0), 0x9e3779b1) >>> 0;
+    for (;;) {
+      slot &= mask;
+      const at = index[slot]!;
+      if (at === 0) {
+        index[slot] = i + 1;
+        ids[slot] = id;
+        break;
+      }
+      if (ids[slot] === id && sameKey(keys[at - 1]!, k)) return i;
+      slot++;
     }
   }
   return -1;

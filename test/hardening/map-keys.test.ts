@@ -156,4 +156,15 @@ describe('maps of more than 8 keys (hashed ids)', () => {
     keys.push(dot(BigInt('18446744073709551616'), 0));
     expect(duplicateKeyIndex(keys)).toBe(11);
   });
+
+  it('check each map on its own: the keys of the map checked before are not remembered', () => {
+    const first = distinct(40);
+    expect(duplicateKeyIndex(first)).toBe(-1);
+    // The same keys again (as a new map), then fewer and more of them: never a repeat.
+    expect(duplicateKeyIndex(distinct(40))).toBe(-1);
+    expect(duplicateKeyIndex(distinct(9))).toBe(-1);
+    expect(duplicateKeyIndex(distinct(3000))).toBe(-1);
+    expect(duplicateKeyIndex([...distinct(20), Atom.of('a'), Atom.of('b'), 2n ** 70n])).toBe(-1);
+    expect(duplicateKeyIndex([...distinct(20), Atom.of('a'), 2n ** 70n, Atom.of('a')])).toBe(22);
+  });
 });
