@@ -80,7 +80,7 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
     ' ' +
     channelField.of(m.raw.channel) +
     ' ' +
-    (c.envelope ? describeEnvelope(c.envelope).replace(' ', '/') : '-') +
+    (c.envelope ? envelopeField.of(describeEnvelope(c.envelope)) : '-') +
     ' ' +
     nodeLabel(c) +
     ' ' +
@@ -88,7 +88,7 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
     ' ' +
     eventField.of(c.event) +
     ' ' +
-    formatBytes(c.bytes).replace(' ', '');
+    sizeField(c.bytes);
   const body = payloadText(m, options.width === undefined);
   const line = `${head} ${paint(palette, c.error ? 'error' : c.kind, body)}`;
   return options.width === undefined ? line : truncateVisible(line, options.width);
@@ -167,6 +167,29 @@ class FieldTexts {
     }
     return shown;
   }
+}
+
+/** `v3 except` as one word, `v3/except`; remembered like the other head fields. */
+class EnvelopeField {
+  private readonly shown = new Map<string, string>();
+
+  of(text: string): string {
+    let shown = this.shown.get(text);
+    if (shown === undefined) {
+      shown = text.replace(' ', '/');
+      this.shown.set(text, shown); // a handful: v3 and its modes, the v1 shapes
+    }
+    return shown;
+  }
+}
+
+const envelopeField = new EnvelopeField();
+
+/** The size column (`246B`, `1.2KiB`); sizes below 1 KiB, most messages, are made once. */
+const smallSizes: string[] = [];
+function sizeField(bytes: number): string {
+  if (Number.isInteger(bytes) && bytes >= 0 && bytes < 1024) return (smallSizes[bytes] ??= `${bytes}B`);
+  return formatBytes(bytes).replace(' ', '');
 }
 
 const channelField = new FieldTexts();
