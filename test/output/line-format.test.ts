@@ -57,6 +57,27 @@ describe('columns', () => {
     }
   });
 
+  test('the size column on both sides of 1 KiB, twice (sizes below it are kept), and in each mode', () => {
+    const sizeOf = (payload: Uint8Array): string =>
+      formatLine(message(payload, 'phx:x'), { palette: plain }).split(' ')[6]!;
+    for (let round = 0; round < 2; round++) {
+      expect(sizeOf(new Uint8Array(0))).toBe('0B');
+      expect(sizeOf(Buffer.alloc(1023, 0x61))).toBe('1023B');
+      expect(sizeOf(Buffer.alloc(1024, 0x61))).toBe('1.00KiB');
+    }
+    const genMode = (mode: 'except' | 'only'): string =>
+      formatLine(
+        message(
+          encode(buildV3({ mode, node: Atom.of('a@h'), topic: 't', message: Atom.of('ok'), dispatcher: Atom.of('d') })),
+        ),
+        { palette: plain },
+      ).split(' ')[2]!;
+    for (let round = 0; round < 2; round++) {
+      expect(genMode('except')).toBe('v3/except');
+      expect(genMode('only')).toBe('v3/only');
+    }
+  });
+
   test('the time is the local wall-clock time of receipt with milliseconds', () => {
     const at = Date.UTC(2024, 5, 30, 22, 59, 58, 7);
     const d = new Date(at);
