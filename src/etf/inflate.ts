@@ -32,7 +32,14 @@ export function inflateTerm(bytes: Uint8Array, maxInflatedSize: number): Uint8Ar
     );
   }
   if (declared === 0) throw new DecodeError('compressed term declares 0 inflated bytes', 2, 80, []);
-  if (declared <= MAX_SMALL_INFLATE) return inflateSmall(bytes, declared);
+  return declared <= MAX_SMALL_INFLATE ? inflateSmall(bytes, declared) : inflateNative(bytes, declared);
+}
+
+/**
+ * The payload's stream through node:zlib, stopped at the declared size (checked by the caller).
+ * Exported, as inflateSmall is, so that tests hold the two to the same answers.
+ */
+export function inflateNative(bytes: Uint8Array, declared: number): Uint8Array {
   let inflated: Uint8Array;
   try {
     // One output buffer of the declared size (zlib's default 16 KiB chunks cost a concat, and a
@@ -52,8 +59,8 @@ export function inflateTerm(bytes: Uint8Array, maxInflatedSize: number): Uint8Ar
   return inflated;
 }
 
-/** The same contract as node:zlib's path above, from zlib-inflate.ts (which fails where zlib does). */
-function inflateSmall(bytes: Uint8Array, declared: number): Uint8Array {
+/** The same contract as inflateNative, from zlib-inflate.ts (which fails where node:zlib does). */
+export function inflateSmall(bytes: Uint8Array, declared: number): Uint8Array {
   let view: Uint8Array;
   try {
     view = inflateZlib(bytes, 6, declared);

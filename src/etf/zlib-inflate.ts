@@ -490,7 +490,7 @@ function inflateCodes(lit: Int32Array, dist: Int32Array): void {
     const over = to > limit;
     if (over) to = limit;
     if (to - at < LONG_COPY) {
-      for (let from = at - distance; at < to; ) out[at++] = out[from++]!;
+      for (let from = at - distance; at < to;) out[at++] = out[from++]!;
     } else {
       at = copyMatch(out, at, to, distance);
     }
