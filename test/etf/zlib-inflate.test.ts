@@ -133,6 +133,25 @@ describe('damaged streams fail exactly when and as node:zlib fails', () => {
   });
 });
 
+describe('random bytes after a valid zlib header', () => {
+  it('fail (or, rarely, inflate) exactly as node:zlib does', () => {
+    // The first block's type bits pushed to fixed or dynamic half the time: those reach furthest.
+    const stream = fc
+      .tuple(fc.uint8Array({ minLength: 1, maxLength: 60 }), fc.constantFrom(0, 2, 4))
+      .map(([body, type]) => {
+        const bytes = Buffer.concat([Buffer.from([0x78, 0x9c]), body]);
+        if (type !== 0) bytes[2] = (bytes[2]! & ~6) | type;
+        return bytes;
+      });
+    fc.assert(
+      fc.property(stream, fc.integer({ min: 1, max: 300 }), (bytes, declared) => {
+        agree(payload(declared, bytes));
+      }),
+      { seed: 4103, numRuns: runs(5000) },
+    );
+  });
+});
+
 /** Bits least significant first, as deflate packs them; `code` writes a Huffman code (MSB first). */
 class Bits {
   private readonly bytes: number[] = [];
