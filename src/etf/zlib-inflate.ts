@@ -8,8 +8,8 @@
  * It is exactly as strict as the node:zlib path it replaces, and fails with zlib's own words at
  * the same point, including when a stream both holds more than the declared size and is broken:
  * node:zlib inflates into chunks of max(declared, 64) bytes and checks the total only after each
- * chunk, so a fault zlib meets before that check wins over "too large". `limit` below is where
- * that check first fails.
+ * chunk, so a fault zlib meets before that check wins over "too large". `outputLimit` below is
+ * where that check first fails.
  */
 
 /** A zlib stream that node:zlib's inflateSync refuses; `message` is zlib's own. */
@@ -97,12 +97,12 @@ const codeCounts = new Uint16Array(16);
 const litCounts = new Uint16Array(16);
 const distCounts = new Uint16Array(16);
 const nextCode = new Uint16Array(16);
-/** Codes longer than the root bits, met while building a table: symbol, reversed code, length. */
+/** Codes longer than the root bits, met while building a table: symbol and reversed code. */
 const longSymbol = new Uint16Array(288);
 const longReversed = new Uint16Array(288);
 /** Per root index of long codes: the sub-table's index bits, and where it starts (0: none yet). */
-const subBits = new Uint8Array(1 << 9);
-const subStart = new Uint16Array(1 << 9);
+const subBits = new Uint8Array(1 << LIT_ROOT);
+const subStart = new Uint16Array(1 << LIT_ROOT);
 let output = new Uint8Array(0);
 /** `output` for 4-byte copies, which may write up to 3 bytes past a match: `output` has room for them. */
 let outputView = new DataView(output.buffer);
