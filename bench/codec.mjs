@@ -39,6 +39,7 @@ main(_) ->
                {large, term_to_binary(large())}, {'4 MB', term_to_binary(big(16000))},
                {'16 MB', term_to_binary(big(64000))},
                {'small (zlib 6)', term_to_binary(medium(), [{compressed, 6}])},
+               {'broadcast (zlib 6)', term_to_binary(small(), [{compressed, 6}])},
                {'large (zlib 6)', term_to_binary(large(), [compressed])},
                {'tracker gossip', term_to_binary(tracker(40))}],
     [io:format("corpus ~s ~s~n", [Name, binary:encode_hex(Bin)]) || {Name, Bin} <- Encoded],
