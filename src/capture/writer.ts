@@ -291,7 +291,8 @@ export class CaptureWriter {
    */
   private sealChunk(minBytes: number): void {
     if (this.chunkUsed > 0) this.sealed.push(this.chunk.subarray(0, this.chunkUsed));
-    this.chunk = minBytes === 0 ? NO_CHUNK : new Uint8Array(Math.max(CHUNK_BYTES, minBytes));
+    // Not zero-filled (256 KiB per ~1 000 small records): only the bytes written are ever read.
+    this.chunk = minBytes === 0 ? NO_CHUNK : Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, minBytes));
     this.chunkUsed = 0;
   }
 }
