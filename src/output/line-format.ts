@@ -14,6 +14,7 @@ import { describeEnvelope } from '../phoenix/envelope.js';
 import type { Classified, TrackerInfo } from '../phoenix/classified.js';
 import { nodeOf } from '../phoenix/classify.js';
 import { escapeUnsafe, escapeWord, syntaxForTerminal } from '../text/terminal-safe.js';
+import { TextMemo } from './text-memo.js';
 import { formatBytes } from './units.js';
 import { jsonTextForTerminal, previewBytes } from './preview.js';
 import { paint, type Palette } from './palette.js';
@@ -78,15 +79,15 @@ export function formatLine(m: WatchedMessage, options: LineFormatOptions): strin
   const head =
     paint(palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)) +
     ' ' +
-    channelField.of(m.raw.channel) +
+    fieldOf(m.raw.channel) +
     ' ' +
-    (c.envelope ? envelopeField.of(describeEnvelope(c.envelope)) : '-') +
+    (c.envelope ? envelopeWords.of(describeEnvelope(c.envelope)) : '-') +
     ' ' +
     nodeLabel(c) +
     ' ' +
-    topicField.of(topicOf(c)) +
+    fieldOf(topicOf(c)) +
     ' ' +
-    eventField.of(c.event) +
+    fieldOf(c.event) +
     ' ' +
     sizeField(c.bytes);
   const body = payloadText(m, options.width === undefined);
@@ -137,7 +138,7 @@ function nodeLabel(c: Classified): string {
   const env = c.envelope;
   if (!env) return '-';
   const sender = nodeOf(c);
-  return nodeField.of(sender !== undefined && sender !== env.node ? `${env.node}(${sender})` : env.node);
+  return fieldOf(sender !== undefined && sender !== env.node ? `${env.node}(${sender})` : env.node);
 }
 
 /** One head column: `-` when absent, `""` when empty, whitespace and control characters escaped. */
@@ -147,43 +148,16 @@ function field(text: string | undefined): string {
   return escapeWord(text);
 }
 
-/**
- * field() of one column, remembered: a flood repeats a few channels, nodes, topics and events
- * line after line, and finding one costs less than the escape scan. Bounded: forgotten all at
- * once when full; long texts are not kept.
- */
-class FieldTexts {
-  private readonly shown = new Map<string, string>();
+// field() is a function of the text alone, so one memo serves every column.
+const fieldTexts = new TextMemo(field);
 
-  of(text: string | undefined): string {
-    if (text === undefined) return '-';
-    let shown = this.shown.get(text);
-    if (shown === undefined) {
-      shown = field(text);
-      if (text.length <= 256) {
-        if (this.shown.size >= 1024) this.shown.clear();
-        this.shown.set(text, shown);
-      }
-    }
-    return shown;
-  }
+/** field() of one column, remembered: a flood repeats a few channels, nodes, topics and events. */
+function fieldOf(text: string | undefined): string {
+  return text === undefined ? '-' : fieldTexts.of(text);
 }
 
-/** `v3 except` as one word, `v3/except`; remembered like the other head fields. */
-class EnvelopeField {
-  private readonly shown = new Map<string, string>();
-
-  of(text: string): string {
-    let shown = this.shown.get(text);
-    if (shown === undefined) {
-      shown = text.replace(' ', '/');
-      this.shown.set(text, shown); // a handful: v3 and its modes, the v1 shapes
-    }
-    return shown;
-  }
-}
-
-const envelopeField = new EnvelopeField();
+/** `v3 except` as one word, `v3/except` (a handful: v3 and its modes, the v1 shapes). */
+const envelopeWords = new TextMemo((text) => text.replace(' ', '/'));
 
 /** The size column (`246B`, `1.2KiB`); sizes below 1 KiB, most messages, are made once. */
 const smallSizes: string[] = [];
@@ -191,11 +165,6 @@ function sizeField(bytes: number): string {
   if (Number.isInteger(bytes) && bytes >= 0 && bytes < 1024) return (smallSizes[bytes] ??= `${bytes}B`);
   return formatBytes(bytes).replace(' ', '');
 }
-
-const channelField = new FieldTexts();
-const nodeField = new FieldTexts();
-const topicField = new FieldTexts();
-const eventField = new FieldTexts();
 
 // Messages come in bursts within one millisecond: format each millisecond once; and find which
 // day is today once a day, not per line.

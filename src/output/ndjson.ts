@@ -23,7 +23,8 @@ import { DEFAULT_MAX_PAYLOAD_SIZE } from '../phoenix/classify.js';
 import { jsonForTerminal } from '../text/terminal-safe.js';
 import { writePlainJson } from './plain-json-bytes.js';
 import { writeTypedJson } from './typed-json-bytes.js';
-import { Utf8Lines } from './utf8-lines.js';
+import { TextMemo } from './text-memo.js';
+import { asciiBytes, Utf8Lines } from './utf8-lines.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 
 export interface NdjsonEnvelope {
@@ -190,40 +191,31 @@ export function writeNdjsonLine(m: WatchedMessage, out: Utf8Lines, options: Ndjs
 }
 
 // The line's fixed pieces as bytes, written per message.
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
-const TS_OPEN = ascii('{"ts":"');
-const SEQ = ascii('","seq":');
-const CHANNEL = ascii(',"channel":');
-const PATTERN = ascii(',"pattern":');
-const BYTES = ascii(',"bytes":');
-const ENVELOPE = ascii(',"envelope":');
-const KIND = ascii(',"kind":');
-const TOPIC = ascii(',"topic":');
-const EVENT = ascii(',"event":');
-const NULL = ascii('null');
+const TS_OPEN = asciiBytes('{"ts":"');
+const SEQ = asciiBytes('","seq":');
+const CHANNEL = asciiBytes(',"channel":');
+const PATTERN = asciiBytes(',"pattern":');
+const BYTES = asciiBytes(',"bytes":');
+const ENVELOPE = asciiBytes(',"envelope":');
+const KIND = asciiBytes(',"kind":');
+const TOPIC = asciiBytes(',"topic":');
+const EVENT = asciiBytes(',"event":');
+const NULL = asciiBytes('null');
 
 // Channels, patterns, kinds, topics and events repeat message after message: each one's quoted
-// JSON bytes are made once. Bounded: forgotten all at once when full; long texts are not kept.
-const quotedCache = new Map<string, Uint8Array>();
-const MAX_QUOTED_KEPT = 1024;
+// JSON bytes are made once. A longer text is written straight into the line instead.
 const MAX_QUOTED_LENGTH = 128;
 let quotedScratch: Utf8Lines | undefined;
+const quotedTexts = new TextMemo((text) => {
+  quotedScratch ??= new Utf8Lines();
+  quotedScratch.jsonString(text);
+  return quotedScratch.take();
+}, MAX_QUOTED_LENGTH);
 
 /** Writes `text` as a JSON string, as Utf8Lines.jsonString does. */
 function writeQuoted(out: Utf8Lines, text: string): void {
-  if (text.length > MAX_QUOTED_LENGTH) {
-    out.jsonString(text);
-    return;
-  }
-  let bytes = quotedCache.get(text);
-  if (bytes === undefined) {
-    quotedScratch ??= new Utf8Lines();
-    quotedScratch.jsonString(text);
-    bytes = quotedScratch.take();
-    if (quotedCache.size >= MAX_QUOTED_KEPT) quotedCache.clear();
-    quotedCache.set(text, bytes);
-  }
-  out.bytes(bytes);
+  if (text.length > MAX_QUOTED_LENGTH) out.jsonString(text);
+  else out.bytes(quotedTexts.of(text));
 }
 
 let lastTimeMs = NaN;
@@ -233,7 +225,7 @@ let lastTimeBytes: Uint8Array = new Uint8Array(0);
 function isoTimeBytes(ms: number): Uint8Array {
   if (ms !== lastTimeMs) {
     lastTimeMs = ms;
-    lastTimeBytes = ascii(isoTime(ms));
+    lastTimeBytes = asciiBytes(isoTime(ms));
   }
   return lastTimeBytes;
 }

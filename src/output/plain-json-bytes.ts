@@ -9,11 +9,11 @@
  * bitstrings, pids, funs, a MapSet, a large binary — makes it give up, having written nothing,
  * and the caller takes the general path.
  */
-import { decodeUtf8 } from '../etf/render/strings.js';
+import { utf8Text } from '../etf/utf8-text.js';
 import { MAPSET_MODULE } from '../etf/render/structs.js';
 import { toBase64 } from '../etf/render/typed-json-text.js';
 import { Atom, ErlFloat, ErlMap, Tuple, atoms, type Term } from '../etf/term.js';
-import { copyableText } from './typed-json-bytes.js';
+import { writeCopyableText } from './typed-json-bytes.js';
 import type { Utf8Lines } from './utf8-lines.js';
 
 /** Well inside the display limits (16 Mi characters, 1 MiB per binary) and plain-json's depth bound. */
@@ -52,12 +52,9 @@ const QUOTE = 0x22;
 function quotedText(bytes: Uint8Array, out: Utf8Lines): boolean {
   const start = out.mark();
   out.byte(QUOTE);
-  if (!out.plainAscii(bytes)) {
-    if (copyableText(bytes) < 0) {
-      out.rewind(start);
-      return false;
-    }
-    out.bytes(bytes);
+  if (writeCopyableText(bytes, out) < 0) {
+    out.rewind(start);
+    return false;
   }
   out.byte(QUOTE);
   return true;
@@ -76,7 +73,7 @@ function write(t: Term, depth: number, state: State, out: Utf8Lines): void {
     state.text += t.length;
     if (state.text > MAX_TEXT_BYTES) throw GIVE_UP;
     if (!quotedText(t, out)) {
-      const text = decodeUtf8(t);
+      const text = utf8Text(t);
       out.jsonString(text ?? 'base64:' + toBase64(t));
     }
   } else if (t instanceof Atom) {
@@ -134,7 +131,7 @@ function writeMap(map: ErlMap, depth: number, state: State, out: Utf8Lines): voi
 function keyName(key: Term): string {
   if (key instanceof Atom) return key.name;
   if (key instanceof Uint8Array && key.length <= 1024) {
-    const text = decodeUtf8(key);
+    const text = utf8Text(key);
     if (text !== undefined) return text;
   }
   throw GIVE_UP;

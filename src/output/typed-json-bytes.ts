@@ -12,18 +12,17 @@ import { RenderBudget } from '../etf/render/display-limits.js';
 import { Atom, ErlMap, Tuple, type Term } from '../etf/term.js';
 import { isUtf8 } from 'node:buffer';
 import { jsonForTerminal } from '../text/terminal-safe.js';
-import type { Utf8Lines } from './utf8-lines.js';
+import { asciiBytes, type Utf8Lines } from './utf8-lines.js';
 
 /** Past this depth a subterm is written by the iterative writer, so no depth overflows the stack. */
 const RECURSION_LIMIT = 200;
 
 // The typed JSON's punctuation, as bytes: written per term, where a string would be re-encoded each time.
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const INT_OPEN = ascii('{"int":');
-const BIN_OPEN = ascii('{"bin":"');
-const TUPLE_OPEN = ascii('{"tuple":[');
-const MAP_OPEN = ascii('{"map":[');
-const LIST_OPEN = ascii('{"list":[');
+const INT_OPEN = asciiBytes('{"int":');
+const BIN_OPEN = asciiBytes('{"bin":"');
+const TUPLE_OPEN = asciiBytes('{"tuple":[');
+const MAP_OPEN = asciiBytes('{"map":[');
+const LIST_OPEN = asciiBytes('{"list":[');
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const OPEN_BRACKET = 0x5b;
@@ -120,23 +119,30 @@ function closeItems(shown: number, size: number, out: Utf8Lines): void {
  * returns false, having written nothing, for any other binary.
  */
 function copyText(bytes: Uint8Array, budget: RenderBudget, out: Utf8Lines): boolean {
-  // `{"bin":` + the quoted text + `}`, as binaryText counts it.
   const start = out.mark();
   out.bytes(BIN_OPEN);
-  if (out.plainAscii(bytes)) {
-    budget.spend(bytes.length + 10);
-  } else {
-    const units = copyableText(bytes);
-    if (units < 0) {
-      out.rewind(start);
-      return false;
-    }
-    budget.spend(units + 10);
-    out.bytes(bytes);
+  const units = writeCopyableText(bytes, out);
+  if (units < 0) {
+    out.rewind(start);
+    return false;
   }
+  // `{"bin":` + the quoted text + `}`, as binaryText counts it.
+  budget.spend(units + 10);
   out.byte(QUOTE);
   out.byte(CLOSE_BRACE);
   return true;
+}
+
+/**
+ * Writes `bytes` as they are, for inside a JSON string, when they can stand there (copyableText),
+ * and returns their length in UTF-16 units; returns -1, having written nothing, when they cannot.
+ * Plain printable ASCII, the usual case, is checked while it is copied, in one pass.
+ */
+export function writeCopyableText(bytes: Uint8Array, out: Utf8Lines): number {
+  if (out.plainAscii(bytes)) return bytes.length;
+  const units = copyableText(bytes);
+  if (units >= 0) out.bytes(bytes);
+  return units;
 }
 
 /**
@@ -144,7 +150,7 @@ function copyText(bytes: Uint8Array, budget: RenderBudget, out: Utf8Lines): bool
  * `"`, `\`) or a terminal must not get (DEL, C1, bidi controls, the line and paragraph
  * separators). Returns the text's length in UTF-16 units, or -1 when they cannot.
  */
-export function copyableText(bytes: Uint8Array): number {
+function copyableText(bytes: Uint8Array): number {
   const n = bytes.length;
   let units = 0;
   let ascii = true;

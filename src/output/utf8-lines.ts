@@ -9,6 +9,11 @@
  */
 import { jsonForTerminal } from '../text/terminal-safe.js';
 
+/** Text known to be ASCII as its bytes: the fixed pieces writers keep to write per line. */
+export function asciiBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+}
+
 const INITIAL_BYTES = 256 * 1024;
 /** After a burst grew the buffer past this, it shrinks back once taken. */
 const KEEP_BYTES = 8 * 1024 * 1024;

@@ -31,7 +31,8 @@ import { erlangAtomNeedsQuotes } from './atoms.js';
 import { DEFAULT_MAX_DEPTH, depthMarker, flattenList } from './elixir-doc.js';
 import { erlangShortFloat } from './floats.js';
 import { box, renderFlat, renderPretty, seq, type Doc } from './layout.js';
-import { decodeUtf8, latin1, nodeNameText } from './strings.js';
+import { latin1, nodeNameText } from './strings.js';
+import { utf8Text } from '../utf8-text.js';
 import { isPrintableUtf8, RenderBudget, SYNTAX_BINARY_BYTES, utf8Prefix } from './display-limits.js';
 
 export interface ErlangRenderOptions {
@@ -92,7 +93,7 @@ const NOT_PRINTABLE_LATIN1 = /[^\x08-\x0d\x1b\x20-\x7e\xa0-\xff]/;
 /** io_lib_pretty's binary rule: ASCII-or-Latin-1 text `<<"…">>`, other printable UTF-8 `<<"…"/utf8>>`. */
 function binaryText(bytes: Uint8Array): string | undefined {
   if (bytes.length === 0) return undefined;
-  const text = decodeUtf8(bytes);
+  const text = utf8Text(bytes);
   if (text !== undefined) {
     if (NOT_PRINTABLE_LATIN1.test(text)) return undefined;
     return text.length === bytes.length

@@ -40,7 +40,7 @@ import {
 import { DEFAULT_MAX_DEPTH, depthMarker } from './elixir-doc.js';
 import { renderElixir } from './elixir.js';
 import { MAPSET_MODULE, mapSetElements } from './structs.js';
-import { decodeUtf8 } from './strings.js';
+import { utf8Text } from '../utf8-text.js';
 import { toBase64 } from './typed-json-text.js';
 import { RenderBudget, utf8Prefix } from './display-limits.js';
 import { isUtf8 } from 'node:buffer';
@@ -83,7 +83,7 @@ class PlainJsonBuilder {
 
   private keyText(key: Term): string {
     if (key instanceof Uint8Array && !this.budget.cuts(key)) {
-      const text = decodeUtf8(key);
+      const text = utf8Text(key);
       if (text !== undefined) return this.spent(text);
     }
     if (key instanceof Atom) return this.spent(key.name);
@@ -93,7 +93,7 @@ class PlainJsonBuilder {
   /** A binary: its text when valid UTF-8, else `base64:…`; past the limit, a TruncatedJson. */
   private binary(bytes: Uint8Array): PlainJson {
     if (this.budget.exhausted) return { truncated: true, size: bytes.length };
-    if (!this.budget.cuts(bytes)) return this.spent(decodeUtf8(bytes) ?? 'base64:' + toBase64(bytes));
+    if (!this.budget.cuts(bytes)) return this.spent(utf8Text(bytes) ?? 'base64:' + toBase64(bytes));
     const max = this.budget.limits.binaryBytes;
     this.budget.spend(max * 2);
     return isUtf8(bytes)

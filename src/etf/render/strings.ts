@@ -8,9 +8,6 @@
 import type { Term } from '../term.js';
 import { utf8Text } from '../utf8-text.js';
 
-/** The text of `bytes` when they are valid UTF-8 (no surrogates, no overlongs), else undefined. */
-export const decodeUtf8 = utf8Text;
-
 // What `String.printable?` refuses in valid UTF-8 text: C0 controls other than \a..\r and \e,
 // the C1 block, and the non-characters U+FFFE/U+FFFF. (DEL is accepted, as `\d`.)
 const UNPRINTABLE = /[\x00-\x06\x0e-\x1a\x1c-\x1f\x80-\x9f\ufffe\uffff]/u;
@@ -20,7 +17,7 @@ const UNPRINTABLE = /[\x00-\x06\x0e-\x1a\x1c-\x1f\x80-\x9f\ufffe\uffff]/u;
  * decoded text when printable (so callers do not decode twice), else undefined.
  */
 export function printableText(bytes: Uint8Array): string | undefined {
-  const text = decodeUtf8(bytes);
+  const text = utf8Text(bytes);
   return text === undefined || UNPRINTABLE.test(text) ? undefined : text;
 }
 

@@ -6,7 +6,7 @@
  * watcher's time. Iterative, so any depth works. A test keeps the two equal on random terms.
  */
 import { isUtf8 } from 'node:buffer';
-import { decodeUtf8 } from './strings.js';
+import { utf8Text } from '../utf8-text.js';
 import { RenderBudget, utf8Prefix } from './display-limits.js';
 import {
   Atom,
@@ -79,7 +79,7 @@ export function typedJsonText(term: Term): string {
  */
 export function binaryText(t: Uint8Array, budget: RenderBudget): string {
   if (!budget.cuts(t) && !budget.exhausted) {
-    const text = decodeUtf8(t);
+    const text = utf8Text(t);
     const json = text === undefined ? `{"bin64":"${toBase64(t)}"}` : `{"bin":${jsonString(text)}}`;
     budget.spend(json.length);
     return json;

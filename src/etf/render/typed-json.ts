@@ -39,7 +39,7 @@ import {
   type Term,
 } from '../term.js';
 import { toBase64 } from './typed-json-text.js';
-import { decodeUtf8 } from './strings.js';
+import { utf8Text } from '../utf8-text.js';
 
 export interface PidJson {
   node: string;
@@ -106,7 +106,7 @@ export function toTypedJson(term: Term): TypedJson {
     else if (t instanceof Atom) json = { atom: t.name };
     else if (t instanceof ErlFloat) json = { float: t.value };
     else if (t instanceof Uint8Array) {
-      const text = decodeUtf8(t);
+      const text = utf8Text(t);
       json = text === undefined ? { bin64: toBase64(t) } : { bin: text };
     } else if (Array.isArray(t)) {
       const list = new Array<unknown>(t.length);
