@@ -24,6 +24,7 @@
  * process's CPU time (all threads) from "subscribed" to exit, per published message.
  *
  *   node bench/e2e.mjs [--messages N] [--drain-messages N] [--publishers P] [--rounds R]    standalone
+ *                      [--only json,no-term,lines,record]   (the bare subscriber always runs)
  *   node bench/run.mjs e2e                                              as a section of npm run bench
  */
 import { spawn } from 'node:child_process';
@@ -69,6 +70,7 @@ export async function e2eBench({
   drainMessages = 80_000,
   publishers = 2,
   rounds = 3,
+  only = null,
   log = console.log,
 } = {}) {
   const server = await startBenchRedis({ defaultLimits: true });
@@ -82,25 +84,29 @@ export async function e2eBench({
     },
     {
       name: 'redis-print --json',
+      key: 'json',
       args: (port) => [MAIN, '--json', '--no-tui', '--url', url(port)],
       counts: summaryCounts,
     },
     {
       name: 'redis-print --json --no-term',
+      key: 'no-term',
       args: (port) => [MAIN, '--json', '--no-term', '--no-tui', '--url', url(port)],
       counts: summaryCounts,
     },
     {
       name: 'redis-print --no-tui (lines)',
+      key: 'lines',
       args: (port) => [MAIN, '--no-tui', '--url', url(port)],
       counts: summaryCounts,
     },
     {
       name: 'redis-print record',
+      key: 'record',
       args: (port, round) => [MAIN, 'record', '--url', url(port), '-o', join(dir, `r${round}.capture`)],
       counts: recordCounts,
     },
-  ];
+  ].filter((s) => !s.key || only === null || only.includes(s.key));
   const runs = subscribers.map(() => []);
   const drains = subscribers.map(() => []);
   let payloadBytes = 0;
@@ -440,6 +446,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
         'drain-messages': { type: 'string' },
         publishers: { type: 'string' },
         rounds: { type: 'string' },
+        only: { type: 'string' },
       },
     });
     await e2eBench({
@@ -447,6 +454,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
       ...(values['drain-messages'] ? { drainMessages: Number(values['drain-messages']) } : {}),
       ...(values.publishers ? { publishers: Number(values.publishers) } : {}),
       ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
+      ...(values.only ? { only: values.only.split(',') } : {}),
     });
   }
 }

@@ -11,14 +11,16 @@
  */
 import type { Term } from '../etf/term.js';
 import { describeEnvelope } from '../phoenix/envelope.js';
-import type { Classified, TrackerInfo } from '../phoenix/classified.js';
+import type { Classified, Envelope, TrackerInfo } from '../phoenix/classified.js';
 import { nodeOf } from '../phoenix/classify.js';
 import { escapeUnsafe, escapeWord, syntaxForTerminal } from '../text/terminal-safe.js';
 import { TextMemo } from './text-memo.js';
 import { formatBytes } from './units.js';
 import { jsonTextForTerminal, previewBytes } from './preview.js';
-import { paint, type Palette } from './palette.js';
-import { termLine } from './term-text.js';
+import { paint, paintClose, paintOpen, type Palette } from './palette.js';
+import { termLine, writeTermLine } from './term-text.js';
+import { ElixirLineSink } from './elixir-line-sink.js';
+import { asciiBytes, Utf8Lines } from './utf8-lines.js';
 import { topicOf, type WatchedMessage } from './watched-message.js';
 import { truncateVisible } from './display-width.js';
 
@@ -75,24 +77,87 @@ const FULL_PREVIEW_BYTES = 64 * 1024;
 
 export function formatLine(m: WatchedMessage, options: LineFormatOptions): string {
   const c = m.classified;
-  const { palette } = options;
-  const head =
-    paint(palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)) +
-    ' ' +
-    fieldOf(m.raw.channel) +
-    ' ' +
-    (c.envelope ? envelopeWords.of(describeEnvelope(c.envelope)) : '-') +
-    ' ' +
-    nodeLabel(c) +
-    ' ' +
-    fieldOf(topicOf(c)) +
-    ' ' +
-    fieldOf(c.event) +
-    ' ' +
-    sizeField(c.bytes);
   const body = payloadText(m, options.width === undefined);
-  const line = `${head} ${paint(palette, c.error ? 'error' : c.kind, body)}`;
+  const line = `${lineHead(m, options)} ${paint(options.palette, c.error ? 'error' : c.kind, body)}`;
   return options.width === undefined ? line : truncateVisible(line, options.width);
+}
+
+/**
+ * formatLine's line and a newline, written into `out`. Without a width (nothing to cut, the
+ * common case on a pipe) the payload's Elixir text goes straight into the bytes (writeTermLine),
+ * with no string made of it; the bytes are formatLine's all the same.
+ */
+export function writeLine(m: WatchedMessage, options: LineFormatOptions, out: Utf8Lines): void {
+  if (options.width !== undefined) {
+    out.add(formatLine(m, options));
+    return;
+  }
+  const c = m.classified;
+  const { palette } = options;
+  writeHead(m, options, out);
+  out.ascii(' ' + paintOpen(palette, c.error ? 'error' : c.kind));
+  const term = c.error ? undefined : lineTerm(c);
+  if (term === undefined) out.text(payloadText(m, true));
+  else {
+    if (c.kind === 'tracker') out.text(trackerHead(c.tracker!) + ' ');
+    const start = out.mark();
+    if (!writeTermLine(term, lineSink.begin(out))) {
+      out.rewind(start);
+      out.text(syntaxForTerminal(termLine(term)));
+    }
+  }
+  out.ascii(paintClose(palette));
+  out.newline();
+}
+
+const lineSink = new ElixirLineSink();
+
+/** The time, channel, envelope, node, topic, event and size columns, as text. */
+function lineHead(m: WatchedMessage, options: LineFormatOptions): string {
+  headScratch.rewind(0);
+  writeHead(m, options, headScratch);
+  return headScratch.textSince(0);
+}
+
+const headScratch = new Utf8Lines();
+
+/**
+ * The head columns written into `out`. Each column's bytes are made once per text (a flood
+ * repeats a few channels, nodes, topics and events), so a line's head is a few copies.
+ */
+function writeHead(m: WatchedMessage, options: LineFormatOptions, out: Utf8Lines): void {
+  const c = m.classified;
+  // Every clock form is ASCII, and so are paint()'s escape sequences.
+  out.ascii(paint(options.palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)));
+  out.byte(SPACE);
+  out.bytes(fieldBytesOf(m.raw.channel));
+  out.byte(SPACE);
+  out.bytes(c.envelope ? envelopeWord(c.envelope) : DASH);
+  out.byte(SPACE);
+  out.bytes(fieldBytesOf(nodeText(c)));
+  out.byte(SPACE);
+  out.bytes(fieldBytesOf(topicOf(c)));
+  out.byte(SPACE);
+  out.bytes(fieldBytesOf(c.event));
+  out.byte(SPACE);
+  writeSize(c.bytes, out);
+}
+
+/** The term payloadText renders in Elixir for a message that decoded, if it shows one. */
+function lineTerm(c: Classified): Term | undefined {
+  switch (c.kind) {
+    case 'broadcast':
+    case 'presence_diff':
+    case 'message':
+    case 'reply':
+      return c.payload;
+    case 'tracker':
+      return c.message;
+    case 'term':
+      return c.message ?? c.term;
+    default:
+      return undefined;
+  }
 }
 
 /** The payload part: what a reader wants to see for each kind. */
@@ -108,10 +173,8 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
     case 'message':
     case 'reply':
       return c.payload === undefined ? '-' : render(c.payload);
-    case 'tracker': {
-      const t = c.tracker!;
-      return `replica=${field(t.replica)} vsn=${t.vsn}${trackerChange(t)} ${render(c.message!)}`;
-    }
+    case 'tracker':
+      return `${trackerHead(c.tracker!)} ${render(c.message!)}`;
     case 'term':
       return render(c.message ?? c.term!);
     case 'json':
@@ -120,6 +183,11 @@ export function payloadText(m: WatchedMessage, full: boolean): string {
     case 'raw':
       return `raw ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
   }
+}
+
+/** What a tracker message's line says before its term: `replica=… vsn=…` and the change. */
+function trackerHead(t: TrackerInfo): string {
+  return `replica=${field(t.replica)} vsn=${t.vsn}${trackerChange(t)}`;
 }
 
 /** ` (empty)`, a delta's ` +joins −leaves`, or a transferred whole state's ` state=N` entries. */
@@ -134,11 +202,11 @@ function trackerChange(t: TrackerInfo): string {
  * v3: the node name. v1: the short node ref, and in parentheses the sender's Erlang node when
  * the message tells it (the `from` pid's node, or the Tracker replica that sent it).
  */
-function nodeLabel(c: Classified): string {
+function nodeText(c: Classified): string | undefined {
   const env = c.envelope;
-  if (!env) return '-';
+  if (!env) return undefined;
   const sender = nodeOf(c);
-  return fieldOf(sender !== undefined && sender !== env.node ? `${env.node}(${sender})` : env.node);
+  return sender !== undefined && sender !== env.node ? `${env.node}(${sender})` : env.node;
 }
 
 /** One head column: `-` when absent, `""` when empty, whitespace and control characters escaped. */
@@ -148,22 +216,38 @@ function field(text: string | undefined): string {
   return escapeWord(text);
 }
 
-// field() is a function of the text alone, so one memo serves every column.
-const fieldTexts = new TextMemo(field);
+const SPACE = 0x20;
+const DASH = asciiBytes('-');
 
-/** field() of one column, remembered: a flood repeats a few channels, nodes, topics and events. */
-function fieldOf(text: string | undefined): string {
-  return text === undefined ? '-' : fieldTexts.of(text);
+// field() is a function of the text alone, so one memo serves every column.
+const fieldBytes = new TextMemo((text) => utf8Bytes(field(text)));
+
+/** field() of one column as UTF-8, remembered: a flood repeats a few channels, nodes, topics and events. */
+function fieldBytesOf(text: string | undefined): Uint8Array {
+  return text === undefined ? DASH : fieldBytes.of(text);
 }
 
-/** `v3 except` as one word, `v3/except` (a handful: v3 and its modes, the v1 shapes). */
-const envelopeWords = new TextMemo((text) => text.replace(' ', '/'));
+/**
+ * describeEnvelope's `v3 except` as one word, `v3/except` (a handful: v3 and its modes, the v1
+ * shapes); remembered by mode or shape, so no text is made per line to look it up by.
+ */
+function envelopeWord(env: Envelope): Uint8Array {
+  return env.generation === 3 ? v3Words.of(env.mode) : envelopeWords.of(describeEnvelope(env));
+}
 
-/** The size column (`246B`, `1.2KiB`); sizes below 1 KiB, most messages, are made once. */
-const smallSizes: string[] = [];
-function sizeField(bytes: number): string {
-  if (Number.isInteger(bytes) && bytes >= 0 && bytes < 1024) return (smallSizes[bytes] ??= `${bytes}B`);
-  return formatBytes(bytes).replace(' ', '');
+const envelopeWords = new TextMemo((text) => utf8Bytes(text.replace(' ', '/')));
+const v3Words = new TextMemo((mode) => envelopeWords.of(`v3 ${mode}`));
+
+/** The size column (`246B`, `1.2KiB`). */
+function writeSize(bytes: number, out: Utf8Lines): void {
+  if (Number.isInteger(bytes) && bytes >= 0 && bytes < 1024) {
+    out.integer(bytes);
+    out.byte(0x42); // B
+  } else out.ascii(formatBytes(bytes).replace(' ', ''));
+}
+
+function utf8Bytes(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
 }
 
 // Messages come in bursts within one millisecond: format each millisecond once; and find which

@@ -37,6 +37,16 @@ export function paint(palette: Palette, role: Role, text: string): string {
   return palette.enabled ? `\u001b[${codes[role]}m${text}\u001b[0m` : text;
 }
 
+/** What paint() writes before the text (for writers that put the text down in pieces). */
+export function paintOpen(palette: Palette, role: Role): string {
+  return palette.enabled ? `\u001b[${codes[role]}m` : '';
+}
+
+/** What paint() writes after the text. */
+export function paintClose(palette: Palette): string {
+  return palette.enabled ? '\u001b[0m' : '';
+}
+
 /**
  * `always`/`never` as asked; `auto` (the default): FORCE_COLOR (non-empty, not 0) turns colours on,
  * NO_COLOR (non-empty, https://no-color.org) off, else colours on a terminal only.

@@ -4,7 +4,7 @@
  */
 import type { ElixirVersion } from '../etf/render/elixir.js';
 import type { FilterSpec } from './filter.js';
-import { formatLine, lineClock, type TimeMode } from './line-format.js';
+import { lineClock, writeLine, type TimeMode } from './line-format.js';
 import { writeNdjsonLine } from './ndjson.js';
 import type { Utf8Lines } from './utf8-lines.js';
 import type { WatchedMessage } from './watched-message.js';
@@ -37,7 +37,7 @@ export function rendererFor(spec: RenderSpec): Renderer {
     clock: lineClock(spec.time),
     ...(spec.width === undefined ? {} : { width: spec.width }),
   };
-  return (m, out) => out.add(formatLine(m, options));
+  return (m, out) => writeLine(m, options, out);
 }
 
 /**

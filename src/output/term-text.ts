@@ -15,7 +15,9 @@
  * Phoenix's structs are known (as on a Phoenix node), so `%Phoenix.Socket.Broadcast{…}` prints in
  * field order; structs of application modules the tool cannot know print as maps.
  */
-import { renderElixir, type ElixirVersion } from '../etf/render/elixir.js';
+import { charlistStyle, renderElixir, type ElixirVersion } from '../etf/render/elixir.js';
+import { DEFAULT_MAX_DEPTH } from '../etf/render/elixir-doc.js';
+import { writeElixirFlat, type FlatSink } from '../etf/render/elixir-flat.js';
 import { inspect } from '../etf/render/inspect.js';
 import { structForm, type StructForm } from '../etf/render/stdlib-structs.js';
 import type { ErlMap, Term } from '../etf/term.js';
@@ -43,6 +45,19 @@ export function termInspect(term: Term): string {
 export function termLine(term: Term, maxBinaryLength?: number): string {
   // No spread of optional fields: this runs once per message, and an object spread costs more than the rest of the call's setup.
   return renderElixir(term, { pretty: false, structs: PHOENIX_STRUCTS, elixir: version, maxBinaryLength });
+}
+
+/**
+ * termLine's text with nothing cut, written into `sink` where the one-line writer answers
+ * (elixir-flat.ts: most messages); false when it gives up, having written part of it, which the
+ * caller drops before taking termLine's way.
+ */
+export function writeTermLine(term: Term, sink: FlatSink): boolean {
+  return writeElixirFlat(
+    term,
+    { charlists: charlistStyle(version), maxBinaryLength: undefined, maxDepth: DEFAULT_MAX_DEPTH },
+    sink,
+  );
 }
 
 /** Broken over lines to `width` columns, nothing cut. */

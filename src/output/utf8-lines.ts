@@ -208,6 +208,11 @@ export class Utf8Lines {
     this.length = mark;
   }
 
+  /** What was written since `mark`, as text. */
+  textSince(mark: number): string {
+    return this.buffer.toString('utf8', mark, this.length);
+  }
+
   /** Everything added so far, in a buffer of its own (safe to transfer or hand to a stream). */
   take(): Uint8Array<ArrayBuffer> {
     // Its own ArrayBuffer (transferable), not zero-filled: every byte is copied over.

@@ -15,7 +15,8 @@ import { Atom, ErlMap, Tuple, type Term } from '../term.js';
 import { inspectAtom, inspectAtomKey, isKeywordKeyAtom } from './atoms.js';
 import { displayLimits } from './display-limits.js';
 import { isKeyword, vmOrder, type ElixirDocOptions } from './elixir-doc.js';
-import { asciiPrintableList, escapeText, plainQuotableText, printableText } from './strings.js';
+import { asciiPrintableList, escapeText, isPlainQuotable, printableText } from './strings.js';
+import { utf8Text } from '../utf8-text.js';
 
 /** Nesting beyond this is rare in messages; the document path handles it (and its depth marker). */
 const FLAT_MAX_DEPTH = 100;
@@ -24,22 +25,67 @@ const FLAT_MAX_CHARS = 64 * 1024;
 
 export type FlatOptions = Pick<ElixirDocOptions, 'charlists' | 'maxBinaryLength' | 'maxDepth'>;
 
-/** What `renderFlat(new ElixirDocBuilder(options).build(term))` prints, or undefined when this path gives up. */
-export function renderElixirFlat(term: Term, options: FlatOptions): string | undefined {
-  const writer = new FlatWriter(options);
-  return writer.term(term, 0) ? writer.out : undefined;
+/**
+ * Where the flat rendering goes: a string here, or the line output's bytes (output/elixir-line-sink.ts),
+ * which writes the common payload string as the bytes it already is, with no text made of it.
+ */
+export interface FlatSink {
+  /** How much was written since the rendering started (characters or bytes): long output gives up. */
+  readonly written: number;
+  /** ASCII syntax known to be safe anywhere: punctuation, digits. */
+  ascii(text: string): void;
+  /** Any other text (atoms, escaped strings): may hold what a terminal must not get raw. */
+  text(text: string): void;
+  /** A binary isPlainQuotable accepted, without its quotes: printable ASCII, as it is. */
+  plainBinary(bytes: Uint8Array): void;
 }
 
-/** Each method appends to `out` and returns false to give up (what was written is then dropped). */
-class FlatWriter {
+/** What `renderFlat(new ElixirDocBuilder(options).build(term))` prints, or undefined when this path gives up. */
+export function renderElixirFlat(term: Term, options: FlatOptions): string | undefined {
+  const sink = new StringSink();
+  return writeElixirFlat(term, options, sink) ? sink.out : undefined;
+}
+
+/**
+ * Writes what renderElixirFlat returns into `sink`; false when this path gives up, having then
+ * written part of it (the caller drops that part).
+ */
+export function writeElixirFlat(term: Term, options: FlatOptions, sink: FlatSink): boolean {
+  return new FlatWriter(options, sink).term(term, 0);
+}
+
+class StringSink implements FlatSink {
   out = '';
+
+  get written(): number {
+    return this.out.length;
+  }
+
+  ascii(text: string): void {
+    this.out += text;
+  }
+
+  text(text: string): void {
+    this.out += text;
+  }
+
+  plainBinary(bytes: Uint8Array): void {
+    this.out += utf8Text(bytes)!;
+  }
+}
+
+/** Each method writes to the sink and returns false to give up. */
+class FlatWriter {
   private readonly charlists: FlatOptions['charlists'];
   /** The builder's binary limit: min(maxBinaryLength, 1 MiB); a longer binary is cut there. */
   private readonly maxBinaryBytes: number;
   /** Below the caller's maxDepth, so the depth marker is never due where this path answers. */
   private readonly maxDepth: number;
 
-  constructor(options: FlatOptions) {
+  constructor(
+    options: FlatOptions,
+    private readonly out: FlatSink,
+  ) {
     this.charlists = options.charlists;
     this.maxBinaryBytes = displayLimits({ binaryBytes: options.maxBinaryLength }).binaryBytes;
     this.maxDepth = Math.min(options.maxDepth, FLAT_MAX_DEPTH);
@@ -48,13 +94,13 @@ class FlatWriter {
   /** Depths count as ElixirDocBuilder counts them: a container's items (and map keys) are one deeper. */
   term(term: Term, depth: number): boolean {
     // Checked per term, so that a long list of small items stops early too.
-    if (this.out.length > FLAT_MAX_CHARS) return false;
+    if (this.out.written > FLAT_MAX_CHARS) return false;
     if (typeof term === 'number' || typeof term === 'bigint') {
-      this.out += term.toString();
+      this.out.ascii(term.toString());
       return true;
     }
     if (term instanceof Atom) {
-      this.out += inspectAtom(term.name);
+      this.out.text(inspectAtom(term.name));
       return true;
     }
     if (term instanceof Uint8Array) return this.binary(term);
@@ -68,21 +114,22 @@ class FlatWriter {
   /** Printable text only, uncut; the builder writes the rest as bytes or cut, which this path leaves. */
   private binary(bytes: Uint8Array): boolean {
     if (bytes.length > this.maxBinaryBytes || bytes.length > FLAT_MAX_CHARS) return false;
-    const plain = plainQuotableText(bytes);
-    if (plain !== undefined) {
-      this.out += '"' + plain + '"';
+    if (isPlainQuotable(bytes)) {
+      this.out.ascii('"');
+      this.out.plainBinary(bytes);
+      this.out.ascii('"');
       return true;
     }
     const text = printableText(bytes);
     if (text === undefined) return false;
-    this.out += '"' + escapeText(text, '"') + '"';
+    this.out.text('"' + escapeText(text, '"') + '"');
     return true;
   }
 
   /** ElixirDocBuilder.list for a proper list: a charlist, a keyword list, or items. */
   private list(elements: readonly Term[], depth: number): boolean {
     if (elements.length === 0) {
-      this.out += '[]';
+      this.out.ascii('[]');
       return true;
     }
     // Every item writes at least one character: a longer list cannot fit.
@@ -90,30 +137,32 @@ class FlatWriter {
     if (this.charlists !== 'lists') {
       const chars = asciiPrintableList(elements);
       if (chars !== undefined) {
-        this.out +=
-          this.charlists === 'sigil' ? '~c"' + escapeText(chars, '"') + '"' : "'" + escapeText(chars, "'") + "'";
+        this.out.text(
+          this.charlists === 'sigil' ? '~c"' + escapeText(chars, '"') + '"' : "'" + escapeText(chars, "'") + "'",
+        );
         return true;
       }
     }
     if (!isKeyword(elements)) return this.items('[', elements, ']', depth);
-    this.out += '[';
+    this.out.ascii('[');
     for (let i = 0; i < elements.length; i++) {
-      if (i > 0) this.out += ', ';
+      if (i > 0) this.out.ascii(', ');
       const [key, value] = (elements[i] as Tuple).elements as [Atom, Term];
-      this.out += inspectAtomKey(key.name) + ' ';
+      this.out.text(inspectAtomKey(key.name));
+      this.out.ascii(' ');
       if (!this.term(value, depth + 1)) return false;
     }
-    this.out += ']';
+    this.out.ascii(']');
     return true;
   }
 
   private items(open: string, elements: readonly Term[], close: string, depth: number): boolean {
-    this.out += open;
+    this.out.ascii(open);
     for (let i = 0; i < elements.length; i++) {
-      if (i > 0) this.out += ', ';
+      if (i > 0) this.out.ascii(', ');
       if (!this.term(elements[i]!, depth + 1)) return false;
     }
-    this.out += close;
+    this.out.ascii(close);
     return true;
   }
 
@@ -127,16 +176,18 @@ class FlatWriter {
       const key = keys[i];
       keyword = key instanceof Atom && isKeywordKeyAtom(key.name);
     }
-    this.out += '%{';
+    this.out.ascii('%{');
     for (let n = 0; n < keys.length; n++) {
       const i = order === undefined ? n : order[n]!;
-      if (n > 0) this.out += ', ';
-      if (keyword) this.out += inspectAtomKey((keys[i] as Atom).name) + ' ';
-      else if (this.term(keys[i]!, depth + 1)) this.out += ' => ';
+      if (n > 0) this.out.ascii(', ');
+      if (keyword) {
+        this.out.text(inspectAtomKey((keys[i] as Atom).name));
+        this.out.ascii(' ');
+      } else if (this.term(keys[i]!, depth + 1)) this.out.ascii(' => ');
       else return false;
       if (!this.term(values[i]!, depth + 1)) return false;
     }
-    this.out += '}';
+    this.out.ascii('}');
     return true;
   }
 }

@@ -22,16 +22,21 @@ export function printableText(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * The text of `bytes` when it is printable ASCII that escapeText leaves as it is inside double
- * quotes (no `"`, `\\`, `#{`, no control character), else undefined: the common payload string
- * is then quoted without a scan for what to escape.
+ * Whether `bytes` are printable ASCII that escapeText leaves as they are inside double quotes (no
+ * `"`, `\\`, `#{`, no control character): the common payload string is then quoted as it is,
+ * without a scan for what to escape.
  */
-export function plainQuotableText(bytes: Uint8Array): string | undefined {
+export function isPlainQuotable(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c || (b === 0x23 && bytes[i + 1] === 0x7b)) return undefined;
+    if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c || (b === 0x23 && bytes[i + 1] === 0x7b)) return false;
   }
-  return utf8Text(bytes);
+  return true;
+}
+
+/** The text of `bytes` when isPlainQuotable, else undefined. */
+export function plainQuotableText(bytes: Uint8Array): string | undefined {
+  return isPlainQuotable(bytes) ? utf8Text(bytes) : undefined;
 }
 
 /** Bytes as Latin-1 characters (each byte one UTF-16 unit). */
