@@ -14,7 +14,8 @@ import { MAPSET_MODULE } from '../etf/render/structs.js';
 import { toBase64 } from '../etf/render/typed-json-text.js';
 import { Atom, ErlFloat, ErlMap, Tuple, atoms, type Term } from '../etf/term.js';
 import { writeCopyableText } from './typed-json-bytes.js';
-import type { Utf8Lines } from './utf8-lines.js';
+import { IdentityMemo } from './identity-memo.js';
+import { Utf8Lines } from './utf8-lines.js';
 
 /** Well inside the display limits (16 Mi characters, 1 MiB per binary) and plain-json's depth bound. */
 const MAX_DEPTH = 100;
@@ -108,17 +109,13 @@ function writeItems(items: readonly Term[], depth: number, state: State, out: Ut
 
 function writeMap(map: ErlMap, depth: number, state: State, out: Utf8Lines): void {
   const { keys, values } = map;
-  const names: string[] = [];
+  const names = keyNames.of(keys);
+  if (names === null) throw GIVE_UP;
   out.ascii('{');
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = values[i]!;
-    const name = keyName(key);
-    if (ARRAY_INDEX.test(name) || names.includes(name)) throw GIVE_UP;
-    names.push(name);
-    if (i > 0) out.ascii(',');
-    out.jsonString(name);
-    out.ascii(':');
+    out.bytes(names[i]!);
     if (key === atoms.struct && value instanceof Atom) {
       if (value.name === MAPSET_MODULE) throw GIVE_UP;
       out.jsonString(value.name.startsWith('Elixir.') ? value.name.slice('Elixir.'.length) : value.name);
@@ -127,12 +124,35 @@ function writeMap(map: ErlMap, depth: number, state: State, out: Utf8Lines): voi
   out.ascii('}');
 }
 
-/** A key's name as plain-json.ts names it: a binary's text, an atom's name (else give up). */
-function keyName(key: Term): string {
-  if (key instanceof Atom) return key.name;
-  if (key instanceof Uint8Array && key.length <= 1024) {
-    const text = utf8Text(key);
-    if (text !== undefined) return text;
+/**
+ * Each key's `"name":` as bytes (`,"name":` after the first), or null when this writer gives up on
+ * the keys: one that is not text, an array index, or two keys with one name. Made once per keys
+ * array (maps of one kind share theirs).
+ */
+const keyNames = new IdentityMemo((keys: readonly Term[]): Uint8Array[] | null => {
+  const names: string[] = [];
+  const written: Uint8Array[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const name = keyName(keys[i]!);
+    if (name === undefined || ARRAY_INDEX.test(name) || names.includes(name)) return null;
+    names.push(name);
+    const mark = scratch.mark();
+    if (i > 0) scratch.byte(COMMA);
+    scratch.jsonString(name);
+    scratch.byte(COLON);
+    written.push(scratch.bytesSince(mark));
+    scratch.rewind(mark);
   }
-  throw GIVE_UP;
+  return written;
+});
+
+const scratch = new Utf8Lines();
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** A key's name as plain-json.ts names it: a binary's text, an atom's name (else undefined). */
+function keyName(key: Term): string | undefined {
+  if (key instanceof Atom) return key.name;
+  if (key instanceof Uint8Array && key.length <= 1024) return utf8Text(key);
+  return undefined;
 }

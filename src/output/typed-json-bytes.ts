@@ -12,7 +12,8 @@ import { RenderBudget } from '../etf/render/display-limits.js';
 import { Atom, ErlMap, Tuple, type Term } from '../etf/term.js';
 import { isUtf8 } from 'node:buffer';
 import { jsonForTerminal } from '../text/terminal-safe.js';
-import { asciiBytes, type Utf8Lines } from './utf8-lines.js';
+import { IdentityMemo } from './identity-memo.js';
+import { asciiBytes, Utf8Lines } from './utf8-lines.js';
 
 /** Past this depth a subterm is written by the iterative writer, so no depth overflows the stack. */
 const RECURSION_LIMIT = 200;
@@ -72,12 +73,18 @@ function write(t: Term, depth: number, budget: RenderBudget, out: Utf8Lines): vo
   } else if (t instanceof ErlMap) {
     const { keys, values } = t;
     out.bytes(MAP_OPEN);
+    const prefixes = depth < RECURSION_LIMIT ? keyPrefixes.of(keys) : null;
     let i = 0;
     for (; i < keys.length && !budget.exhausted; i++) {
-      if (i > 0) out.byte(COMMA);
-      out.byte(OPEN_BRACKET);
-      write(keys[i]!, depth + 1, budget, out);
-      out.byte(COMMA);
+      if (prefixes !== null) {
+        out.bytes(prefixes.bytes[i]!);
+        budget.spend(prefixes.units[i]!);
+      } else {
+        if (i > 0) out.byte(COMMA);
+        out.byte(OPEN_BRACKET);
+        write(keys[i]!, depth + 1, budget, out);
+        out.byte(COMMA);
+      }
       write(values[i]!, depth + 1, budget, out);
       out.byte(CLOSE_BRACKET);
     }
@@ -87,6 +94,60 @@ function write(t: Term, depth: number, budget: RenderBudget, out: Utf8Lines): vo
   } else {
     out.jsonText(typedJsonTextWithin(t, budget));
   }
+}
+
+interface KeyPrefixes {
+  /** Per key: `[`, its typed JSON and `,` (a `,` before the `[` after the first pair). */
+  bytes: Uint8Array[];
+  /** Per key: what writing it spends of the budget. */
+  units: number[];
+}
+
+/**
+ * The pieces before each value of a map with these keys, made once per keys array (maps of one
+ * kind share theirs), when every key is one the writer puts down the same way whatever the budget
+ * has left: an atom, a safe integer, or a short binary copied as text. Else null: the map's keys
+ * are then written one by one.
+ */
+const keyPrefixes = new IdentityMemo((keys: readonly Term[]): KeyPrefixes | null => {
+  const bytes: Uint8Array[] = [];
+  const units: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const mark = scratch.mark();
+    if (i > 0) scratch.byte(COMMA);
+    scratch.byte(OPEN_BRACKET);
+    if (key instanceof Atom) {
+      const atom = bytesOfAtom(key);
+      scratch.bytes(atom.bytes);
+      units.push(atom.length);
+    } else if (typeof key === 'number' && Number.isSafeInteger(key) && !Object.is(key, -0)) {
+      scratch.bytes(INT_OPEN);
+      scratch.integer(key);
+      scratch.byte(CLOSE_BRACE);
+      units.push(0);
+    } else if (key instanceof Uint8Array && key.length <= MAX_PREFIX_KEY_BYTES) {
+      scratch.bytes(BIN_OPEN);
+      const text = writeCopyableText(key, scratch);
+      if (text < 0) return rewound(mark);
+      scratch.byte(QUOTE);
+      scratch.byte(CLOSE_BRACE);
+      units.push(text + 10);
+    } else return rewound(mark);
+    scratch.byte(COMMA);
+    bytes.push(scratch.bytesSince(mark));
+    scratch.rewind(mark);
+  }
+  return { bytes, units };
+});
+
+/** Binary keys longer than this are written one by one (far below the display limit, which would cut them). */
+const MAX_PREFIX_KEY_BYTES = 256;
+const scratch = new Utf8Lines();
+
+function rewound(mark: number): null {
+  scratch.rewind(mark);
+  return null;
 }
 
 /** A tuple's or list's elements after `open`, as long as the budget lasts. */

@@ -208,6 +208,11 @@ export class Utf8Lines {
     this.length = mark;
   }
 
+  /** What was written since `mark`, as bytes of their own. */
+  bytesSince(mark: number): Uint8Array {
+    return Uint8Array.prototype.slice.call(this.buffer, mark, this.length);
+  }
+
   /** What was written since `mark`, as text. */
   textSince(mark: number): string {
     return this.buffer.toString('utf8', mark, this.length);

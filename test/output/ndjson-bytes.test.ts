@@ -179,6 +179,57 @@ describe('plain JSON into bytes', () => {
   });
 });
 
+describe('maps that share one keys array (as decoded maps of one kind do)', () => {
+  const typedReference = (t: Term): string => utf8(jsonForTerminal(typedJsonText(t)));
+  const plainReference = (t: Term): string => utf8(jsonForTerminal(JSON.stringify(toPlainJson(t))));
+
+  test('each map is written with its own values, whatever the keys array was first met with', () => {
+    const keySets: Term[][] = [
+      [Buffer.from('body'), Atom.of('id'), Buffer.from('x'), Buffer.from('é\u202e')],
+      [Buffer.from('1'), 7], // an array index, an integer: plain JSON gives up
+      [Buffer.from('a'), Atom.of('a')], // one name twice: plain JSON gives up
+      [-0, Buffer.alloc(300, 'k'), Buffer.from([0xff])], // keys written one by one
+      [atoms.struct, Atom.of('topic')],
+    ];
+    const met = keySets.map(() => 0);
+    const declined = keySets.map(() => 0);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(keySets.length - 1), fc.array(nastyTerm, { minLength: 4, maxLength: 4 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (maps) => {
+          for (const [set, values] of maps) {
+            const keys = keySets[set]!;
+            const map = new ErlMap(keys, values.slice(0, keys.length));
+            expect(written((out) => writeTypedJson(map, out))).toBe(typedReference(map));
+            const hex = written((out) => {
+              if (!writePlainJson(map, out)) out.ascii('declined');
+            });
+            if (hex === utf8('declined')) declined[set]!++;
+            else expect(hex).toBe(plainReference(map));
+            met[set]!++;
+          }
+        },
+      ),
+      { numRuns: 500, seed: 77 },
+    );
+    // Keys plain JSON takes are taken (unless a value is one it declines); the others never are.
+    expect(declined[0]! + declined[4]!).toBeLessThan((met[0]! + met[4]!) / 2);
+    expect([declined[1], declined[2]]).toEqual([met[1], met[2]]);
+  });
+
+  test('decoded messages, whose maps share their keys, against the text writers, over and over', () => {
+    for (let round = 0; round < 3; round++) {
+      for (const { message: m } of fixtures) {
+        const again = classify(m.raw.payload);
+        expect(written((out) => writeTypedJson(again.term!, out))).toBe(typedReference(again.term!));
+      }
+    }
+  });
+});
+
 describe('writeNdjsonLine', () => {
   function message(payload: Uint8Array, topic = 'phx:Elixir.Chat.PubSub.Adapter'): WatchedMessage {
     return {
