@@ -75,6 +75,8 @@ export class RenderQueue {
   private failed: Error | null = null;
   private outFailed = false;
   private idle: (() => void) | null = null;
+  /** Output buffers written out, to hand back to the worker with the next batch. */
+  private spentOutput: ArrayBuffer[] = [];
 
   constructor(private readonly options: RenderQueueOptions) {
     this.maxQueued = options.maxQueuedBytes ?? MAX_QUEUED_BYTES;
@@ -186,7 +188,9 @@ export class RenderQueue {
     this.batchWeight = 0;
     const large = this.batchLarge;
     this.batchLarge = 0;
-    this.send({ type: 'batch', batch, dropped, weight }, [batch.buffer], large);
+    const spares = this.spentOutput;
+    this.spentOutput = [];
+    this.send({ type: 'batch', batch, dropped, weight, spares }, [batch.buffer, ...spares], large);
   }
 
   private sendDrops(): void {
@@ -212,7 +216,13 @@ export class RenderQueue {
     c.filtered = reply.counters.filtered;
     c.undecodable = reply.counters.undecodable;
     for (const line of reply.stderr) this.options.onStderr(line);
-    if (reply.output.length > 0 && !this.outFailed) this.options.out.write(reply.output);
+    if (reply.output.length > 0 && !this.outFailed) {
+      const buffer = reply.output.buffer;
+      // Once written, the buffer can go back to the worker (it keeps two at most).
+      this.options.out.write(reply.output, () => {
+        if (this.spentOutput.length < 2) this.spentOutput.push(buffer);
+      });
+    }
     if (this.pending === 0 && !this.scheduled) this.sendBatch();
     // The queue ran empty after a run of drops: say so now, not only when the next message comes.
     if (this.queued === 0 && this.pending === 0 && this.unreported > 0 && !this.closed) this.sendDrops();

@@ -31,6 +31,7 @@ port.on('message', (item: ToRenderWorker) => {
   let weight = 0;
   switch (item.type) {
     case 'batch':
+      for (const spare of item.spares) lines.recycle(spare);
       if (item.dropped > 0) reportDrops(item.dropped);
       weight = item.weight;
       readBatch(item.batch, (raw) => {
@@ -47,7 +48,7 @@ port.on('message', (item: ToRenderWorker) => {
       reportDrops(item.dropped);
       break;
   }
-  const output = lines.take();
+  const output = lines.takeOutput();
   const reply: RenderReply = { output, counters: { ...pipeline.counters }, weight, stderr };
   stderr = [];
   port.postMessage(reply, [output.buffer]);

@@ -79,3 +79,43 @@ describe('Utf8Lines.plainAscii copies printable ASCII that JSON leaves as it is,
     }
   });
 });
+
+describe('Utf8Lines.takeOutput', () => {
+  test('a buffer at least a quarter full is handed over as it is, and one given back is written into again', () => {
+    const out = new Utf8Lines();
+    const big = 'x'.repeat(200 * 1024);
+    out.ascii(big);
+    const first = out.takeOutput();
+    expect(first.length).toBe(big.length);
+    expect(first.buffer.byteLength).toBeGreaterThan(first.length); // the whole buffer, not a copy
+    expect(Buffer.from(first).toString('latin1')).toBe(big);
+    out.recycle(first.buffer);
+    out.ascii('y'.repeat(150 * 1024));
+    const second = out.takeOutput();
+    out.ascii('z'.repeat(150 * 1024));
+    const third = out.takeOutput();
+    // After the second chunk was handed over, writing went on in the buffer given back.
+    expect(third.buffer).toBe(first.buffer);
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(Buffer.from(third).toString('latin1')).toBe('z'.repeat(150 * 1024));
+  });
+
+  test('a little output is an exactly sized copy; small and too many buffers given back are not kept', () => {
+    const out = new Utf8Lines();
+    out.ascii('hello\n'.repeat(10_000)); // 60 KB: less than a quarter of the 256 KiB buffer
+    const chunk = out.takeOutput();
+    expect(chunk.buffer.byteLength).toBe(chunk.length);
+    expect(Buffer.from(chunk).toString('latin1')).toBe('hello\n'.repeat(10_000));
+    out.recycle(new ArrayBuffer(16));
+    const spares = [1, 2, 3].map(() => new ArrayBuffer(256 * 1024));
+    for (const spare of spares) out.recycle(spare);
+    const used: ArrayBuffer[] = [];
+    for (let i = 0; i < 4; i++) {
+      out.ascii('w'.repeat(200 * 1024));
+      used.push(out.takeOutput().buffer);
+    }
+    // The first hand-over writes on in the first spare, the next in the second; the third was never kept.
+    expect(used.slice(1, 3)).toEqual(spares.slice(0, 2));
+    expect(used).not.toContain(spares[2]);
+  });
+});
