@@ -138,13 +138,16 @@ describe('Cluster', () => {
     const spec: ConnectionSpec = { mode: 'cluster', nodes: [{ host: '127.0.0.1', port: a.port }] };
     const { subscriber, messages } = watch(spec, { channels: ['phx:cluster'], patterns: [] });
     await subscriber.start();
-    for (const [node, name] of [
-      [a, 'a'],
-      [b, 'b'],
-      [c, 'c'],
-    ] as const)
+    // Each waited for before the next: a message published on another node reaches the
+    // subscriber's node over the cluster bus, so two in a row may arrive in either order.
+    for (const [i, node, name] of [
+      [1, a, 'a'],
+      [2, b, 'b'],
+      [3, c, 'c'],
+    ] as const) {
       await rawPublish(node, 'phx:cluster', `from-${name}`);
-    await waitUntil(() => messages.length === 3, 'one message per node');
+      await waitUntil(() => messages.length === i, `the message published on node ${name}`);
+    }
     expect(text(messages)).toEqual(['phx:cluster=from-a', 'phx:cluster=from-b', 'phx:cluster=from-c']);
 
     const publisher = new Publisher({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port: c.port }] });
