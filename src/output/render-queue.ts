@@ -22,6 +22,7 @@ import { BatchBuilder } from './message-batch.js';
 import type { Counters } from './pipeline.js';
 import type { RenderReply, ToRenderWorker } from './render-protocol.js';
 import type { WatchRenderSpec } from './render-spec.js';
+import { Utf8Lines } from './utf8-lines.js';
 
 /** About 25 000 small (~250 B) messages: a tenth of a second of a flood at full speed. */
 export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
@@ -218,9 +219,9 @@ export class RenderQueue {
     for (const line of reply.stderr) this.options.onStderr(line);
     if (reply.output.length > 0 && !this.outFailed) {
       const buffer = reply.output.buffer;
-      // Once written, the buffer can go back to the worker (it keeps two at most).
+      // Once written, a buffer the worker handed over goes back to it (it keeps two at most).
       this.options.out.write(reply.output, () => {
-        if (this.spentOutput.length < 2) this.spentOutput.push(buffer);
+        if (this.spentOutput.length < 2 && Utf8Lines.recyclable(buffer)) this.spentOutput.push(buffer);
       });
     }
     if (this.pending === 0 && !this.scheduled) this.sendBatch();

@@ -252,9 +252,12 @@ export class Utf8Lines {
 
   /** A buffer takeOutput() handed out, once its bytes are written: kept (two at most) to write into again. */
   recycle(buffer: ArrayBuffer): void {
-    if (this.spares.length < MAX_SPARES && buffer.byteLength >= INITIAL_BYTES && buffer.byteLength <= KEEP_BYTES) {
-      this.spares.push(buffer);
-    }
+    if (this.spares.length < MAX_SPARES && Utf8Lines.recyclable(buffer)) this.spares.push(buffer);
+  }
+
+  /** Whether recycle() would keep `buffer` (one takeOutput() handed over, not a small copy). */
+  static recyclable(buffer: ArrayBuffer): boolean {
+    return buffer.byteLength >= INITIAL_BYTES && buffer.byteLength <= KEEP_BYTES;
   }
 
   /** Room for `bytes` more. */
