@@ -3,6 +3,7 @@
  * `main.ts`, in-memory streams in tests (which then run the CLI in-process instead of spawning it).
  */
 import type { Readable, Writable } from 'node:stream';
+import type { UiEnd } from '../ui/app.js';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number };
 export type InStream = Readable & { isTTY?: boolean };
@@ -44,4 +45,9 @@ export function processIo(): CliIo {
  */
 export function exitCodeFor(signal: NodeJS.Signals): number {
   return signal === 'SIGTERM' ? 143 : 130;
+}
+
+/** The exit code of a terminal UI session: 0 when the user quit, else the stop signal's. */
+export function uiExitCode(end: UiEnd): number {
+  return end === 'quit' ? 0 : exitCodeFor(end);
 }

@@ -14,7 +14,7 @@ import { warnIfUnverified } from './insecure-warning.js';
 import { RedisConnectionError } from '../redis/errors.js';
 import { Subscriber, type SubscriberEvents } from '../redis/subscriber.js';
 import { CliError, fileProblem } from './errors.js';
-import { exitCodeFor, processIo, type CliIo } from './io.js';
+import { exitCodeFor, processIo, uiExitCode, type CliIo } from './io.js';
 import { toolVersion } from './version.js';
 import { subscriberTimingFromEnv } from './subscriber-timing.js';
 import type { Subscription } from './subscription.js';
@@ -118,7 +118,7 @@ export async function runWatch(config: WatchConfig, target: WatchTarget, io: Wat
       });
   // Opened before connecting, so the user sees "connecting" rather than a blank terminal.
   const session = ui ? await openWatchUi(config, target, pipeline) : undefined;
-  void session?.finished.then(finish);
+  void session?.finished.then((end) => finish(uiExitCode(end)));
 
   // Counted here, not read from the UI's counters: whether the UI's listener has seen a message
   // yet depends on which listener was added first.

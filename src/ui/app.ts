@@ -7,11 +7,10 @@
  * the queue is full (decode-intake.ts); a capture file is read at the pace it is decoded instead.
  *
  *   const ui = runUi({ source, pipeline, subscription, … });
- *   const code = await ui.finished;   // the user quit
+ *   const end = await ui.finished;    // the user quit, or a stop signal came
  *   await ui.close();                 // terminal restored
  */
 import type { EventEmitter } from 'node:events';
-import { constants } from 'node:os';
 import type { RawMessage } from '../model/raw-message.js';
 import type { FilterSpec } from '../output/filter.js';
 import type { MessagePipeline } from '../output/pipeline.js';
@@ -72,9 +71,16 @@ export interface UiOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * How a session ended: the user quit (a hangup, the terminal gone, counts as a quit), or SIGTERM
+ * or SIGINT asked it to stop (Ctrl-C itself is a key in raw mode; SIGINT only comes from kill).
+ * The CLI turns it into an exit code.
+ */
+export type UiEnd = 'quit' | 'SIGTERM' | 'SIGINT';
+
 export interface UiSession {
-  /** Resolves with the exit code when the user quits. */
-  readonly finished: Promise<number>;
+  /** Resolves when the session ends, saying how. */
+  readonly finished: Promise<UiEnd>;
   /** Stops drawing and restores the terminal. Idempotent. */
   close(): Promise<void>;
   /** One line for stderr after exit: what was received and what happened to it. */
@@ -105,8 +111,8 @@ export function runUi(options: UiOptions): UiSession {
     : `waiting for messages on ${subscription} (${options.source.target})`;
 
   let closed = false;
-  let resolveFinished!: (code: number) => void;
-  const finished = new Promise<number>((resolve) => (resolveFinished = resolve));
+  let resolveFinished!: (end: UiEnd) => void;
+  const finished = new Promise<UiEnd>((resolve) => (resolveFinished = resolve));
 
   const draw = (): void => {
     if (closed) return;
@@ -202,7 +208,7 @@ export function runUi(options: UiOptions): UiSession {
   for (const name of Object.keys(listeners) as Array<keyof UiSourceEvents>) options.source.on(name, listeners[name]);
 
   const fx: Effects = {
-    quit: () => resolveFinished(0),
+    quit: () => resolveFinished('quit'),
     save: () => startSave(state, scheduler),
     copy: () => startCopy(state, (sequence) => screen.writeRaw(sequence)),
     writeCapture: () => startWriteCapture(state, options.writeCapture, scheduler),
@@ -215,12 +221,11 @@ export function runUi(options: UiOptions): UiSession {
     scheduler.request();
   });
   // The terminal went away (window closed, ssh dropped), or we are asked to stop: end as a quit
-  // does, so that the terminal is restored and the summary printed, with the exit code every
-  // command gives for that signal (143 SIGTERM, 130 SIGINT; a hangup is a quit: 0). Ctrl-C itself
-  // is a key in raw mode; SIGINT only comes from kill.
+  // does, so that the terminal is restored and the summary printed; the CLI gives a stop signal's
+  // exit code.
   const STOP_SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
-  const onHangup = (signal: NodeJS.Signals): void =>
-    resolveFinished(signal === 'SIGHUP' ? 0 : 128 + constants.signals[signal]);
+  const onHangup = (signal: (typeof STOP_SIGNALS)[number]): void =>
+    resolveFinished(signal === 'SIGHUP' ? 'quit' : signal);
   for (const signal of STOP_SIGNALS) process.on(signal, onHangup);
   screen.onResize(() => {
     if (!state.hexChosen) state.showHex = hexByDefault();
@@ -240,7 +245,7 @@ export function runUi(options: UiOptions): UiSession {
     close: async () => {
       if (closed) return;
       closed = true;
-      resolveFinished(0);
+      resolveFinished('quit');
       scheduler.stop();
       intake?.close();
       clearInterval(ticker);

@@ -7,6 +7,7 @@
 import { scanCapture } from '../../capture/reader.js';
 import type { FilterSpec } from '../../output/filter.js';
 import { MessagePipeline } from '../../output/pipeline.js';
+import { uiExitCode } from '../io.js';
 import { toolVersion } from '../version.js';
 import { captureWriteHook } from '../ui-hooks.js';
 import { CaptureFeed } from './capture-feed.js';
@@ -47,10 +48,10 @@ export async function loadCaptureViewer(): Promise<CaptureViewer> {
       })),
     });
     void feed.start().catch(() => undefined); // I/O errors: the file was readable a moment ago (scan)
-    const code = await ui.finished;
+    const end = await ui.finished;
     feed.close();
     await ui.close();
     process.stderr.write(`# ${path}: ${ui.summary()}\n`);
-    return code;
+    return uiExitCode(end);
   };
 }
