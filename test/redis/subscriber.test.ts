@@ -63,6 +63,22 @@ describe('binary payloads arrive byte-exact', () => {
     expect(subscriber.stats).toEqual({ messages: payloads.length, bytes: total, reconnects: 0 });
   });
 
+  test('each message has the time of the socket read it came in', async () => {
+    const { subscriber, messages } = watch(spec(server));
+    await subscriber.start();
+    const before = Date.now();
+    await rawPublish(server, 'phx:clock', 'first');
+    await waitUntil(() => messages.length === 1, 'the first message');
+    const first = messages[0]!.receivedAt;
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(first).toBeLessThanOrEqual(Date.now());
+    // A later read gets a later time (one time per read, not one for good).
+    await waitUntil(() => Date.now() > first, 'the clock to move on');
+    await rawPublish(server, 'phx:clock', 'second');
+    await waitUntil(() => messages.length === 2, 'the second message');
+    expect(messages[1]!.receivedAt).toBeGreaterThan(first);
+  });
+
   test('through an exact channel subscription, alongside a pattern', async () => {
     const { subscriber, messages } = watch(spec(server), { channels: ['phx:Elixir.Exact'], patterns: ['app:*'] });
     await subscriber.start();
