@@ -103,7 +103,7 @@ export function writeLine(m: WatchedMessage, options: LineFormatOptions, out: Ut
     const start = out.mark();
     if (!writeTermLine(term, lineSink.begin(out))) {
       out.rewind(start);
-      out.text(syntaxForTerminal(termLine(term)));
+      out.text(termText(term, true));
     }
   }
   out.ascii(paintClose(palette));
@@ -143,7 +143,7 @@ function writeHead(m: WatchedMessage, options: LineFormatOptions, out: Utf8Lines
   writeSize(c.bytes, out);
 }
 
-/** The term payloadText renders in Elixir for a message that decoded, if it shows one. */
+/** The term payloadText renders in Elixir (kinds json, msgpack and raw show none). */
 function lineTerm(c: Classified): Term | undefined {
   switch (c.kind) {
     case 'broadcast':
@@ -163,26 +163,18 @@ function lineTerm(c: Classified): Term | undefined {
 /** The payload part: what a reader wants to see for each kind. */
 export function payloadText(m: WatchedMessage, full: boolean): string {
   const c = m.classified;
-  // The one rendering (term-text.ts): the same text as `decode --format inspect`, long binaries cut.
-  const render = (t: Term): string => syntaxForTerminal(termLine(t, full ? undefined : ELIDE_BINARIES_OVER));
-  if (c.error)
-    return `! ${escapeUnsafe(c.error.message)} — ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
-  switch (c.kind) {
-    case 'broadcast':
-    case 'presence_diff':
-    case 'message':
-    case 'reply':
-      return c.payload === undefined ? '-' : render(c.payload);
-    case 'tracker':
-      return `${trackerHead(c.tracker!)} ${render(c.message!)}`;
-    case 'term':
-      return render(c.message ?? c.term!);
-    case 'json':
-    case 'msgpack':
-      return `${c.kind} ${jsonTextForTerminal(c.data, jsonSafe)}`;
-    case 'raw':
-      return `raw ${previewBytes(m.raw.payload, full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES)}`;
-  }
+  const preview = full ? FULL_PREVIEW_BYTES : PREVIEW_BYTES;
+  if (c.error) return `! ${escapeUnsafe(c.error.message)} — ${previewBytes(m.raw.payload, preview)}`;
+  if (c.kind === 'json' || c.kind === 'msgpack') return `${c.kind} ${jsonTextForTerminal(c.data, jsonSafe)}`;
+  if (c.kind === 'raw') return `raw ${previewBytes(m.raw.payload, preview)}`;
+  const term = lineTerm(c);
+  const text = term === undefined ? '-' : termText(term, full);
+  return c.kind === 'tracker' ? `${trackerHead(c.tracker!)} ${text}` : text;
+}
+
+/** The one rendering (term-text.ts): the same text as `decode --format inspect`, long binaries cut unless `full`. */
+function termText(term: Term, full: boolean): string {
+  return syntaxForTerminal(termLine(term, full ? undefined : ELIDE_BINARIES_OVER));
 }
 
 /** What a tracker message's line says before its term: `replica=… vsn=…` and the change. */

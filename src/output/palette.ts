@@ -34,7 +34,7 @@ const codes: Record<Role, string> = {
 };
 
 export function paint(palette: Palette, role: Role, text: string): string {
-  return palette.enabled ? `\u001b[${codes[role]}m${text}\u001b[0m` : text;
+  return palette.enabled ? paintOpen(palette, role) + text + paintClose(palette) : text;
 }
 
 /** What paint() writes before the text (for writers that put the text down in pieces). */

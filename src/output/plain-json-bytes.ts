@@ -140,8 +140,7 @@ const keyNames = new IdentityMemo((keys: readonly Term[]): Uint8Array[] | null =
     if (i > 0) scratch.byte(COMMA);
     scratch.jsonString(name);
     scratch.byte(COLON);
-    written.push(scratch.bytesSince(mark));
-    scratch.rewind(mark);
+    written.push(scratch.cutSince(mark));
   }
   return written;
 });

@@ -15,9 +15,8 @@
  * Phoenix's structs are known (as on a Phoenix node), so `%Phoenix.Socket.Broadcast{…}` prints in
  * field order; structs of application modules the tool cannot know print as maps.
  */
-import { charlistStyle, renderElixir, type ElixirVersion } from '../etf/render/elixir.js';
-import { DEFAULT_MAX_DEPTH } from '../etf/render/elixir-doc.js';
-import { writeElixirFlat, type FlatSink } from '../etf/render/elixir-flat.js';
+import { renderElixir, writeElixirLine, type ElixirVersion } from '../etf/render/elixir.js';
+import type { FlatSink } from '../etf/render/elixir-flat.js';
 import { inspect } from '../etf/render/inspect.js';
 import { structForm, type StructForm } from '../etf/render/stdlib-structs.js';
 import type { ErlMap, Term } from '../etf/term.js';
@@ -53,11 +52,7 @@ export function termLine(term: Term, maxBinaryLength?: number): string {
  * caller drops before taking termLine's way.
  */
 export function writeTermLine(term: Term, sink: FlatSink): boolean {
-  return writeElixirFlat(
-    term,
-    { charlists: charlistStyle(version), maxBinaryLength: undefined, maxDepth: DEFAULT_MAX_DEPTH },
-    sink,
-  );
+  return writeElixirLine(term, { structs: PHOENIX_STRUCTS, elixir: version }, sink);
 }
 
 /** Broken over lines to `width` columns, nothing cut. */

@@ -135,8 +135,7 @@ const keyPrefixes = new IdentityMemo((keys: readonly Term[]): KeyPrefixes | null
       units.push(text + 10);
     } else return rewound(mark);
     scratch.byte(COMMA);
-    bytes.push(scratch.bytesSince(mark));
-    scratch.rewind(mark);
+    bytes.push(scratch.cutSince(mark));
   }
   return { bytes, units };
 });

@@ -211,9 +211,11 @@ export class Utf8Lines {
     this.length = mark;
   }
 
-  /** What was written since `mark`, as bytes of their own. */
-  bytesSince(mark: number): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.buffer, mark, this.length);
+  /** What was written since `mark`, taken out as bytes of their own (writing goes on at `mark`). */
+  cutSince(mark: number): Uint8Array {
+    const bytes = Uint8Array.prototype.slice.call(this.buffer, mark, this.length);
+    this.length = mark;
+    return bytes;
   }
 
   /** What was written since `mark`, as text. */

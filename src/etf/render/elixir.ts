@@ -13,8 +13,8 @@
  */
 
 import type { Term } from '../term.js';
-import { DEFAULT_MAX_DEPTH, ElixirDocBuilder } from './elixir-doc.js';
-import { renderElixirFlat } from './elixir-flat.js';
+import { DEFAULT_MAX_DEPTH, ElixirDocBuilder, type ElixirDocOptions } from './elixir-doc.js';
+import { renderElixirFlat, writeElixirFlat, type FlatSink } from './elixir-flat.js';
 import { renderFlat, renderPretty } from './layout.js';
 import type { StructRegistry } from './structs.js';
 
@@ -53,12 +53,7 @@ export interface ElixirRenderOptions {
 
 /** `term` in Elixir syntax; see ElixirRenderOptions for the defaults. */
 export function renderElixir(term: Term, options: ElixirRenderOptions = {}): string {
-  const docOptions = {
-    structs: options.structs,
-    charlists: options.charlists ?? charlistStyle(options.elixir),
-    maxBinaryLength: options.maxBinaryLength,
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-  };
+  const docOptions = docOptionsFor(options);
   if (options.pretty === false) {
     // The common message needs no document on one line (elixir-flat.ts); the rest goes the long way.
     const flat = renderElixirFlat(term, docOptions);
@@ -66,4 +61,22 @@ export function renderElixir(term: Term, options: ElixirRenderOptions = {}): str
   }
   const doc = new ElixirDocBuilder(docOptions).build(term);
   return options.pretty === false ? renderFlat(doc) : renderPretty(doc, options.width ?? 80);
+}
+
+/**
+ * What `renderElixir(term, { ...options, pretty: false })` returns, written into `sink` where the
+ * one-line writer answers (elixir-flat.ts: most messages); false when it gives up, having written
+ * part of it, which the caller drops before taking renderElixir's way.
+ */
+export function writeElixirLine(term: Term, options: ElixirRenderOptions, sink: FlatSink): boolean {
+  return writeElixirFlat(term, docOptionsFor(options), sink);
+}
+
+function docOptionsFor(options: ElixirRenderOptions): ElixirDocOptions {
+  return {
+    structs: options.structs,
+    charlists: options.charlists ?? charlistStyle(options.elixir),
+    maxBinaryLength: options.maxBinaryLength,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  };
 }
