@@ -18,6 +18,7 @@ import { inflateSync } from 'node:zlib';
 const require = createRequire(import.meta.url);
 const { decode } = await import('../dist/etf/decode.js');
 const { encode } = await import('../dist/etf/encode.js');
+const { Atom, ErlFloat, ErlMap, Tuple } = await import('../dist/etf/term.js');
 const { Erlang } = require('erlang_js');
 const erlpack = require('erlpack');
 const baseline = process.env.CODEC_BASELINE ? (await import(process.env.CODEC_BASELINE)).decode : undefined;
@@ -190,6 +191,28 @@ function erlangJsEncode(term, compressed) {
   return out;
 }
 
+/**
+ * The same data as a JSON document (maps as objects, binaries and atoms as strings, tuples as
+ * arrays), for the reference row: V8's own JSON.parse building an object graph of the same shape
+ * shows what any decoder in this VM pays for allocating it (and, for large terms, for the young
+ * generation copying what survives).
+ */
+function asJson(term) {
+  if (term instanceof Uint8Array) return Buffer.from(term.buffer, term.byteOffset, term.byteLength).toString('latin1');
+  if (term instanceof Atom) return term.name;
+  if (term instanceof ErlFloat) return term.value;
+  if (typeof term === 'bigint') return String(term);
+  if (term instanceof Tuple) return term.elements.map(asJson);
+  if (Array.isArray(term)) return term.map(asJson);
+  if (term instanceof ErlMap) {
+    const out = {};
+    term.keys.forEach((k, i) => (out[typeof k === 'number' ? k : String(asJson(k))] = asJson(term.values[i])));
+    return out;
+  }
+  if (typeof term === 'number') return term;
+  return String(term); // pids and the like: their text
+}
+
 const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
 const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
 
@@ -209,6 +232,7 @@ export async function run() {
         return undefined; // a library that cannot read this class (erlpack: pids, refs) is n/a
       }
     };
+    const json = JSON.stringify(asJson(ours));
     const small = bytes.length <= JS_LIBS_MAX_BYTES;
     const js = small ? attempt(() => erlangJsDecode(bytes)) : undefined;
     const pack = small ? attempt(() => erlpack.unpack(bytes)) : undefined;
@@ -217,6 +241,7 @@ export async function run() {
         ours: () => decode(bytes),
         erlang_js: js !== undefined ? () => erlangJsDecode(bytes) : undefined,
         erlpack: pack !== undefined ? () => erlpack.unpack(bytes) : undefined,
+        json_parse: () => JSON.parse(json),
         // CODEC_BASELINE=<a built decode.js>: an earlier build of ours, timed in the same rounds.
         ...(baseline ? { baseline: () => baseline(bytes) } : {}),
       },
@@ -256,6 +281,7 @@ export async function run() {
         Erlang: fmt(c.erlang),
         'vs best JS': ratio(c.ours, bestJs),
         'vs Erlang': ratio(c.ours, c.erlang),
+        ...(c.json_parse ? { 'JSON.parse vs Erlang': ratio(c.json_parse, c.erlang) } : {}),
         ...(c.baseline ? { baseline: fmt(c.baseline), 'baseline vs Erlang': ratio(c.baseline, c.erlang) } : {}),
       };
     });
@@ -263,4 +289,9 @@ export async function run() {
   }
   console.log('\nerlpack decodes atoms and binaries to JS strings and cannot write tuples/atoms back;');
   console.log('erlang_js compressed decode is timed with a synchronous inflate (its API is async).');
+  if (OPS.includes('decode')) {
+    console.log("JSON.parse vs Erlang: V8's own parser on the same data as JSON (no inflating), a reference for");
+    console.log('what building this object graph costs in this VM; for terms larger than the young generation');
+    console.log('(16 MB here) it falls off as ours does: the scavenger copies everything that is still being built.');
+  }
 }
