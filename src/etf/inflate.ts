@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { DecodeError } from './errors.js';
+import { openReusedInflate } from './zlib-handle.js';
 import { InflateFailure, inflateZlib } from './zlib-inflate.js';
 
 /** Default cap on a compressed term's inflated size (DecodeOptions.maxInflatedSize). */
@@ -8,13 +9,20 @@ export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
 const MIN_CHUNK = 64; // zlib's smallest chunkSize
 const MAX_EXACT_CHUNK = 1024 * 1024;
 /**
- * Up to this declared size the stream is inflated in TypeScript (zlib-inflate.ts), which saves
- * node:zlib's setup a call (a stream object, a native handle, a window: 5-8 µs); per byte it is
- * slower, so past a few KiB node:zlib is the faster. Measured on Phoenix broadcasts compressed at
- * level 6 (node:zlib → ours): 437 bytes 8.6 → 5.6 µs, 2 KiB 11.1 → 7.5, 7.6 KiB 21 → 17,
- * 11 KiB 24 → 30, 96 KiB 57 → 132.
+ * Up to this declared size the stream goes through one node:zlib handle kept for all payloads
+ * (zlib-handle.ts), which saves inflateSync's setup of a stream per call: a Phoenix broadcast of
+ * 437 bytes 5.4 → 3.0 µs, 2 KiB 13.9 → 3.9, 7.6 KiB 21.8 → 9.2, 30 KiB 30.4 → 16.3. Past it the
+ * setup is a small share, and the handle's spare output (as large as the declared size) would stay.
+ */
+const MAX_REUSED_INFLATE = 64 * 1024;
+/**
+ * Where that handle is not available: up to this size the stream is inflated in TypeScript
+ * (zlib-inflate.ts), slower per byte than node:zlib but without its setup. Measured against
+ * inflateSync: 437 bytes 8.6 → 5.6 µs, 2 KiB 11.1 → 7.5, 7.6 KiB 21 → 17, 11 KiB 24 → 30.
  */
 const MAX_SMALL_INFLATE = 8 * 1024;
+
+const reusedInflate = openReusedInflate();
 
 /**
  * Inflates the zlib stream of a `131 80 <Size:4> <zlib>` payload (`bytes` is the whole payload).
@@ -35,6 +43,7 @@ export function inflateTerm(bytes: Uint8Array, maxInflatedSize: number): Uint8Ar
     );
   }
   if (declared === 0) throw new DecodeError('compressed term declares 0 inflated bytes', 2, 80, []);
+  if (declared <= MAX_REUSED_INFLATE && reusedInflate !== undefined) return inflateReused(bytes, declared);
   return declared <= MAX_SMALL_INFLATE ? inflateSmall(bytes, declared) : inflateNative(bytes, declared);
 }
 
@@ -63,13 +72,32 @@ export function inflateNative(bytes: Uint8Array, declared: number): Uint8Array {
 }
 
 /**
+ * The same contract as inflateNative, through the kept node:zlib handle (zlib-handle.ts); throws
+ * a plain Error where this Node's handle cannot be used that way (inflateTerm then never calls it).
+ */
+export function inflateReused(bytes: Uint8Array, declared: number): Uint8Array {
+  if (reusedInflate === undefined) throw new Error("this Node's zlib handle cannot be reused");
+  return checked(() => reusedInflate(bytes, 6, declared), declared);
+}
+
+/**
  * The same contract as inflateNative, from zlib-inflate.ts (which fails where node:zlib does).
  * Its scratch is twice the declared size: meant for small ones.
  */
 export function inflateSmall(bytes: Uint8Array, declared: number): Uint8Array {
-  let view: Uint8Array;
+  const view = checked(() => inflateZlib(bytes, 6, declared), declared);
+  // Buffer.allocUnsafe takes small sizes from Node's pool, as node:zlib's own output did: a fresh
+  // ArrayBuffer costs more than inflating a small message.
+  const inflated = Buffer.allocUnsafe(declared);
+  inflated.set(view);
+  return inflated;
+}
+
+/** The bytes `inflate` gives, which must be `declared` of them; its InflateFailure as a DecodeError. */
+function checked(inflate: () => Uint8Array, declared: number): Uint8Array {
+  let inflated: Uint8Array;
   try {
-    view = inflateZlib(bytes, 6, declared);
+    inflated = inflate();
   } catch (e) {
     if (!(e instanceof InflateFailure)) throw e;
     const reason = e.tooLarge
@@ -77,11 +105,7 @@ export function inflateSmall(bytes: Uint8Array, declared: number): Uint8Array {
       : `compressed term is not a valid zlib stream (${e.message})`;
     throw new DecodeError(reason, 6, 80, []);
   }
-  if (view.length !== declared) throw shortOf(view.length, declared);
-  // Buffer.allocUnsafe takes small sizes from Node's pool, as node:zlib's own output did: a fresh
-  // ArrayBuffer costs more than inflating a small message.
-  const inflated = Buffer.allocUnsafe(declared);
-  inflated.set(view);
+  if (inflated.length !== declared) throw shortOf(inflated.length, declared);
   return inflated;
 }
 

@@ -1,14 +1,17 @@
 /**
- * The TypeScript inflate for small compressed terms (src/etf/zlib-inflate.ts) against node:zlib:
- * both paths of inflate.ts must give the same bytes for every valid stream and the same
- * DecodeError (message and offset) for every broken one — including which of "too large",
- * "not the declared size" and "not a valid zlib stream" a stream that is several at once gets.
+ * The inflates for small compressed terms — one node:zlib handle kept and reset between payloads
+ * (src/etf/zlib-handle.ts) and, where that handle cannot be had, the TypeScript inflate
+ * (src/etf/zlib-inflate.ts) — against node:zlib's inflateSync: every path of inflate.ts must give
+ * the same bytes for every valid stream and the same DecodeError (message and offset) for every
+ * broken one — including which of "too large", "not the declared size" and "not a valid zlib
+ * stream" a stream that is several at once gets.
  */
 import fc from 'fast-check';
 import { constants, deflateSync, type ZlibOptions } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/etf/errors.js';
-import { inflateNative, inflateSmall, inflateTerm } from '../../src/etf/inflate.js';
+import { inflateNative, inflateReused, inflateSmall, inflateTerm } from '../../src/etf/inflate.js';
+import { openReusedInflate } from '../../src/etf/zlib-handle.js';
 import { runs } from '../support/runs.js';
 
 const u32 = (n: number): Buffer => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
@@ -26,11 +29,12 @@ function outcome(inflate: (bytes: Uint8Array, declared: number) => Uint8Array, b
   }
 }
 
-/** Both paths agree on the payload; returns what they said. */
+/** All three paths agree on the payload; returns what they said. */
 function agree(bytes: Buffer): Outcome {
-  const ours = outcome(inflateSmall, bytes);
-  expect(ours).toEqual(outcome(inflateNative, bytes));
-  return ours;
+  const native = outcome(inflateNative, bytes);
+  expect(outcome(inflateSmall, bytes)).toEqual(native);
+  expect(outcome(inflateReused, bytes)).toEqual(native);
+  return native;
 }
 
 /** The DecodeError message both paths give for a stream and declared size. */
@@ -63,6 +67,38 @@ const deflateOptions = fc.record({
   strategy: fc.constantFrom(...strategies),
   windowBits: fc.integer({ min: 9, max: 15 }),
   memLevel: fc.integer({ min: 1, max: 9 }),
+});
+
+describe('the kept node:zlib handle', () => {
+  it('is there on this Node, and goes on after a broken stream as if new', () => {
+    const inflate = openReusedInflate();
+    expect(inflate).toBeDefined();
+    const text = Buffer.from('{"event":"new_msg"}'.repeat(40));
+    const stream = deflateSync(text);
+    expect(() => inflate!(stream.subarray(0, stream.length - 9), 0, text.length)).toThrow('unexpected end of file');
+    const flipped = Buffer.from(stream);
+    flipped[3] ^= 0xff;
+    expect(() => inflate!(flipped, 0, text.length)).toThrow();
+    expect(() => inflate!(stream, 0, text.length - 1)).toThrow('more than the declared size');
+    expect(Buffer.from(inflate!(stream, 0, text.length)).equals(text)).toBe(true);
+    // Streams asking for a 512-byte window and for 32 KiB, one after the other.
+    const small = deflateSync(text, { windowBits: 9 });
+    expect(small[0]! >> 4).toBe(1);
+    expect(Buffer.from(inflate!(small, 0, text.length)).equals(text)).toBe(true);
+    expect(Buffer.from(inflate!(stream, 0, text.length)).equals(text)).toBe(true);
+  });
+
+  it('is not used when the stream has no handle of the expected kind (inflate.ts then inflates otherwise)', () => {
+    expect(openReusedInflate(() => ({}))).toBeUndefined();
+    expect(
+      openReusedInflate(() => ({ _handle: { writeSync: 1, reset: () => undefined }, _writeState: new Uint32Array(2) })),
+    ).toBeUndefined();
+    expect(
+      openReusedInflate(() => {
+        throw new Error('no zlib');
+      }),
+    ).toBeUndefined();
+  });
 });
 
 describe('valid streams', () => {
