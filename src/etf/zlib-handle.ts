@@ -3,10 +3,10 @@
  *
  * Why: `inflateSync` opens a zlib stream per call (a stream object, a native handle, a 32 KiB
  * window) and closes it again; for a Phoenix broadcast that setup is most of the cost (437 bytes:
- * 5.4 µs, of which the inflating ~2; 2 KiB: 13.9 µs against 3.9 here). Node's public API has no
+ * 5.4 µs against 3.0 here; 2 KiB: 13.9 against 3.9). Node's public API has no
  * way to reuse a handle synchronously, so this drives the handle behind `createInflate()` the way
  * `inflateSync` itself does (lib/zlib.js, processChunkSync: `writeSync`, the two-number write
- * state, `onerror`), which Node has kept since v10. Where that handle is not what is expected, or
+ * state, `onerror`), which are Node's internals. Where that handle is not what is expected, or
  * a check stream does not come out right, `openReusedInflate` gives undefined and inflate.ts uses
  * its other paths. The native side aborts the process on arguments out of bounds, so every offset
  * and length below comes from the buffers it is given.
@@ -14,7 +14,9 @@
  * Exactly as strict as `inflateSync(stream, { maxOutputLength: declared, chunkSize: max(declared,
  * 64) })`: the same calls in the same order (a first chunk, and a second one of the same size when
  * the first is full), so zlib reports the same faults at the same points, and "too large" comes
- * where node:zlib finds it (zlib-inflate.ts explains those points).
+ * where node:zlib finds it (zlib-inflate.ts explains those points). The one thing this handle
+ * does not do as a new one would is hold a second chunk to a small window a header asks for: such
+ * streams are handed to inflateSync at that point.
  */
 import { constants, createInflate, inflateSync } from 'node:zlib';
 import { InflateFailure } from './zlib-inflate.js';
