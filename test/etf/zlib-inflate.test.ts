@@ -7,7 +7,7 @@
  * stream" a stream that is several at once gets.
  */
 import fc from 'fast-check';
-import { constants, deflateSync, type ZlibOptions } from 'node:zlib';
+import { constants, createInflate, deflateSync, type ZlibOptions } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/etf/errors.js';
 import { inflateNative, inflateReused, inflateSmall, inflateTerm } from '../../src/etf/inflate.js';
@@ -98,6 +98,11 @@ describe('the kept node:zlib handle', () => {
         throw new Error('no zlib');
       }),
     ).toBeUndefined();
+    // Shaped right but inflating nothing: the self-check's stream does not come out.
+    const idle = { writeSync: () => undefined, reset: () => undefined, onerror: () => undefined };
+    expect(openReusedInflate(() => ({ _handle: idle, _writeState: new Uint32Array(2) }))).toBeUndefined();
+    // A real handle passes: the self-check is what told the two apart.
+    expect(openReusedInflate(() => createInflate({ windowBits: 15 }))).toBeDefined();
   });
 });
 
