@@ -51,6 +51,12 @@ export interface AppendReport {
 const DEFAULT_FLUSH_INTERVAL_MS = 200;
 const DEFAULT_FLUSH_BYTES = 1024 * 1024;
 const CHUNK_BYTES = 256 * 1024;
+/**
+ * Chunks written out are kept, this many at most, to be filled again: a new 256 KiB chunk is fresh
+ * memory from the OS, which costs a page fault for every 4 KiB written into it the first time
+ * (measured in a flood: `record`'s reading thread 40–46 → 39–40 ticks with memory reused).
+ */
+const MAX_SPARE_CHUNKS = 8;
 const NO_CHUNK = new Uint8Array(0);
 const NIL = Uint8Array.of(0xc0);
 
@@ -85,6 +91,9 @@ export class CaptureWriter {
   private chunk: Uint8Array = NO_CHUNK;
   private chunkUsed = 0;
   private sealed: Uint8Array[] = [];
+  /** Whole chunks whose bytes are in `sealed`: spares once written. */
+  private retired: Uint8Array[] = [];
+  private readonly spares: Uint8Array[] = [];
   private pendingBytes = 0;
   private pendingRecords = 0;
   private writeChain: Promise<void> = Promise.resolve();
@@ -266,9 +275,11 @@ export class CaptureWriter {
     if (this.pendingBytes === 0) return this.writeChain;
     this.sealChunk(0);
     const batch = this.sealed;
+    const retired = this.retired;
     const records = this.pendingRecords;
     const bytes = this.pendingBytes;
     this.sealed = [];
+    this.retired = [];
     this.pendingRecords = 0;
     this.pendingBytes = 0;
     this.writeChain = this.writeChain.then(async () => {
@@ -277,6 +288,8 @@ export class CaptureWriter {
         await writeFully(this.file, batch);
         this.counts.flushedRecords += records;
         this.counts.flushedBytes += bytes;
+        // The OS has the bytes (write copies them): the chunks may be filled again.
+        for (const chunk of retired) if (this.spares.length < MAX_SPARE_CHUNKS) this.spares.push(chunk);
       } catch (err) {
         this.failure = err instanceof Error ? err : new Error(String(err));
         this.onError?.(this.failure);
@@ -291,9 +304,15 @@ export class CaptureWriter {
    */
   private sealChunk(minBytes: number): void {
     if (this.chunkUsed > 0) this.sealed.push(this.chunk.subarray(0, this.chunkUsed));
-    // Not zero-filled (256 KiB per ~1 000 small records): only the bytes written are ever read.
-    this.chunk = minBytes === 0 ? NO_CHUNK : Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, minBytes));
+    if (this.chunk.length === CHUNK_BYTES) this.retired.push(this.chunk);
+    this.chunk = minBytes === 0 ? NO_CHUNK : this.newChunk(minBytes);
     this.chunkUsed = 0;
+  }
+
+  private newChunk(minBytes: number): Uint8Array {
+    const spare = minBytes <= CHUNK_BYTES ? this.spares.pop() : undefined;
+    // Not zero-filled (256 KiB per ~1 000 small records): only the bytes written are ever read.
+    return spare ?? Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, minBytes));
   }
 }
 

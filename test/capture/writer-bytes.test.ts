@@ -74,3 +74,28 @@ test('every record is byte for byte the msgpack encoding of [receivedAt, channel
   expect(writer.stats.bytes).toBe(file.length);
   expect(Buffer.compare(file.subarray(headerBytes), Buffer.concat(records))).toBe(0);
 });
+
+test('chunks are filled again only once written: records written while flushes are under way come out intact', async () => {
+  // ~12 MiB in rounds of ~1 MiB, each round's flush left running while the next is written (every
+  // third awaited): a chunk handed back before the OS had its bytes would be overwritten in the file.
+  const next = prng(7);
+  const messages: RawMessage[] = [];
+  const path = join(temp.dir, 'reuse.rpcap');
+  const writer = await CaptureWriter.open(path, testHeader, { flushBytes: 1 << 30 });
+  for (let round = 0; round < 12; round++) {
+    for (let i = 0; i < 4000; i++) {
+      const payload = new Uint8Array(240 + (next() % 40));
+      for (let j = 0; j < payload.length; j++) payload[j] = next() & 0xff;
+      const m = { receivedAt: 1_764_900_000_000 + messages.length, channel: 'phx:lobby', pattern: 'phx:*', payload };
+      messages.push(m);
+      writer.write(m);
+    }
+    const flushed = writer.flush();
+    if (round % 3 === 2) await flushed;
+  }
+  await writer.close();
+  const records = Buffer.concat(messages.map((m) => encode([m.receivedAt, m.channel, m.pattern, m.payload])));
+  const file = await readFile(path);
+  expect(records.length).toBeGreaterThan(12 * 1024 * 1024);
+  expect(Buffer.compare(file.subarray(file.length - records.length), records)).toBe(0);
+});
