@@ -1,12 +1,11 @@
 import { inflateSync } from 'node:zlib';
 import { DecodeError } from './errors.js';
-import { openReusedInflate } from './zlib-handle.js';
-import { InflateFailure, inflateZlib } from './zlib-inflate.js';
+import { openReusedInflate, type ReusedInflate } from './zlib-handle.js';
+import { InflateFailure, MIN_CHUNK, inflateZlib } from './zlib-inflate.js';
 
 /** Default cap on a compressed term's inflated size (DecodeOptions.maxInflatedSize). */
 export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
 
-const MIN_CHUNK = 64; // zlib's smallest chunkSize
 const MAX_EXACT_CHUNK = 1024 * 1024;
 /**
  * Up to this declared size the stream goes through one node:zlib handle kept for all payloads
@@ -22,7 +21,13 @@ const MAX_REUSED_INFLATE = 64 * 1024;
  */
 const MAX_SMALL_INFLATE = 8 * 1024;
 
-const reusedInflate = openReusedInflate();
+/** The kept handle: opened (and checked) when the first payload needs it; undefined where it cannot be had. */
+let reusedInflate: ReusedInflate | undefined | null = null;
+
+function reused(): ReusedInflate | undefined {
+  if (reusedInflate === null) reusedInflate = openReusedInflate();
+  return reusedInflate;
+}
 
 /**
  * Inflates the zlib stream of a `131 80 <Size:4> <zlib>` payload (`bytes` is the whole payload).
@@ -43,7 +48,7 @@ export function inflateTerm(bytes: Uint8Array, maxInflatedSize: number): Uint8Ar
     );
   }
   if (declared === 0) throw new DecodeError('compressed term declares 0 inflated bytes', 2, 80, []);
-  if (declared <= MAX_REUSED_INFLATE && reusedInflate !== undefined) return inflateReused(bytes, declared);
+  if (declared <= MAX_REUSED_INFLATE && reused() !== undefined) return inflateReused(bytes, declared);
   return declared <= MAX_SMALL_INFLATE ? inflateSmall(bytes, declared) : inflateNative(bytes, declared);
 }
 
@@ -76,8 +81,9 @@ export function inflateNative(bytes: Uint8Array, declared: number): Uint8Array {
  * a plain Error where this Node's handle cannot be used that way (inflateTerm then never calls it).
  */
 export function inflateReused(bytes: Uint8Array, declared: number): Uint8Array {
-  if (reusedInflate === undefined) throw new Error("this Node's zlib handle cannot be reused");
-  return checked(() => reusedInflate(bytes, 6, declared), declared);
+  const inflate = reused();
+  if (inflate === undefined) throw new Error("this Node's zlib handle cannot be reused");
+  return checked(() => inflate(bytes, 6, declared), declared);
 }
 
 /**

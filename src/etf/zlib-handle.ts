@@ -19,9 +19,8 @@
  * streams are handed to inflateSync at that point.
  */
 import { constants, createInflate, inflateSync } from 'node:zlib';
-import { InflateFailure } from './zlib-inflate.js';
+import { InflateFailure, MIN_CHUNK, tooLarge } from './zlib-inflate.js';
 
-const MIN_CHUNK = 64;
 /** inflateSync is asked for chunks of the declared size up to this (inflate.ts); so is this one. */
 export const MAX_REUSED_DECLARED = 1024 * 1024;
 
@@ -132,10 +131,6 @@ function smallWindowVerdict(src: Uint8Array, start: number, declared: number, ch
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
     throw new InflateFailure((e as Error).message, false);
   }
-}
-
-function tooLarge(): InflateFailure {
-  return new InflateFailure('the stream inflates to more than the declared size', true);
 }
 
 /** A stream that inflates, then one cut short: the bytes, and zlib's words for the fault. */

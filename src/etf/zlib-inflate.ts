@@ -24,7 +24,7 @@ export class InflateFailure extends Error {
 }
 
 /** node:zlib's smallest output chunk: a declared size below it is only checked after 64 bytes. */
-const MIN_CHUNK = 64;
+export const MIN_CHUNK = 64;
 
 // A decoding table entry is one int32:
 //   bits 0-4    bits the code takes (a link: the root bits)
@@ -207,7 +207,8 @@ function endOfInputAt(at: number): InflateFailure {
   return endOfInput();
 }
 
-function tooLarge(): InflateFailure {
+/** The failure node:zlib reports as ERR_BUFFER_TOO_LARGE. */
+export function tooLarge(): InflateFailure {
   return new InflateFailure('the stream inflates to more than the declared size', true);
 }
 
