@@ -15,6 +15,7 @@ import type { Classified, Envelope, TrackerInfo } from '../phoenix/classified.js
 import { nodeOf } from '../phoenix/classify.js';
 import { escapeUnsafe, escapeWord, syntaxForTerminal } from '../text/terminal-safe.js';
 import { TextMemo } from './text-memo.js';
+import { HeadMemo, type HeadKey } from './head-memo.js';
 import { formatBytes } from './units.js';
 import { jsonTextForTerminal, previewBytes } from './preview.js';
 import { paint, paintClose, paintOpen, type Palette } from './palette.js';
@@ -122,25 +123,53 @@ function lineHead(m: WatchedMessage, options: LineFormatOptions): string {
 const headScratch = new Utf8Lines();
 
 /**
- * The head columns written into `out`. Each column's bytes are made once per text (a flood
- * repeats a few channels, nodes, topics and events), so a line's head is a few copies.
+ * The head columns written into `out`. Each column's bytes are made once per text, and the five
+ * between time and size once per combination (head-memo.ts): a flood repeats a few channels,
+ * nodes, topics and events, so a line's head is the time, one copy and the size.
  */
 function writeHead(m: WatchedMessage, options: LineFormatOptions, out: Utf8Lines): void {
   const c = m.classified;
   // Every clock form is ASCII, and so are paint()'s escape sequences.
   out.ascii(paint(options.palette, 'dim', (options.clock ?? defaultClock)(m.raw.receivedAt)));
   out.byte(SPACE);
-  out.bytes(fieldBytesOf(m.raw.channel));
-  out.byte(SPACE);
-  out.bytes(c.envelope ? envelopeWord(c.envelope) : DASH);
-  out.byte(SPACE);
-  out.bytes(fieldBytesOf(nodeText(c)));
-  out.byte(SPACE);
-  out.bytes(fieldBytesOf(topicOf(c)));
-  out.byte(SPACE);
-  out.bytes(fieldBytesOf(c.event));
+  const key = headKey;
+  key.channel = m.raw.channel;
+  key.envelope = c.envelope ? envelopeWord(c.envelope) : DASH;
+  key.node = nodeText(c);
+  key.topic = topicOf(c);
+  key.event = c.event;
+  let middle = heads.find(key);
+  if (middle === undefined) {
+    const start = headScratch.mark();
+    writeMiddle(key, headScratch);
+    middle = headScratch.cutSince(start);
+    heads.remember(key, middle);
+  }
+  out.bytes(middle);
   out.byte(SPACE);
   writeSize(c.bytes, out);
+}
+
+const heads = new HeadMemo();
+const headKey: HeadKey = {
+  channel: '',
+  envelope: new Uint8Array(0),
+  node: undefined,
+  topic: undefined,
+  event: undefined,
+};
+
+/** Channel, envelope, node, topic and event, a space between each. */
+function writeMiddle(key: HeadKey, out: Utf8Lines): void {
+  out.bytes(fieldBytesOf(key.channel));
+  out.byte(SPACE);
+  out.bytes(key.envelope);
+  out.byte(SPACE);
+  out.bytes(fieldBytesOf(key.node));
+  out.byte(SPACE);
+  out.bytes(fieldBytesOf(key.topic));
+  out.byte(SPACE);
+  out.bytes(fieldBytesOf(key.event));
 }
 
 /** The term payloadText renders in Elixir (kinds json, msgpack and raw show none). */

@@ -123,6 +123,31 @@ describe('writeLine', () => {
     ];
     for (let round = 0; round < 3; round++) for (const m of ms) expectSame(m, OPTIONS[0]!);
   });
+
+  test('messages that differ in one head column at a time, in turn: each line has its own columns', () => {
+    // Heads are remembered as a whole (head-memo.ts): a stale one would print another message's columns.
+    const variants: Array<{ m: WatchedMessage; head: string[] }> = [];
+    for (const channel of ['phx:Elixir.A.PubSub.Adapter', 'phx:Elixir.B.PubSub.Adapter'])
+      for (const mode of ['except', 'only'] as const)
+        for (const node of ['a@host', 'b@host'])
+          for (const topic of ['rooms:a', 'rooms:b', ''])
+            for (const event of ['new:msg', 'left']) {
+              const term = buildV3({
+                mode,
+                node: Atom.of(node),
+                topic,
+                message: broadcastStruct(topic, event, 1),
+                dispatcher: Atom.of('Elixir.Phoenix.Channel.Server'),
+              });
+              const m = message(encode(term), channel);
+              variants.push({ m, head: [channel, `v3/${mode}`, node, topic === '' ? '""' : topic, event] });
+            }
+    const order = fc.sample(fc.nat(variants.length - 1), { numRuns: 3000, seed: 77 });
+    for (const i of order) {
+      const { m, head } = variants[i]!;
+      expect(written(m, OPTIONS[0]!).slice(1).split(' ').slice(1, 6)).toEqual(head);
+    }
+  });
 });
 
 function atomStruct(): Atom {
