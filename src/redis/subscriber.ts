@@ -31,6 +31,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { RawMessage } from '../model/raw-message.js';
 import { describeSpec, formatEndpoint, type ConnectionSpec, type RedisEndpoint } from './connection-spec.js';
 import { ChannelNames } from './channel-names.js';
+import { LivenessJudge } from './liveness.js';
 import { endpointsFromClusterSlots, mergeEndpoints } from './cluster-nodes.js';
 import type { RedisConnectionError } from './errors.js';
 import { connectionError, isPermanentFailure } from './errors.js';
@@ -47,8 +48,9 @@ export interface SubscriberOptions {
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   /**
-   * Heartbeat period; 0 disables. The link is declared dead after a whole period without a byte
-   * received while a PING is unanswered (so within two periods of real silence). Default 10000 ms.
+   * Heartbeat period; 0 disables. The link is declared dead after a whole period on the clock
+   * without a byte received while a PING is unanswered (so within two to three periods of real
+   * silence: ticks wait for the event loop). Default 10000 ms.
    */
   heartbeatMs?: number;
 }
@@ -295,37 +297,30 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   }
 
   /**
-   * Liveness is judged by anything arriving on the socket, not only by the PING reply: in a
-   * flood, Redis queues that reply behind thousands of messages, and a link that is busy
-   * delivering them is alive however slowly we read. Each period a PING is sent unless one is
-   * still unanswered; the link is declared dead only when a whole period passed with a PING
-   * outstanding and not one byte received — real silence (a frozen server, a black hole).
+   * Each period the link is judged (liveness.ts): a PING is sent unless one is still unanswered,
+   * and the link is declared dead only after a whole period on the clock with a PING outstanding
+   * and not one byte received — real silence (a frozen server, a black hole), never a busy link.
    */
   private startHeartbeat(redis: Redis): void {
     const period = this.options.heartbeatMs;
     if (period <= 0) return;
-    let readAtLastTick = bytesRead(redis);
-    let pingOutstanding = false;
+    const judge = new LivenessJudge(period, performance.now(), bytesRead(redis));
     const tick = (): void => {
       if (this.link !== redis) return;
-      const read = bytesRead(redis);
-      const heard = read !== readAtLastTick;
-      readAtLastTick = read;
       // (lastAlive, which dates the outage, is set where a message or a PING reply is read: a
       // tick only knows that bytes came since the last one.)
-      if (!heard && pingOutstanding) {
+      const verdict = judge.tick(performance.now(), bytesRead(redis));
+      if (verdict === 'dead') {
         this.heartbeatExpired = true;
         redis.disconnect();
-        return;
+      } else if (verdict === 'ping') {
+        // Any reply (even NOPERM for a user without +ping) proves the connection is alive.
+        const answered = (): void => {
+          judge.answered(performance.now());
+          this.lastAlive = Date.now();
+        };
+        redis.ping().then(answered, answered);
       }
-      if (pingOutstanding) return;
-      pingOutstanding = true;
-      // Any reply (even NOPERM for a user without +ping) proves the connection is alive.
-      const answered = (): void => {
-        pingOutstanding = false;
-        this.lastAlive = Date.now();
-      };
-      redis.ping().then(answered, answered);
     };
     // The verdict waits for setImmediate, i.e. until after the event loop's poll phase: when the
     // process itself was starved or stopped, what arrived meanwhile is read before it is judged.
