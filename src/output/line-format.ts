@@ -140,9 +140,7 @@ function writeHead(m: WatchedMessage, options: LineFormatOptions, out: Utf8Lines
   key.event = c.event;
   let middle = heads.find(key);
   if (middle === undefined) {
-    const start = headScratch.mark();
-    writeMiddle(key, headScratch);
-    middle = headScratch.cutSince(start);
+    middle = middleBytes(key);
     heads.remember(key, middle);
   }
   out.bytes(middle);
@@ -159,17 +157,20 @@ const headKey: HeadKey = {
   event: undefined,
 };
 
-/** Channel, envelope, node, topic and event, a space between each. */
-function writeMiddle(key: HeadKey, out: Utf8Lines): void {
-  out.bytes(fieldBytesOf(key.channel));
-  out.byte(SPACE);
-  out.bytes(key.envelope);
-  out.byte(SPACE);
-  out.bytes(fieldBytesOf(key.node));
-  out.byte(SPACE);
-  out.bytes(fieldBytesOf(key.topic));
-  out.byte(SPACE);
-  out.bytes(fieldBytesOf(key.event));
+/** Channel, envelope, node, topic and event, a space between each (made once per combination). */
+function middleBytes(key: HeadKey): Uint8Array {
+  const space = SPACE_BYTES;
+  return Buffer.concat([
+    fieldBytesOf(key.channel),
+    space,
+    key.envelope,
+    space,
+    fieldBytesOf(key.node),
+    space,
+    fieldBytesOf(key.topic),
+    space,
+    fieldBytesOf(key.event),
+  ]);
 }
 
 /** The term payloadText renders in Elixir (kinds json, msgpack and raw show none). */
@@ -238,6 +239,7 @@ function field(text: string | undefined): string {
 }
 
 const SPACE = 0x20;
+const SPACE_BYTES = asciiBytes(' ');
 const DASH = asciiBytes('-');
 
 // field() is a function of the text alone, so one memo serves every column.

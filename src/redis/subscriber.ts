@@ -251,7 +251,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     this.link = null;
     this.stopHeartbeat();
     if (this.closing) return;
-    // A link the heartbeat gave up on went quiet up to two periods earlier: the gap that matters
+    // A link the heartbeat gave up on went quiet a period or more earlier: the gap that matters
     // to the user (what may have been missed) starts at its last sign of life, not at the verdict.
     this.lostAt = this.heartbeatExpired ? this.lastAlive : Date.now();
     this.attempt = 0;
