@@ -10,19 +10,14 @@
 export type LivenessVerdict = 'ping' | 'wait' | 'dead';
 
 export class LivenessJudge {
-  private bytesAtLastTick: number;
   /** Since when nothing has been seen to arrive: the last tick that saw bytes, or the PING. */
-  private quietSince: number;
+  private quietSince = 0;
   private pingOutstanding = false;
 
   constructor(
     private readonly periodMs: number,
-    now: number,
-    bytesRead: number,
-  ) {
-    this.bytesAtLastTick = bytesRead;
-    this.quietSince = now;
-  }
+    private bytesAtLastTick: number,
+  ) {}
 
   /** At each tick: send a PING, wait, or give the link up. */
   tick(now: number, bytesRead: number): LivenessVerdict {
@@ -37,9 +32,8 @@ export class LivenessJudge {
     return 'ping';
   }
 
-  /** The PING was answered (any reply, even an error, is a sign of life). */
-  answered(now: number): void {
+  /** The PING was answered (any reply, even an error, is a sign of life); the next tick asks again. */
+  answered(): void {
     this.pingOutstanding = false;
-    this.quietSince = now;
   }
 }

@@ -304,7 +304,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   private startHeartbeat(redis: Redis): void {
     const period = this.options.heartbeatMs;
     if (period <= 0) return;
-    const judge = new LivenessJudge(period, performance.now(), bytesRead(redis));
+    const judge = new LivenessJudge(period, bytesRead(redis));
     const tick = (): void => {
       if (this.link !== redis) return;
       // (lastAlive, which dates the outage, is set where a message or a PING reply is read: a
@@ -316,7 +316,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       } else if (verdict === 'ping') {
         // Any reply (even NOPERM for a user without +ping) proves the connection is alive.
         const answered = (): void => {
-          judge.answered(performance.now());
+          judge.answered();
           this.lastAlive = Date.now();
         };
         redis.ping().then(answered, answered);
