@@ -1,12 +1,11 @@
 import { inflateSync } from 'node:zlib';
 import { DecodeError } from './errors.js';
 import { openReusedInflate, type ReusedInflate } from './zlib-handle.js';
-import { InflateFailure, MIN_CHUNK, inflateZlib } from './zlib-inflate.js';
+import { InflateFailure, MAX_EXACT_CHUNK, MIN_CHUNK, inflateZlib } from './zlib-inflate.js';
 
 /** Default cap on a compressed term's inflated size (DecodeOptions.maxInflatedSize). */
 export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 * 1024;
 
-const MAX_EXACT_CHUNK = 1024 * 1024;
 /**
  * Up to this declared size the stream goes through one node:zlib handle kept for all payloads
  * (zlib-handle.ts), which saves inflateSync's setup of a stream per call: a Phoenix broadcast of

@@ -19,10 +19,7 @@
  * streams are handed to inflateSync at that point.
  */
 import { constants, createInflate, inflateSync } from 'node:zlib';
-import { InflateFailure, MIN_CHUNK, tooLarge } from './zlib-inflate.js';
-
-/** inflateSync is asked for chunks of the declared size up to this (inflate.ts); so is this one. */
-export const MAX_REUSED_DECLARED = 1024 * 1024;
+import { InflateFailure, MAX_EXACT_CHUNK, MIN_CHUNK, tooLarge } from './zlib-inflate.js';
 
 /** What this module uses of the handle; checked before use. */
 interface NativeInflate {
@@ -94,7 +91,8 @@ function reusing(stream: object, handle: NativeInflate, state: Uint32Array): Reu
   };
   const inflate: ReusedInflate = (src, start, declared) => {
     void stream; // the stream owns the handle: kept alive as long as this function
-    if (declared > MAX_REUSED_DECLARED) throw new RangeError(`declared size over ${MAX_REUSED_DECLARED}`);
+    // inflateSync is asked for chunks of the declared size only up to this (inflate.ts); so is this one.
+    if (declared > MAX_EXACT_CHUNK) throw new RangeError(`declared size over ${MAX_EXACT_CHUNK}`);
     const chunk = Math.max(declared, MIN_CHUNK);
     const output = Buffer.allocUnsafe(chunk);
     const inLength = src.length - start;

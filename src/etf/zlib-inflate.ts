@@ -25,6 +25,8 @@ export class InflateFailure extends Error {
 
 /** node:zlib's smallest output chunk: a declared size below it is only checked after 64 bytes. */
 export const MIN_CHUNK = 64;
+/** The largest declared size inflate.ts trusts as node:zlib's chunk size (one allocation up front). */
+export const MAX_EXACT_CHUNK = 1024 * 1024;
 
 // A decoding table entry is one int32:
 //   bits 0-4    bits the code takes (a link: the root bits)
